@@ -1,0 +1,42 @@
+package dev.keyframe.platform;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What ffprobe found in a media object. Width and height are the display size (rotation applied).
+ *
+ * @param durationMillis the container's duration
+ * @param formatName the container format
+ * @param bitrate the overall bitrate in bits per second, 0 if unknown
+ * @param video the first video stream, if any
+ * @param audio the first audio stream, if any
+ */
+public record MediaInfo(long durationMillis, String formatName, long bitrate, @Nullable Video video,
+		@Nullable Audio audio) {
+
+	public boolean hasVideo() {
+		return video != null;
+	}
+
+	public boolean hasAudio() {
+		return audio != null;
+	}
+
+	/**
+	 * @param frameRate frames per second as ffprobe states it ({@code 30000/1001}), for ffmpeg's {@code -r}
+	 */
+	public record Video(int width, int height, String codec, String frameRate, double fps) {
+
+		public int shortSide() {
+			return Math.min(width, height);
+		}
+
+		public boolean portrait() {
+			return height > width;
+		}
+	}
+
+	public record Audio(String codec, int channels, int sampleRate) {
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.keyframe.platform;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+import com.github.kokorin.jaffree.Rational;
+import com.github.kokorin.jaffree.StreamType;
+import com.github.kokorin.jaffree.ffprobe.FFprobeResult;
+import com.github.kokorin.jaffree.ffprobe.Stream;
+import com.github.kokorin.jaffree.process.JaffreeAbnormalExitException;
+
+/**
+ * Reads what a media object contains with ffprobe, straight from a URL (a presigned S3 URL), so the app never
+ * copies the file.
+ */
+@Component
+public class MediaProbe {
+
+	private final MediaTools tools;
+
+	private final MediaSettings settings;
+
+	MediaProbe(MediaTools tools, MediaSettings settings) {
+		this.tools = tools;
+		this.settings = settings;
+	}
+
+	/**
+	 * @throws MediaProbeException with a reason a person can act on when the object is not readable media
+	 */
+	public MediaInfo probe(String url) {
+		FFprobeResult result = run(url);
+		List<Stream> streams = result.getStreams() == null ? List.of() : result.getStreams();
+		MediaInfo.Video video = streams.stream()
+			.filter(s -> s.getCodecType() == StreamType.VIDEO && !isCoverArt(s))
+			.findFirst()
+			.map(MediaProbe::video)
+			.orElse(null);
+		MediaInfo.Audio audio = streams.stream()
+			.filter(s -> s.getCodecType() == StreamType.AUDIO)
+			.findFirst()
+			.map(s -> new MediaInfo.Audio(s.getCodecName(), orZero(s.getChannels()), orZero(s.getSampleRate())))
+			.orElse(null);
+		if (video == null && audio == null) {
+			throw new MediaProbeException("The file has no video or audio stream that Keyframe can play.");
+		}
+		var format = result.getFormat();
+		Float duration = format == null ? null : format.getDuration();
+		if (duration == null || duration <= 0) {
+			throw new MediaProbeException(
+					"The file's duration cannot be read; it may be truncated or a still image. Upload the complete file.");
+		}
+		long bitrate = format.getBitRate() == null ? 0 : format.getBitRate();
+		return new MediaInfo(Math.round(duration * 1000.0), format.getFormatName(), bitrate, video, audio);
+	}
+
+	private FFprobeResult run(String url) {
+		Future<FFprobeResult> future = tools.ffprobe()
+			.setShowStreams(true)
+			.setShowFormat(true)
+			.setInput(url)
+			.executeAsync();
+		try {
+			return future.get(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			throw new MediaProbeException("Reading the file took longer than " + settings.probeTimeout().toSeconds()
+					+ " s; it may be damaged. Try uploading it again.");
+		}
+		catch (ExecutionException ex) {
+			throw new MediaProbeException(explain(ex.getCause()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static String explain(@Nullable Throwable failure) {
+		String detail = Optional.ofNullable(failure)
+			.filter(JaffreeAbnormalExitException.class::isInstance)
+			.map(f -> ((JaffreeAbnormalExitException) f).getProcessErrorLogMessages())
+			.filter(messages -> !messages.isEmpty())
+			.map(messages -> messages.get(messages.size() - 1))
+			.map(message -> message.message)
+			.orElse(failure == null ? "unknown error" : String.valueOf(failure.getMessage()));
+		String lower = detail.toLowerCase();
+		if (lower.contains("moov atom not found")) {
+			return "The file is incomplete (its index, the 'moov atom', is missing): it was probably truncated. Upload the whole file again.";
+		}
+		if (lower.contains("invalid data found")) {
+			return "This is not a video or audio file Keyframe can read (ffprobe: invalid data). Check that you picked the right file.";
+		}
+		return "ffprobe could not read the file: " + detail.strip();
+	}
+
+	private static MediaInfo.Video video(Stream stream) {
+		int width = orZero(stream.getWidth());
+		int height = orZero(stream.getHeight());
+		if (Math.abs(rotation(stream)) % 180 == 90) {
+			int swap = width;
+			width = height;
+			height = swap;
+		}
+		Rational rate = stream.getAvgFrameRate() != null && stream.getAvgFrameRate().doubleValue() > 0
+				? stream.getAvgFrameRate() : stream.getRFrameRate();
+		double fps = rate == null || Double.isNaN(rate.doubleValue()) ? 0 : rate.doubleValue();
+		String frameRate = rate == null ? "0" : rate.getNumerator() + "/" + rate.getDenominator();
+		return new MediaInfo.Video(width, height, stream.getCodecName(), frameRate, fps);
+	}
+
+	private static int rotation(Stream stream) {
+		if (stream.getSideDataList() != null) {
+			for (var side : stream.getSideDataList()) {
+				if (side.getRotation() != null) {
+					return side.getRotation();
+				}
+			}
+		}
+		String tag = stream.getTag("rotate");
+		return tag == null ? 0 : Integer.parseInt(tag.trim());
+	}
+
+	private static boolean isCoverArt(Stream stream) {
+		return stream.getDisposition() != null && Boolean.TRUE.equals(stream.getDisposition().getAttachedPic());
+	}
+
+	private static int orZero(@Nullable Integer value) {
+		return value == null ? 0 : value;
+	}
+
+}

@@ -1,0 +1,210 @@
+package dev.keyframe.platform.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The local default: when {@code keyframe.local.enabled} is true, starts real protocol peers in this JVM (an
+ * embedded PostgreSQL, an S3-compatible server over a data directory, an SQS-compatible server with a
+ * dead-letter queue) and sets the ordinary connection settings to point at them. Everything after this runs
+ * the production code paths; nothing else knows it is local.
+ * <p>
+ * It runs before the application context exists because the data source, S3 and SQS settings are needed to
+ * create it. The servers stop when the context closes, after every bean that uses them.
+ */
+public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoCloseable {
+
+	static final String ACCESS_KEY = "keyframe-local";
+
+	static final String SECRET_KEY = "keyframe-local-secret";
+
+	static final String REGION = "us-east-1";
+
+	private final Log log;
+
+	private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+	public LocalStack(DeferredLogFactory logs) {
+		this.log = logs.getLog(LocalStack.class);
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+		if (!env.getProperty("keyframe.local.enabled", Boolean.class, false)) {
+			return;
+		}
+		Path dataDir = Path.of(env.getProperty("keyframe.local.data-dir", "data")).toAbsolutePath();
+		try {
+			Map<String, Object> settings = new LinkedHashMap<>();
+			startPostgres(dataDir, port(env, "postgres-port", 15432), settings);
+			startS3(dataDir, port(env, "s3-port", 19000), env.getProperty("keyframe.storage.bucket", "keyframe"),
+					settings);
+			startSqs(port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
+					settings);
+			env.getPropertySources().addFirst(new MapPropertySource("keyframe-local-stack", settings));
+			application.addInitializers(context -> ((GenericApplicationContext) context).registerBean("localStack",
+					LocalStack.class, () -> this));
+			log.info("Local stack is up: data in " + dataDir);
+		}
+		catch (Exception ex) {
+			close();
+			throw new IllegalStateException("The local stack did not start: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void startPostgres(Path dataDir, int port, Map<String, Object> settings) throws IOException {
+		Path pgData = dataDir.resolve("postgres");
+		Files.createDirectories(pgData);
+		// initdb refuses to run as root, so the embedded server runs as an unprivileged user: let it in.
+		Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+		Files.setPosixFilePermissions(pgData, PosixFilePermissions.fromString("rwxrwxrwx"));
+		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+			.setDataDirectory(pgData)
+			.setCleanDataDirectory(false)
+			.setPort(port)
+			.setPGStartupWait(Duration.ofSeconds(60))
+			.start();
+		started.push(postgres);
+		settings.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
+		settings.put("spring.datasource.username", "postgres");
+		settings.put("spring.datasource.password", "postgres");
+	}
+
+	private void startS3(Path dataDir, int port, String bucket, Map<String, Object> settings) throws Exception {
+		Path blobs = dataDir.resolve("s3");
+		Files.createDirectories(blobs);
+		URI endpoint = URI.create("http://127.0.0.1:" + port);
+		S3Proxy proxy = S3Proxy.builder()
+			.blobStore(new FilesystemNio2BlobStore(blobs.toString()))
+			.endpoint(endpoint)
+			.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+			.corsRules(new CrossOriginResourceSharing(List.of("*"), List.of("GET", "HEAD", "PUT", "POST", "DELETE"),
+					List.of("*"), List.of("ETag"), "false"))
+			.build();
+		proxy.start();
+		while (!"STARTED".equals(proxy.getState())) {
+			Thread.sleep(20);
+		}
+		started.push(proxy::stop);
+		try (S3Client s3 = S3Client.builder()
+			.region(Region.of(REGION))
+			.endpointOverride(endpoint)
+			.forcePathStyle(true)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+			.build()) {
+			try {
+				s3.createBucket(b -> b.bucket(bucket));
+			}
+			catch (BucketAlreadyOwnedByYouException ex) {
+				// kept from an earlier run
+			}
+			catch (software.amazon.awssdk.services.s3.model.S3Exception ex) {
+				if (ex.statusCode() != 409) {
+					throw ex;
+				}
+			}
+		}
+		settings.put("keyframe.storage.endpoint", endpoint.toString());
+		settings.put("keyframe.storage.bucket", bucket);
+		settings.put("keyframe.storage.path-style", "true");
+		settings.put("keyframe.storage.region", REGION);
+		settings.put("keyframe.storage.access-key", ACCESS_KEY);
+		settings.put("keyframe.storage.secret-key", SECRET_KEY);
+	}
+
+	private void startSqs(int port, int maxReceiveCount, Map<String, Object> settings) {
+		SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1")
+			.withPort(port)
+			.withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
+			.start();
+		server.waitUntilStarted();
+		started.push(server::stopAndWait);
+		URI endpoint = URI.create("http://127.0.0.1:" + port);
+		try (SqsClient sqs = SqsClient.builder()
+			.region(Region.of(REGION))
+			.endpointOverride(endpoint)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+			.build()) {
+			String deadLetterUrl = sqs.createQueue(b -> b.queueName("keyframe-jobs-dead")).queueUrl();
+			String deadLetterArn = sqs
+				.getQueueAttributes(b -> b.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+				.attributes()
+				.get(QueueAttributeName.QUEUE_ARN);
+			String url = sqs.createQueue(b -> b.queueName("keyframe-jobs")
+				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60", QueueAttributeName.REDRIVE_POLICY,
+						"{\"maxReceiveCount\":\"" + maxReceiveCount + "\",\"deadLetterTargetArn\":\"" + deadLetterArn
+								+ "\"}")))
+				.queueUrl();
+			settings.put("keyframe.queue.url", url);
+			settings.put("keyframe.queue.dead-letter-url", deadLetterUrl);
+		}
+		settings.put("keyframe.queue.endpoint", endpoint.toString());
+		settings.put("keyframe.queue.region", REGION);
+		settings.put("keyframe.queue.access-key", ACCESS_KEY);
+		settings.put("keyframe.queue.secret-key", SECRET_KEY);
+	}
+
+	private static int port(ConfigurableEnvironment env, String name, int fallback) throws IOException {
+		int port = env.getProperty("keyframe.local." + name, Integer.class, fallback);
+		if (port != 0) {
+			return port;
+		}
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	@Override
+	public synchronized void close() {
+		while (!started.isEmpty()) {
+			try {
+				started.pop().close();
+			}
+			catch (Exception ex) {
+				log.warn("A local stand-in did not stop cleanly: " + ex.getMessage());
+			}
+		}
+	}
+
+}
