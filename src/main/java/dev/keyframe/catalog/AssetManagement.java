@@ -1,0 +1,190 @@
+package dev.keyframe.catalog;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.keyframe.catalog.internal.Asset;
+import dev.keyframe.catalog.internal.Assets;
+import dev.keyframe.catalog.internal.MasterPlaylist;
+import dev.keyframe.catalog.internal.Rendition;
+import dev.keyframe.catalog.internal.Renditions;
+import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.ObjectStorage;
+
+/**
+ * The catalog's use cases: assets come into being with their upload, learn what they contain, gain renditions
+ * as they are published, and go.
+ */
+@Service
+@Transactional
+public class AssetManagement {
+
+	private static final String PLAYLIST = "application/vnd.apple.mpegurl";
+
+	private final Assets assets;
+
+	private final Renditions renditions;
+
+	private final ObjectStorage storage;
+
+	private final ApplicationEventPublisher events;
+
+	private final ObjectProvider<TranscodeWork> work;
+
+	private final Clock clock;
+
+	AssetManagement(Assets assets, Renditions renditions, ObjectStorage storage, ApplicationEventPublisher events,
+			ObjectProvider<TranscodeWork> work, Optional<Clock> clock) {
+		this.assets = assets;
+		this.renditions = renditions;
+		this.storage = storage;
+		this.events = events;
+		this.work = work;
+		this.clock = clock.orElse(Clock.systemUTC());
+	}
+
+	/** Registers the asset an upload is about to create; its source will live at {@link AssetKeys#source}. */
+	public AssetId create(NewAsset asset) {
+		AssetId id = AssetId.random();
+		assets.save(new Asset(id.value(), asset.title(), asset.originalFilename(), asset.contentType(), asset.size(),
+				AssetKeys.source(id), clock.instant()));
+		return id;
+	}
+
+	/** The source is complete and readable as media: renditions are to be made (see {@link AssetUploaded}). */
+	public void uploaded(AssetId id, MediaInfo media) {
+		Asset asset = load(id);
+		asset.uploaded(media, clock.instant());
+		events.publishEvent(new AssetUploaded(id, asset.sourceKey(), media));
+	}
+
+	/** The upload could not become a playable asset, for a reason a person can act on. */
+	public void failed(AssetId id, String reason) {
+		load(id).failed(reason, clock.instant());
+	}
+
+	/**
+	 * Publishes a rendition whose objects are all stored: it is recorded and the master playlist is rewritten
+	 * from every published rendition of the asset. Writers of one asset are serialised on the asset's row.
+	 */
+	public void publishRendition(AssetId id, RenditionSpec spec) {
+		assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
+		renditions.findByAssetIdAndProfile(id.value(), spec.profile())
+			.ifPresentOrElse(existing -> existing.update(spec, clock.instant()),
+					() -> renditions.save(new Rendition(id.value(), spec, clock.instant())));
+		renditions.flush();
+		List<RenditionSpec> published = renditions.findByAssetId(id.value()).stream().map(Rendition::spec).toList();
+		storage.put(AssetKeys.master(id), MasterPlaylist.write(published).getBytes(StandardCharsets.UTF_8), PLAYLIST,
+				ObjectStorage.SHORT_LIVED);
+	}
+
+	/** Recomputes the asset's status from its jobs. */
+	public void transcodeProgressed(AssetId id, TranscodeWork.JobCounts jobs) {
+		assets.findById(id.value())
+			.ifPresent(asset -> asset.transcodeProgressed(jobs, !renditions.findByAssetId(id.value()).isEmpty(),
+					clock.instant()));
+	}
+
+	public void posterStored(AssetId id, String key) {
+		assets.findById(id.value()).ifPresent(asset -> asset.posterStored(key, clock.instant()));
+	}
+
+	/** The asset's source object and what it contains, once uploaded. */
+	@Transactional(readOnly = true)
+	public Optional<AssetSource> source(AssetId id) {
+		return assets.findById(id.value()).filter(asset -> asset.durationMs() != null).map(asset -> {
+			MediaInfo.Video video = asset.width() == null || asset.height() == null ? null
+					: new MediaInfo.Video(asset.width(), asset.height(), String.valueOf(asset.videoCodec()),
+							String.valueOf(asset.frameRate()), fps(asset.frameRate()));
+			MediaInfo.Audio audio = asset.audioCodec() == null ? null
+					: new MediaInfo.Audio(asset.audioCodec(), asset.audioChannels() == null ? 2 : asset.audioChannels(), 0);
+			return new AssetSource(asset.sourceKey(), new MediaInfo(asset.durationMs(), String.valueOf(asset.formatName()),
+					asset.bitrate() == null ? 0 : asset.bitrate(), video, audio));
+		});
+	}
+
+	private static double fps(@Nullable String fraction) {
+		if (fraction == null) {
+			return 0;
+		}
+		String[] parts = fraction.split("/");
+		double value = parts.length == 2 && Double.parseDouble(parts[1]) != 0
+				? Double.parseDouble(parts[0]) / Double.parseDouble(parts[1]) : Double.parseDouble(parts[0]);
+		return Double.isFinite(value) ? value : 0;
+	}
+
+	@Transactional(readOnly = true)
+	public boolean exists(AssetId id) {
+		return assets.existsById(id.value());
+	}
+
+	@Transactional(readOnly = true)
+	public List<RenditionSpec> renditions(AssetId id) {
+		return renditions.findByAssetId(id.value()).stream().map(Rendition::spec).toList();
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<AssetView> find(AssetId id) {
+		return assets.findById(id.value()).map(asset -> view(asset, true));
+	}
+
+	/** Newest first, optionally only those in one status. */
+	@Transactional(readOnly = true)
+	public Page<AssetView> list(@Nullable AssetStatus status, Pageable page) {
+		Page<Asset> found = status == null ? assets.findAllByOrderByCreatedAtDesc(page)
+				: assets.findByStatusOrderByCreatedAtDesc(status, page);
+		return found.map(asset -> view(asset, false));
+	}
+
+	/** Deletes the asset, its source and every rendition object. */
+	public void delete(AssetId id) {
+		Asset asset = load(id);
+		storage.deletePrefix(AssetKeys.mediaPrefix(id));
+		storage.deletePrefix(asset.sourceKey());
+		renditions.deleteAll(renditions.findByAssetId(id.value()));
+		assets.delete(asset);
+		events.publishEvent(new AssetDeleted(id));
+	}
+
+	private Asset load(AssetId id) {
+		return assets.findById(id.value()).orElseThrow(() -> new AssetNotFound(id));
+	}
+
+	private AssetView view(Asset asset, boolean withDetails) {
+		AssetId id = new AssetId(asset.id());
+		List<RenditionSpec> published = renditions.findByAssetId(asset.id()).stream().map(Rendition::spec).toList();
+		List<TranscodeWork.JobView> jobs = withDetails
+				? work.getIfAvailable(() -> NO_WORK).jobsFor(id) : List.of();
+		return new AssetView(id.toString(), asset.title(), asset.description(), asset.originalFilename(),
+				asset.declaredSize(), asset.status(), asset.statusReason(), asset.durationMs(), asset.formatName(),
+				asset.bitrate(), asset.width(), asset.height(), asset.videoCodec(), asset.frameRate(),
+				asset.audioCodec(), published.isEmpty() ? null : AssetKeys.url(AssetKeys.master(id)),
+				asset.posterKey() == null ? null : AssetKeys.url(asset.posterKey()), asset.createdAt(),
+				asset.updatedAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs);
+	}
+
+	private static final TranscodeWork NO_WORK = new TranscodeWork() {
+
+		@Override
+		public List<JobView> jobsFor(AssetId asset) {
+			return List.of();
+		}
+
+		@Override
+		public int retryFailed(AssetId asset) {
+			return 0;
+		}
+
+	};
+
+}

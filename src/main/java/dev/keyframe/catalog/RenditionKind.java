@@ -1,0 +1,7 @@
+package dev.keyframe.catalog;
+
+public enum RenditionKind {
+
+	VIDEO, AUDIO
+
+}

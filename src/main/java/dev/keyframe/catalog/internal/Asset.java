@@ -1,0 +1,222 @@
+package dev.keyframe.catalog.internal;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.keyframe.catalog.AssetStatus;
+import dev.keyframe.catalog.TranscodeWork.JobCounts;
+import dev.keyframe.platform.MediaInfo;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** The asset aggregate: its metadata and its state machine. */
+@Entity
+@Table(name = "asset")
+public class Asset {
+
+	@Id
+	private UUID id;
+
+	private String title;
+
+	private @Nullable String description;
+
+	private String originalFilename;
+
+	private @Nullable String contentType;
+
+	private long declaredSize;
+
+	private String sourceKey;
+
+	@Enumerated(EnumType.STRING)
+	private AssetStatus status;
+
+	private @Nullable String statusReason;
+
+	private @Nullable Long durationMs;
+
+	private @Nullable String formatName;
+
+	private @Nullable Long bitrate;
+
+	private @Nullable Integer width;
+
+	private @Nullable Integer height;
+
+	private @Nullable String videoCodec;
+
+	private @Nullable String frameRate;
+
+	private @Nullable String audioCodec;
+
+	private @Nullable Integer audioChannels;
+
+	private @Nullable String posterKey;
+
+	private Instant createdAt;
+
+	private Instant updatedAt;
+
+	@Version
+	private long version;
+
+
+	protected Asset() {
+		// JPA
+	}
+
+	public Asset(UUID id, String title, String originalFilename, @Nullable String contentType, long declaredSize,
+			String sourceKey, Instant now) {
+		this.id = id;
+		this.title = title;
+		this.originalFilename = originalFilename;
+		this.contentType = contentType;
+		this.declaredSize = declaredSize;
+		this.sourceKey = sourceKey;
+		this.status = AssetStatus.UPLOADING;
+		this.createdAt = now;
+		this.updatedAt = now;
+	}
+
+	public void uploaded(MediaInfo media, Instant now) {
+		this.durationMs = media.durationMillis();
+		this.formatName = media.formatName();
+		this.bitrate = media.bitrate();
+		if (media.video() != null) {
+			this.width = media.video().width();
+			this.height = media.video().height();
+			this.videoCodec = media.video().codec();
+			this.frameRate = media.video().frameRate();
+		}
+		if (media.audio() != null) {
+			this.audioCodec = media.audio().codec();
+			this.audioChannels = media.audio().channels();
+		}
+		moveTo(AssetStatus.PROCESSING, null, now);
+	}
+
+	public void failed(String reason, Instant now) {
+		moveTo(AssetStatus.FAILED, reason, now);
+	}
+
+	/** Derives the status from how the asset's jobs stand and whether anything is published. */
+	public void transcodeProgressed(JobCounts jobs, boolean anythingPublished, Instant now) {
+		if (jobs.active() > 0) {
+			moveTo(anythingPublished ? AssetStatus.PLAYABLE : AssetStatus.PROCESSING, null, now);
+		}
+		else if (jobs.failed() == 0 && jobs.total() > 0) {
+			moveTo(AssetStatus.READY, null, now);
+		}
+		else if (anythingPublished) {
+			moveTo(AssetStatus.PLAYABLE, jobs.failed() + " of " + jobs.total() + " renditions failed: "
+					+ jobs.firstError() + " Retry the failed jobs to complete the ladder.", now);
+		}
+		else {
+			moveTo(AssetStatus.FAILED, jobs.firstError(), now);
+		}
+	}
+
+	public void posterStored(String key, Instant now) {
+		this.posterKey = key;
+		this.updatedAt = now;
+	}
+
+	private void moveTo(AssetStatus next, @Nullable String reason, Instant now) {
+		this.status = next;
+		this.statusReason = reason;
+		this.updatedAt = now;
+	}
+
+	public UUID id() {
+		return id;
+	}
+
+	public String title() {
+		return title;
+	}
+
+	public @Nullable String description() {
+		return description;
+	}
+
+	public String originalFilename() {
+		return originalFilename;
+	}
+
+	public @Nullable String contentType() {
+		return contentType;
+	}
+
+	public long declaredSize() {
+		return declaredSize;
+	}
+
+	public String sourceKey() {
+		return sourceKey;
+	}
+
+	public AssetStatus status() {
+		return status;
+	}
+
+	public @Nullable String statusReason() {
+		return statusReason;
+	}
+
+	public @Nullable Long durationMs() {
+		return durationMs;
+	}
+
+	public @Nullable String formatName() {
+		return formatName;
+	}
+
+	public @Nullable Long bitrate() {
+		return bitrate;
+	}
+
+	public @Nullable Integer width() {
+		return width;
+	}
+
+	public @Nullable Integer height() {
+		return height;
+	}
+
+	public @Nullable String videoCodec() {
+		return videoCodec;
+	}
+
+	public @Nullable String frameRate() {
+		return frameRate;
+	}
+
+	public @Nullable String audioCodec() {
+		return audioCodec;
+	}
+
+	public @Nullable Integer audioChannels() {
+		return audioChannels;
+	}
+
+	public @Nullable String posterKey() {
+		return posterKey;
+	}
+
+	public Instant createdAt() {
+		return createdAt;
+	}
+
+	public Instant updatedAt() {
+		return updatedAt;
+	}
+
+}

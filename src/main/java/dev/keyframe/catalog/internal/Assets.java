@@ -1,0 +1,26 @@
+package dev.keyframe.catalog.internal;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+
+import dev.keyframe.catalog.AssetStatus;
+import jakarta.persistence.LockModeType;
+
+public interface Assets extends JpaRepository<Asset, UUID> {
+
+	Page<Asset> findAllByOrderByCreatedAtDesc(Pageable page);
+
+	Page<Asset> findByStatusOrderByCreatedAtDesc(AssetStatus status, Pageable page);
+
+	/** Serialises writers of one asset's renditions and master playlist. */
+	@Lock(LockModeType.PESSIMISTIC_WRITE)
+	@Query("select a from Asset a where a.id = :id")
+	Optional<Asset> lockById(UUID id);
+
+}
