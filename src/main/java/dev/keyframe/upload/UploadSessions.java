@@ -1,0 +1,26 @@
+package dev.keyframe.upload;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+
+import jakarta.persistence.LockModeType;
+
+interface UploadSessions extends JpaRepository<UploadSession, UUID> {
+
+	List<UploadSession> findTop100ByStateAndExpiresAtBefore(UploadState state, Instant now);
+
+	List<UploadSession> findTop100ByStateOrderByCreatedAtDesc(UploadState state);
+
+	List<UploadSession> findByAssetIdAndState(UUID assetId, UploadState state);
+
+	@Lock(LockModeType.PESSIMISTIC_WRITE)
+	@Query("select s from UploadSession s where s.id = :id")
+	Optional<UploadSession> lockById(UUID id);
+
+}

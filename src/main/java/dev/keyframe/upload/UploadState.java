@@ -1,0 +1,7 @@
+package dev.keyframe.upload;
+
+public enum UploadState {
+
+	ACTIVE, COMPLETED, ABORTED, EXPIRED
+
+}

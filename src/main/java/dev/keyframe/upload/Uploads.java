@@ -1,0 +1,319 @@
+package dev.keyframe.upload;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetKeys;
+import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.AssetStatus;
+import dev.keyframe.catalog.AssetView;
+import dev.keyframe.catalog.NewAsset;
+import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.MediaProbe;
+import dev.keyframe.platform.MediaProbeException;
+import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.ObjectStorage.StoredPart;
+import dev.keyframe.platform.Problem;
+import io.micrometer.core.instrument.MeterRegistry;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Multipart uploads from the client straight to storage. Each step checks what storage really holds, so a
+ * client that lost its state (a reload, a crash) can always resume from the parts already stored.
+ */
+@Service
+public class Uploads {
+
+	private static final Logger log = LoggerFactory.getLogger(Uploads.class);
+
+	private final UploadSessions sessions;
+
+	private final AssetManagement assets;
+
+	private final ObjectStorage storage;
+
+	private final MediaProbe probe;
+
+	private final UploadSettings settings;
+
+	private final TransactionTemplate tx;
+
+	private final MeterRegistry meters;
+
+	private final Clock clock;
+
+	Uploads(UploadSessions sessions, AssetManagement assets, ObjectStorage storage, MediaProbe probe,
+			UploadSettings settings, TransactionTemplate tx, MeterRegistry meters, Optional<Clock> clock) {
+		this.sessions = sessions;
+		this.assets = assets;
+		this.storage = storage;
+		this.probe = probe;
+		this.settings = settings;
+		this.tx = tx;
+		this.meters = meters;
+		this.clock = clock.orElse(Clock.systemUTC());
+	}
+
+	public StartedUpload start(StartUpload request) {
+		String filename = FileNames.clean(request.filename());
+		if (request.size() <= 0) {
+			throw new Problem(HttpStatus.BAD_REQUEST, "The file is empty: choose a file with content.");
+		}
+		if (request.size() > settings.maxSize().toBytes()) {
+			throw new Problem(HttpStatus.CONTENT_TOO_LARGE, "The file is " + FileNames.human(request.size())
+					+ "; the largest file this Keyframe accepts is " + FileNames.human(settings.maxSize().toBytes()) + ".");
+		}
+		String contentType = FileNames.contentType(request.contentType());
+		String title = request.title() == null || request.title().isBlank() ? FileNames.title(filename)
+				: FileNames.trim(request.title().strip(), 300);
+		PartPlan plan = PartPlan.of(request.size(), settings.partSize().toBytes(), UploadSettings.MAX_PARTS);
+		UploadSession session = tx.execute(status -> {
+			AssetId asset = assets.create(new NewAsset(title, filename, contentType, request.size()));
+			String key = AssetKeys.source(asset);
+			String uploadId = storage.startMultipartUpload(key, contentType);
+			return sessions.save(new UploadSession(asset.value(), key, uploadId, filename, contentType, plan,
+					clock.instant(), clock.instant().plus(settings.ttl())));
+		});
+		int first = Math.min(plan.partCount(), settings.presignBatch());
+		return new StartedUpload(session.id(), session.assetId(), plan.partSize(), plan.partCount(),
+				presign(session, IntStream.rangeClosed(1, first).boxed().toList()), session.expiresAt());
+	}
+
+	public List<PartUrl> presignParts(UUID uploadId, List<Integer> partNumbers) {
+		UploadSession session = active(uploadId);
+		if (partNumbers.isEmpty() || partNumbers.size() > 1000) {
+			throw new Problem(HttpStatus.BAD_REQUEST, "Ask for between 1 and 1000 parts at a time.");
+		}
+		return presign(session, partNumbers);
+	}
+
+	public UploadStatus status(UUID uploadId) {
+		UploadSession session = load(uploadId);
+		List<StoredPart> stored = session.state() == UploadState.ACTIVE
+				? storage.listParts(session.objectKey(), session.s3UploadId()) : List.of();
+		return new UploadStatus(session.id(), session.assetId(), session.state(), session.filename(),
+				session.plan().size(), session.plan().partSize(), session.plan().partCount(), stored,
+				session.failureReason(), session.expiresAt());
+	}
+
+	/** Unfinished uploads, newest first, so a client can offer to resume them. */
+	public List<UploadStatus> unfinished() {
+		return sessions.findTop100ByStateOrderByCreatedAtDesc(UploadState.ACTIVE)
+			.stream()
+			.map(s -> new UploadStatus(s.id(), s.assetId(), s.state(), s.filename(), s.plan().size(),
+					s.plan().partSize(), s.plan().partCount(), List.of(), null, s.expiresAt()))
+			.toList();
+	}
+
+	/**
+	 * Completes the upload: every part must be stored with the expected size; the object is then probed, and the
+	 * asset either goes on to be transcoded or ends FAILED with a reason. Calling it again is harmless.
+	 */
+	public CompletedUpload complete(UUID uploadId, List<PartEtag> claimed) {
+		UploadSession session = load(uploadId);
+		AssetId asset = new AssetId(session.assetId());
+		if (session.state() == UploadState.COMPLETED) {
+			return completed(asset);
+		}
+		if (session.state() != UploadState.ACTIVE) {
+			throw new Problem(HttpStatus.CONFLICT, "This upload was " + session.state().name().toLowerCase()
+					+ (session.failureReason() == null ? "" : ": " + session.failureReason()) + ". Start a new upload.");
+		}
+		Optional<ObjectStorage.ObjectInfo> existing = storage.head(session.objectKey());
+		if (existing.isEmpty()) {
+			List<StoredPart> parts = checkParts(session, claimed);
+			try {
+				storage.completeMultipartUpload(session.objectKey(), session.s3UploadId(), parts);
+			}
+			catch (S3Exception ex) {
+				if (storage.head(session.objectKey()).isEmpty()) {
+					throw new Problem(HttpStatus.BAD_REQUEST, "Storage refused to assemble the parts: "
+							+ ex.awsErrorDetails().errorMessage() + ". Check the parts (GET this upload) and try again.");
+				}
+			}
+			existing = storage.head(session.objectKey());
+		}
+		long stored = existing.map(ObjectStorage.ObjectInfo::size).orElse(0L);
+		if (stored != session.plan().size()) {
+			return fail(session, "The upload is truncated: " + FileNames.human(session.plan().size())
+					+ " were announced but " + FileNames.human(stored) + " arrived. Upload the file again.");
+		}
+		MediaInfo media;
+		try {
+			media = probe.probe(storage.presignGet(session.objectKey(), Duration.ofMinutes(15)));
+		}
+		catch (MediaProbeException ex) {
+			return fail(session, ex.getMessage());
+		}
+		tx.executeWithoutResult(status -> {
+			UploadSession locked = sessions.lockById(uploadId).orElseThrow();
+			if (locked.state() == UploadState.ACTIVE) {
+				locked.completed(clock.instant());
+				assets.uploaded(asset, media);
+				meters.counter("keyframe.uploads", "outcome", "completed").increment();
+			}
+		});
+		return completed(asset);
+	}
+
+	/** Aborts the multipart upload and removes the asset it would have become. */
+	public void abort(UUID uploadId) {
+		UploadSession session = load(uploadId);
+		if (session.state() != UploadState.ACTIVE) {
+			return;
+		}
+		storage.abortMultipartUpload(session.objectKey(), session.s3UploadId());
+		tx.executeWithoutResult(status -> {
+			sessions.lockById(uploadId).orElseThrow().ended(UploadState.ABORTED, "Cancelled", clock.instant());
+			assets.delete(new AssetId(session.assetId()));
+		});
+	}
+
+	/** Aborts uploads left open past their time, so storage does not keep paying for orphaned parts. */
+	@Scheduled(fixedDelayString = "${keyframe.upload.expiry-check:PT10M}", initialDelayString = "PT1M")
+	public void expireAbandoned() {
+		for (UploadSession session : sessions.findTop100ByStateAndExpiresAtBefore(UploadState.ACTIVE, clock.instant())) {
+			try {
+				storage.abortMultipartUpload(session.objectKey(), session.s3UploadId());
+				tx.executeWithoutResult(status -> {
+					sessions.lockById(session.id()).orElseThrow().ended(UploadState.EXPIRED,
+							"Not completed in time", clock.instant());
+					assets.failed(new AssetId(session.assetId()), "The upload was not completed within "
+							+ settings.ttl().toHours() + " h and was discarded. Upload the file again.");
+				});
+				log.info("Expired upload {} of asset {}", session.id(), session.assetId());
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not expire upload {}: {}", session.id(), ex.getMessage());
+			}
+		}
+	}
+
+	private List<StoredPart> checkParts(UploadSession session, List<PartEtag> claimed) {
+		PartPlan plan = session.plan();
+		Map<Integer, StoredPart> stored = new TreeMap<>();
+		storage.listParts(session.objectKey(), session.s3UploadId()).forEach(p -> stored.put(p.partNumber(), p));
+		Set<Integer> claimedNumbers = new HashSet<>();
+		for (PartEtag part : claimed) {
+			if (part.partNumber() < 1 || part.partNumber() > plan.partCount() || !claimedNumbers.add(part.partNumber())) {
+				throw new Problem(HttpStatus.BAD_REQUEST, "Part " + part.partNumber() + " is not one of this upload's "
+						+ plan.partCount() + " parts, or is listed twice.");
+			}
+		}
+		List<Integer> missing = new ArrayList<>();
+		List<StoredPart> parts = new ArrayList<>();
+		for (int number = 1; number <= plan.partCount(); number++) {
+			StoredPart part = stored.get(number);
+			if (part == null) {
+				missing.add(number);
+				continue;
+			}
+			if (part.size() != plan.expectedSize(number)) {
+				throw new Problem(HttpStatus.BAD_REQUEST, "Part " + number + " holds " + part.size()
+						+ " bytes but should hold " + plan.expectedSize(number) + ": upload that part again.");
+			}
+			parts.add(part);
+		}
+		if (!missing.isEmpty()) {
+			throw new Problem(HttpStatus.BAD_REQUEST, missing.size() + " of " + plan.partCount()
+					+ " parts are not stored yet (" + FileNames.ranges(missing)
+					+ "): upload them, then complete again. The parts already stored are kept.");
+		}
+		for (PartEtag part : claimed) {
+			StoredPart actual = stored.get(part.partNumber());
+			if (!unquote(actual.etag()).equals(unquote(part.etag()))) {
+				throw new Problem(HttpStatus.BAD_REQUEST, "Part " + part.partNumber()
+						+ " in storage is not the one you sent (its ETag differs): upload that part again.");
+			}
+		}
+		return parts;
+	}
+
+	private CompletedUpload fail(UploadSession session, String reason) {
+		AssetId asset = new AssetId(session.assetId());
+		tx.executeWithoutResult(status -> {
+			UploadSession locked = sessions.lockById(session.id()).orElseThrow();
+			if (locked.state() == UploadState.ACTIVE) {
+				locked.completed(clock.instant());
+				assets.failed(asset, reason);
+				meters.counter("keyframe.uploads", "outcome", "failed").increment();
+			}
+		});
+		log.info("Upload {} of asset {} failed: {}", session.id(), asset, reason);
+		return completed(asset);
+	}
+
+	private CompletedUpload completed(AssetId asset) {
+		AssetView view = assets.find(asset).orElseThrow();
+		return new CompletedUpload(asset.value(), view.status(), view.statusReason());
+	}
+
+	private List<PartUrl> presign(UploadSession session, List<Integer> numbers) {
+		return numbers.stream().map(n -> {
+			if (n < 1 || n > session.plan().partCount()) {
+				throw new Problem(HttpStatus.BAD_REQUEST,
+						"Part " + n + " is outside 1.." + session.plan().partCount() + ".");
+			}
+			return new PartUrl(n, session.plan().expectedSize(n),
+					storage.presignPartUpload(session.objectKey(), session.s3UploadId(), n));
+		}).toList();
+	}
+
+	private UploadSession active(UUID uploadId) {
+		UploadSession session = load(uploadId);
+		if (session.state() != UploadState.ACTIVE) {
+			throw new Problem(HttpStatus.CONFLICT,
+					"This upload is " + session.state().name().toLowerCase() + "; start a new upload.");
+		}
+		return session;
+	}
+
+	private UploadSession load(UUID uploadId) {
+		return sessions.findById(uploadId)
+			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no upload " + uploadId + "."));
+	}
+
+	private static String unquote(String etag) {
+		return etag.replace("\"", "");
+	}
+
+	public record StartUpload(String filename, long size, @Nullable String contentType, @Nullable String title) {
+	}
+
+	public record StartedUpload(UUID uploadId, UUID assetId, long partSize, int partCount, List<PartUrl> parts,
+			java.time.Instant expiresAt) {
+	}
+
+	public record PartUrl(int partNumber, long size, String url) {
+	}
+
+	public record PartEtag(int partNumber, String etag) {
+	}
+
+	public record UploadStatus(UUID uploadId, UUID assetId, UploadState state, String filename, long size,
+			long partSize, int partCount, List<StoredPart> storedParts, @Nullable String failureReason,
+			java.time.Instant expiresAt) {
+	}
+
+	public record CompletedUpload(UUID assetId, AssetStatus status, @Nullable String reason) {
+	}
+
+}
