@@ -1,0 +1,7 @@
+package dev.keyframe.transcode;
+
+public enum JobState {
+
+	PENDING, RUNNING, DONE, FAILED
+
+}

@@ -1,0 +1,74 @@
+package dev.keyframe.transcode;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+
+/**
+ * The ladder and how workers run it.
+ *
+ * @param ladder video rungs, by the short side of the picture (so portrait video gets the same rungs)
+ * @param audioLadder rungs for sources without video
+ * @param segmentSeconds target HLS segment length (see docs/adr/0003)
+ * @param gopSeconds distance between forced keyframes; segment length is a multiple of it
+ * @param preset the x264 preset
+ * @param workers concurrent jobs in this process (0: this instance runs no worker)
+ * @param firstRungAlone encode the lowest rung in its own process so the asset plays sooner (docs/adr/0002)
+ * @param visibilityTimeout how long a received message stays hidden; the heartbeat renews it
+ * @param heartbeat how often a running job renews its message and lease
+ * @param maxAttempts attempts per job before it ends FAILED
+ * @param retryBackoff delay before a failed attempt is retried (doubled each attempt, at most 15 min)
+ * @param redispatchAfter a PENDING job with no message this long is queued again
+ * @param stallTimeout an encode that makes no progress this long is stopped and retried
+ * @param pollWait the SQS long-poll wait
+ */
+@Validated
+@ConfigurationProperties("keyframe.transcode")
+public record TranscodeSettings(@DefaultValue({ "1080p:1080:5000:128", "720p:720:2800:128", "480p:480:1400:96",
+		"360p:360:800:96" }) @NotEmpty @Valid List<Rung> ladder,
+		@DefaultValue({ "audio-128k:0:0:128", "audio-64k:0:0:64" }) @NotEmpty List<Rung> audioLadder,
+		@DefaultValue("4") @Min(1) int segmentSeconds, @DefaultValue("2") @Min(1) int gopSeconds,
+		@DefaultValue("veryfast") String preset, @DefaultValue("2") @Min(0) int workers,
+		@DefaultValue("true") boolean firstRungAlone, @DefaultValue("60s") Duration visibilityTimeout,
+		@DefaultValue("20s") Duration heartbeat, @DefaultValue("3") @Min(1) int maxAttempts,
+		@DefaultValue("30s") Duration retryBackoff, @DefaultValue("3m") Duration redispatchAfter,
+		@DefaultValue("5m") Duration stallTimeout, @DefaultValue("10s") Duration pollWait) {
+
+	public TranscodeSettings {
+		if (segmentSeconds % gopSeconds != 0) {
+			throw new IllegalArgumentException("keyframe.transcode.segment-seconds must be a multiple of gop-seconds");
+		}
+		if (heartbeat.compareTo(visibilityTimeout.dividedBy(2)) > 0) {
+			throw new IllegalArgumentException("keyframe.transcode.heartbeat must be at most half the visibility timeout");
+		}
+	}
+
+	/**
+	 * One rung, written {@code name:shortSide:videoKbps:audioKbps} in configuration (shortSide 0 for audio).
+	 */
+	public record Rung(String name, int shortSide, int videoKbps, int audioKbps) {
+
+		public Rung {
+			if (!name.matches("[a-z0-9-]{1,32}")) {
+				throw new IllegalArgumentException("A rung name is 1-32 of a-z, 0-9 and '-': " + name);
+			}
+		}
+
+		public static Rung parse(String text) {
+			String[] parts = text.split(":");
+			if (parts.length != 4) {
+				throw new IllegalArgumentException("A rung is name:shortSide:videoKbps:audioKbps, not " + text);
+			}
+			return new Rung(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
+		}
+
+	}
+
+}

@@ -1,0 +1,182 @@
+package dev.keyframe.transcode.internal;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import dev.keyframe.catalog.TranscodeWork.JobCounts;
+
+/**
+ * The races between workers, settled by PostgreSQL: claiming a job (with its encode group), renewing a lease,
+ * and finishing only while still holding the lease (a fence, so a worker that lost its lease cannot overwrite
+ * the one that took over). Callers run these inside a transaction.
+ */
+@Component
+public class JobStore {
+
+	private final JdbcClient jdbc;
+
+	JobStore(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** The job a message names, locked for the rest of the transaction. */
+	public Optional<JobRow> lock(UUID jobId) {
+		return jdbc.sql("""
+				select id, asset_id, encode_group, state, attempts, lease_owner, lease_until, error
+				from transcode_job where id = :id for update""")
+			.param("id", jobId)
+			.query((rs, n) -> new JobRow(rs.getObject("id", UUID.class), rs.getObject("asset_id", UUID.class),
+					rs.getInt("encode_group"), rs.getString("state"), rs.getInt("attempts"), rs.getString("lease_owner"),
+					instant(rs.getTimestamp("lease_until")), rs.getString("error")))
+			.optional();
+	}
+
+	/**
+	 * Claims the job and whichever jobs of its encode group are free (pending, or running on an expired lease,
+	 * and not locked by another claim), counting an attempt on each. Returns the claimed ids.
+	 */
+	public List<UUID> claimGroup(JobRow job, String owner, Instant now, Duration lease, int maxAttempts) {
+		return jdbc.sql("""
+				update transcode_job set state = 'RUNNING', lease_owner = :owner, lease_until = :until,
+				       attempts = attempts + 1, started_at = :now, progress = 0, version = version + 1
+				where id in (select id from transcode_job
+				             where asset_id = :asset and encode_group = :grp and attempts < :max
+				               and (state = 'PENDING' or (state = 'RUNNING' and lease_until < :now))
+				             for update skip locked)
+				returning id""")
+			.param("owner", owner)
+			.param("until", Timestamp.from(now.plus(lease)))
+			.param("now", Timestamp.from(now))
+			.param("asset", job.assetId())
+			.param("grp", job.group())
+			.param("max", maxAttempts)
+			.query(UUID.class)
+			.list();
+	}
+
+	/** Renews the lease and records progress; returns the jobs this owner still holds. */
+	public int renew(Collection<UUID> jobs, String owner, Instant until, double progress) {
+		return jdbc.sql("""
+				update transcode_job set lease_until = :until, progress = greatest(progress, :progress)
+				where id in (:ids) and lease_owner = :owner and state = 'RUNNING'""")
+			.param("until", Timestamp.from(until))
+			.param("progress", progress)
+			.param("ids", jobs)
+			.param("owner", owner)
+			.update();
+	}
+
+	/** Marks the job DONE if this owner still holds it; false means another worker took it over. */
+	public boolean finish(UUID job, String owner, Instant now) {
+		return jdbc.sql("""
+				update transcode_job set state = 'DONE', progress = 1, error = null, finished_at = :now,
+				       lease_owner = null, lease_until = null, version = version + 1
+				where id = :id and lease_owner = :owner and state = 'RUNNING'""")
+			.param("now", Timestamp.from(now))
+			.param("id", job)
+			.param("owner", owner)
+			.update() == 1;
+	}
+
+	/** Ends the job FAILED with a reason; fenced on the owner unless {@code owner} is null. */
+	public boolean fail(UUID job, @Nullable String owner, String reason, Instant now) {
+		return jdbc.sql("""
+				update transcode_job set state = 'FAILED', error = :error, finished_at = :now,
+				       lease_owner = null, lease_until = null, version = version + 1
+				where id = :id and state <> 'DONE' and (cast(:owner as varchar) is null or lease_owner = :owner)""")
+			.param("error", reason)
+			.param("now", Timestamp.from(now))
+			.param("id", job)
+			.param("owner", owner)
+			.update() == 1;
+	}
+
+	/** Puts the job back to PENDING for another attempt, keeping the reason the last one failed. */
+	public boolean requeue(UUID job, @Nullable String owner, @Nullable String reason, Instant now) {
+		return jdbc.sql("""
+				update transcode_job set state = 'PENDING', error = coalesce(:error, error), dispatched_at = :now,
+				       lease_owner = null, lease_until = null, version = version + 1
+				where id = :id and state <> 'DONE' and (cast(:owner as varchar) is null or lease_owner = :owner)""")
+			.param("error", reason)
+			.param("now", Timestamp.from(now))
+			.param("id", job)
+			.param("owner", owner)
+			.update() == 1;
+	}
+
+	/** Failed jobs of an asset back to PENDING with a fresh attempt budget. */
+	public List<UUID> resetFailed(UUID asset, Instant now) {
+		return jdbc.sql("""
+				update transcode_job set state = 'PENDING', attempts = 0, progress = 0, dispatched_at = :now,
+				       finished_at = null, version = version + 1
+				where asset_id = :asset and state = 'FAILED' returning id""")
+			.param("asset", asset)
+			.param("now", Timestamp.from(now))
+			.query(UUID.class)
+			.list();
+	}
+
+	/** Running jobs whose worker stopped renewing long ago: back to PENDING, to be queued again. */
+	public List<UUID> releaseAbandoned(Instant before, Instant now) {
+		return jdbc.sql("""
+				update transcode_job set state = 'PENDING', dispatched_at = :now, lease_owner = null, lease_until = null,
+				       error = coalesce(error, 'The worker running this job stopped responding.'), version = version + 1
+				where state = 'RUNNING' and lease_until < :before returning id""")
+			.param("before", Timestamp.from(before))
+			.param("now", Timestamp.from(now))
+			.query(UUID.class)
+			.list();
+	}
+
+	/** Pending jobs whose message was sent long ago (and may be lost): marked as sent again now. */
+	public List<UUID> redispatchStale(Instant before, Instant now) {
+		return jdbc.sql("""
+				update transcode_job set dispatched_at = :now
+				where state = 'PENDING' and dispatched_at < :before returning id""")
+			.param("before", Timestamp.from(before))
+			.param("now", Timestamp.from(now))
+			.query(UUID.class)
+			.list();
+	}
+
+	public JobCounts counts(UUID asset) {
+		return jdbc.sql("""
+				select count(*) as total,
+				       count(*) filter (where state = 'DONE') as done,
+				       count(*) filter (where state = 'FAILED') as failed,
+				       (select error from transcode_job f where f.asset_id = :asset and f.state = 'FAILED'
+				        order by f.finished_at limit 1) as first_error
+				from transcode_job where asset_id = :asset""")
+			.param("asset", asset)
+			.query((rs, n) -> new JobCounts(rs.getInt("total"), rs.getInt("done"), rs.getInt("failed"),
+					rs.getString("first_error")))
+			.single();
+	}
+
+	public List<StateCount> countByState() {
+		return jdbc.sql("select state, count(*) as n from transcode_job group by state")
+			.query((rs, n) -> new StateCount(rs.getString("state"), rs.getLong("n")))
+			.list();
+	}
+
+	private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+		return timestamp == null ? null : timestamp.toInstant();
+	}
+
+	public record JobRow(UUID id, UUID assetId, int group, String state, int attempts, @Nullable String leaseOwner,
+			@Nullable Instant leaseUntil, @Nullable String error) {
+	}
+
+	public record StateCount(String state, long count) {
+	}
+
+}

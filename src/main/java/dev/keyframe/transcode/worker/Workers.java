@@ -1,0 +1,122 @@
+package dev.keyframe.transcode.worker;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import dev.keyframe.platform.JobQueue;
+import dev.keyframe.transcode.TranscodeSettings;
+
+/**
+ * The worker role: {@code keyframe.transcode.workers} threads, each long-polling the job queue for one message
+ * at a time. More throughput is more workers, here or in other processes on the same queue.
+ */
+@Component
+public class Workers implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Workers.class);
+
+	private final JobQueue queue;
+
+	private final JobRunner runner;
+
+	private final TranscodeSettings settings;
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private volatile AtomicBoolean stopping = new AtomicBoolean(true);
+
+	Workers(JobQueue queue, JobRunner runner, TranscodeSettings settings) {
+		this.queue = queue;
+		this.runner = runner;
+		this.settings = settings;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (isRunning()) {
+			return;
+		}
+		AtomicBoolean stop = new AtomicBoolean(false);
+		this.stopping = stop;
+		String host = hostName();
+		for (int i = 0; i < settings.workers(); i++) {
+			String owner = host + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "/worker-" + i + "/"
+					+ Long.toHexString(System.nanoTime());
+			Thread thread = Thread.ofPlatform().name("transcode-worker-" + i).start(() -> loop(owner, stop));
+			threads.add(thread);
+		}
+		if (settings.workers() > 0) {
+			log.info("Started {} transcode workers", settings.workers());
+		}
+	}
+
+	private void loop(String owner, AtomicBoolean stop) {
+		while (!stop.get()) {
+			try {
+				for (JobQueue.Received message : queue.receive(1, settings.pollWait(), settings.visibilityTimeout())) {
+					runner.handle(message, owner, stop);
+				}
+			}
+			catch (RuntimeException ex) {
+				if (stop.get()) {
+					return;
+				}
+				log.warn("Worker {} hit an error and backs off: {}", owner, ex.toString());
+				sleep(2000);
+			}
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		stopping.set(true);
+		for (Thread thread : threads) {
+			try {
+				thread.join(settings.pollWait().toMillis() + 30_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		threads.clear();
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return !threads.isEmpty();
+	}
+
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 1024;
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "unknown-host";
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
