@@ -70,7 +70,12 @@ public class JobLifecycle implements TranscodeWork {
 	 */
 	@EventListener
 	void on(AssetUploaded event) {
-		for (PlannedJob plan : LadderPlanner.plan(event.media(), settings)) {
+		// the fast first group is queued first, so it is picked up first
+		List<PlannedJob> planned = LadderPlanner.plan(event.media(), settings)
+			.stream()
+			.sorted(java.util.Comparator.comparingInt(PlannedJob::group))
+			.toList();
+		for (PlannedJob plan : planned) {
 			TranscodeJob job = jobs.save(new TranscodeJob(event.asset().value(), plan, clock.instant()));
 			events.publishEvent(new TranscodeJobQueued(job.id(), 0));
 		}
@@ -104,7 +109,7 @@ public class JobLifecycle implements TranscodeWork {
 			assets.transcodeProgressed(new AssetId(job.assetId()), store.counts(job.assetId()));
 			return Claim.nothing(Claim.Outcome.GAVE_UP);
 		}
-		List<UUID> claimed = store.claimGroup(job, owner, now, settings.visibilityTimeout(), settings.maxAttempts());
+		List<UUID> claimed = store.claimGroup(job, owner, now, settings.lease(), settings.maxAttempts());
 		if (!claimed.contains(jobId)) {
 			return Claim.nothing(Claim.Outcome.BUSY);
 		}
@@ -113,7 +118,7 @@ public class JobLifecycle implements TranscodeWork {
 
 	/** The worker's heartbeat: renews the lease and records progress. Returns how many jobs it still holds. */
 	public int renew(List<UUID> ids, String owner, double progress) {
-		return store.renew(ids, owner, clock.instant().plus(settings.visibilityTimeout()), progress);
+		return store.renew(ids, owner, clock.instant().plus(settings.lease()), progress);
 	}
 
 	/**

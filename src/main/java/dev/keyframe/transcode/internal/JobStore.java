@@ -28,30 +28,36 @@ public class JobStore {
 		this.jdbc = jdbc;
 	}
 
-	/** The job a message names, locked for the rest of the transaction. */
+	/**
+	 * The job a message names, with every job of its encode group locked for the rest of the transaction (in id
+	 * order, so concurrent claims queue up instead of each taking part of the group).
+	 */
 	public Optional<JobRow> lock(UUID jobId) {
 		return jdbc.sql("""
 				select id, asset_id, encode_group, state, attempts, lease_owner, lease_until, error
-				from transcode_job where id = :id for update""")
+				from transcode_job
+				where (asset_id, encode_group) = (select asset_id, encode_group from transcode_job where id = :id)
+				order by id for update""")
 			.param("id", jobId)
 			.query((rs, n) -> new JobRow(rs.getObject("id", UUID.class), rs.getObject("asset_id", UUID.class),
 					rs.getInt("encode_group"), rs.getString("state"), rs.getInt("attempts"), rs.getString("lease_owner"),
 					instant(rs.getTimestamp("lease_until")), rs.getString("error")))
-			.optional();
+			.list()
+			.stream()
+			.filter(row -> row.id().equals(jobId))
+			.findFirst();
 	}
 
 	/**
-	 * Claims the job and whichever jobs of its encode group are free (pending, or running on an expired lease,
-	 * and not locked by another claim), counting an attempt on each. Returns the claimed ids.
+	 * Claims the job and whichever jobs of its encode group are free (pending, or running on an expired lease),
+	 * counting an attempt on each. Call after {@link #lock}. Returns the claimed ids.
 	 */
 	public List<UUID> claimGroup(JobRow job, String owner, Instant now, Duration lease, int maxAttempts) {
 		return jdbc.sql("""
 				update transcode_job set state = 'RUNNING', lease_owner = :owner, lease_until = :until,
 				       attempts = attempts + 1, started_at = :now, progress = 0, version = version + 1
-				where id in (select id from transcode_job
-				             where asset_id = :asset and encode_group = :grp and attempts < :max
-				               and (state = 'PENDING' or (state = 'RUNNING' and lease_until < :now))
-				             for update skip locked)
+				where asset_id = :asset and encode_group = :grp and attempts < :max
+				  and (state = 'PENDING' or (state = 'RUNNING' and lease_until < :now))
 				returning id""")
 			.param("owner", owner)
 			.param("until", Timestamp.from(now.plus(lease)))
