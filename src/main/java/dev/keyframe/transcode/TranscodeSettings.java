@@ -51,6 +51,14 @@ public record TranscodeSettings(@DefaultValue({ "1080p:1080:5000:128", "720p:720
 	}
 
 	/**
+	 * How long a claim holds a job without renewal: three quarters of the visibility timeout, so that when a
+	 * dead worker's message reappears its lease has already run out and the job is taken over at once.
+	 */
+	public Duration lease() {
+		return visibilityTimeout.multipliedBy(3).dividedBy(4);
+	}
+
+	/**
 	 * One rung, written {@code name:shortSide:videoKbps:audioKbps} in configuration (shortSide 0 for audio).
 	 */
 	public record Rung(String name, int shortSide, int videoKbps, int audioKbps) {
