@@ -1,7 +1,6 @@
 package dev.keyframe.platform;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -85,20 +84,17 @@ public class MediaProbe {
 	}
 
 	static String explain(@Nullable Throwable failure) {
-		String detail = Optional.ofNullable(failure)
-			.filter(JaffreeAbnormalExitException.class::isInstance)
-			.map(f -> ((JaffreeAbnormalExitException) f).getProcessErrorLogMessages())
-			.filter(messages -> !messages.isEmpty())
-			.map(messages -> messages.get(messages.size() - 1))
-			.map(message -> message.message)
-			.orElse(failure == null ? "unknown error" : String.valueOf(failure.getMessage()));
-		String lower = detail.toLowerCase();
-		if (lower.contains("moov atom not found")) {
+		List<String> lines = failure instanceof JaffreeAbnormalExitException abnormal
+				? abnormal.getProcessErrorLogMessages().stream().map(message -> message.message).toList() : List.of();
+		String all = String.join("\n", lines).toLowerCase();
+		if (all.contains("moov atom not found")) {
 			return "The file is incomplete (its index, the 'moov atom', is missing): it was probably truncated. Upload the whole file again.";
 		}
-		if (lower.contains("invalid data found")) {
+		if (all.contains("invalid data found")) {
 			return "This is not a video or audio file Keyframe can read (ffprobe: invalid data). Check that you picked the right file.";
 		}
+		String detail = lines.isEmpty() ? String.valueOf(failure == null ? "unknown error" : failure.getMessage())
+				: lines.get(lines.size() - 1);
 		return "ffprobe could not read the file: " + detail.strip();
 	}
 

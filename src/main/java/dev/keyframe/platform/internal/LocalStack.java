@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -96,14 +95,13 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 	private void startPostgres(Path dataDir, int port, Map<String, Object> settings) throws IOException {
 		Path pgData = dataDir.resolve("postgres");
 		Files.createDirectories(pgData);
-		// initdb refuses to run as root, so the embedded server runs as an unprivileged user: let it in.
-		Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-		Files.setPosixFilePermissions(pgData, PosixFilePermissions.fromString("rwxrwxrwx"));
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setDataDirectory(pgData)
 			.setCleanDataDirectory(false)
 			.setPort(port)
 			.setPGStartupWait(Duration.ofSeconds(60))
+			// stopped with the application context, after the beans that use it, not by a JVM hook of its own
+			.setRegisterShutdownHook(false)
 			.start();
 		started.push(postgres);
 		settings.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));

@@ -141,7 +141,8 @@ class Encoder {
 				.addOutput(UrlOutput.toPath(poster)
 					.setFrameCount(StreamType.VIDEO, 1L)
 					.addArguments("-vf", source.media().video().portrait() ? "scale=360:-2" : "scale=-2:360")
-					.addArguments("-q:v", "3"))
+					.addArguments("-q:v", "3")
+					.addArguments("-update", "1"))
 				.setOverwriteOutput(true)
 				.execute();
 			String key = AssetKeys.poster(asset);
