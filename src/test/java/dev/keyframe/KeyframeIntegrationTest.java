@@ -1,0 +1,28 @@
+package dev.keyframe;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+/**
+ * The one application context the integration tests share: the whole platform on its real local stand-ins
+ * (embedded PostgreSQL, S3Proxy, ElasticMQ, ffmpeg) on free ports and a fresh data directory, with a small,
+ * fast ladder. Every test class using exactly this annotation reuses the same context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"keyframe.local.data-dir=target/it-data/${random.uuid}", "keyframe.local.postgres-port=0",
+		"keyframe.local.s3-port=0", "keyframe.local.sqs-port=0",
+		"keyframe.transcode.ladder=480p:480:1000:96,360p:360:600:96,240p:240:300:64",
+		"keyframe.transcode.preset=ultrafast", "keyframe.transcode.visibility-timeout=6s",
+		"keyframe.transcode.heartbeat=2s", "keyframe.transcode.poll-wait=1s", "keyframe.transcode.retry-backoff=1s",
+		"keyframe.transcode.sweep-interval=PT2S", "keyframe.upload.part-size=5MB", "keyframe.upload.max-size=1GB",
+		"keyframe.metrics.refresh=PT1S" })
+public @interface KeyframeIntegrationTest {
+
+}

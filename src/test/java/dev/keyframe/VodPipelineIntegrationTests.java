@@ -1,0 +1,204 @@
+package dev.keyframe;
+
+import static dev.keyframe.support.KeyframeClient.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.keyframe.platform.MediaTools;
+import dev.keyframe.support.KeyframeClient;
+import dev.keyframe.support.Media;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The VOD path end to end over the real local stack: bytes go to storage through presigned part URLs, the job
+ * messages go through SQS, ffmpeg makes the ladder, and what players fetch is checked with ffprobe.
+ */
+@KeyframeIntegrationTest
+class VodPipelineIntegrationTests {
+
+	private static final Duration ENCODE = Duration.ofSeconds(120);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MediaTools tools;
+
+	@TempDir
+	Path dir;
+
+	KeyframeClient client;
+
+	@BeforeEach
+	void client() {
+		client = new KeyframeClient(port);
+	}
+
+	@Test
+	void uploadsInPartsTranscodesAlignedRenditionsAndServesThem() throws IOException {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 9, true);
+		JsonNode upload = client.start(clip, "video/mp4", "Test pattern");
+		assertThat(upload.get("partCount").asInt()).as("a multipart upload").isGreaterThan(1);
+		List<Map<String, Object>> parts = new ArrayList<>();
+		for (int n = 1; n <= upload.get("partCount").asInt(); n++) {
+			parts.add(Map.of("partNumber", n, "etag", client.putPart(clip, upload, n)));
+		}
+		JsonNode completed = client.complete(upload, parts).json();
+		assertThat(completed.get("status").asString()).isEqualTo("PROCESSING");
+		String id = completed.get("assetId").asString();
+
+		JsonNode asset = client.awaitAsset(id, ENCODE, status("READY"));
+
+		assertThat(asset.get("width").asInt()).isEqualTo(640);
+		assertThat(asset.get("durationMs").asLong()).isBetween(8900L, 9100L);
+		assertThat(asset.get("videoCodec").asString()).isEqualTo("h264");
+		List<String> profiles = new ArrayList<>();
+		asset.get("renditions").forEach(r -> profiles.add(r.get("profile").asString()));
+		assertThat(profiles).as("480p is above the 360p source and is skipped").containsExactlyInAnyOrder("360p", "240p");
+		asset.get("jobs").forEach(job -> {
+			assertThat(job.get("state").asString()).isEqualTo("DONE");
+			assertThat(job.get("attempts").asInt()).isEqualTo(1);
+		});
+
+		KeyframeClient.Response master = client.get(asset.get("playlistUrl").asString());
+		assertThat(master.status()).isEqualTo(200);
+		assertThat(master.header("Content-Type")).isEqualTo("application/vnd.apple.mpegurl");
+		assertThat(master.header("Cache-Control")).isEqualTo("public, max-age=2");
+		assertThat(master.body()).contains("RESOLUTION=640x360", "RESOLUTION=426x240", "CODECS=\"avc1.", "mp4a.40.2",
+				"360p/index.m3u8", "240p/index.m3u8").containsPattern("BANDWIDTH=\\d{5,}");
+
+		String prefix = client.base() + "/media/" + id + "/";
+		assertThat(Media.videoStream(tools.ffprobePath(), prefix + "360p/index.m3u8")).isEqualTo("h264,640,360");
+		assertThat(Media.videoStream(tools.ffprobePath(), prefix + "240p/index.m3u8")).isEqualTo("h264,426,240");
+		List<Double> high = Media.keyframes(tools.ffprobePath(), prefix + "360p/index.m3u8");
+		List<Double> low = Media.keyframes(tools.ffprobePath(), prefix + "240p/index.m3u8");
+		assertThat(high).as("a keyframe every 2 s").hasSize(5);
+		for (int i = 0; i < high.size(); i++) {
+			assertThat(low.get(i)).as("keyframe " + i + " at the same time in both renditions")
+				.isCloseTo(high.get(i), org.assertj.core.data.Offset.offset(0.017));
+			assertThat(high.get(i)).isCloseTo(i * 2.0, org.assertj.core.data.Offset.offset(0.017));
+		}
+
+		KeyframeClient.Response segment = client.get("/media/" + id + "/240p/seg_00000.ts");
+		assertThat(segment.status()).isEqualTo(200);
+		assertThat(segment.header("Content-Type")).isEqualTo("video/mp2t");
+		assertThat(segment.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+		JsonNode withPoster = client.awaitAsset(id, Duration.ofSeconds(20), a -> !a.get("posterUrl").isNull());
+		assertThat(client.get(withPoster.get("posterUrl").asString()).header("Content-Type")).isEqualTo("image/jpeg");
+	}
+
+	@Test
+	void aFileThatIsNotMediaEndsFailedWithAReasonAndNoJobs() throws IOException {
+		Path text = Media.write(dir, "notes.mp4", "These are meeting notes, not a video.\n".repeat(200).getBytes());
+		JsonNode completed = client.upload(text, "video/mp4", "Not a video");
+
+		assertThat(completed.get("status").asString()).isEqualTo("FAILED");
+		assertThat(completed.get("reason").asString()).contains("not a video or audio file");
+		JsonNode asset = client.asset(completed.get("assetId").asString());
+		assertThat(asset.get("status").asString()).isEqualTo("FAILED");
+		assertThat(asset.get("statusReason").asString()).contains("not a video or audio file");
+		assertThat(asset.get("jobs")).isEmpty();
+	}
+
+	@Test
+	void aTruncatedFileEndsFailedWithAReason() throws IOException {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 320, 180, 2, true);
+		byte[] whole = java.nio.file.Files.readAllBytes(clip);
+		// without faststart the index (moov) is at the end, so the first half of the file has none
+		Path cut = Media.write(dir, "cut.mp4", java.util.Arrays.copyOf(whole, whole.length / 2));
+		JsonNode completed = client.upload(cut, "video/mp4", "Cut short");
+
+		assertThat(completed.get("status").asString()).isEqualTo("FAILED");
+		assertThat(completed.get("reason").asString()).contains("incomplete", "truncated");
+	}
+
+	@Test
+	void missingPartsAreRefusedAndTheUploadResumesFromStoredParts() throws IOException {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 8, false);
+		JsonNode upload = client.start(clip, "video/mp4", "Resumed");
+		String first = client.putPart(clip, upload, 1);
+
+		KeyframeClient.Response early = client.complete(upload, List.of(Map.of("partNumber", 1, "etag", first)));
+		assertThat(early.status()).isEqualTo(400);
+		assertThat(early.json().get("detail").asString()).contains("not stored yet", "The parts already stored are kept");
+
+		JsonNode stored = client.get("/api/uploads/" + upload.get("uploadId").asString()).json();
+		assertThat(stored.get("storedParts")).hasSize(1);
+		assertThat(stored.get("storedParts").get(0).get("partNumber").asInt()).isEqualTo(1);
+
+		List<Map<String, Object>> parts = new ArrayList<>(List.of(Map.of("partNumber", 1, "etag", first)));
+		for (int n = 2; n <= upload.get("partCount").asInt(); n++) {
+			parts.add(Map.of("partNumber", n, "etag", client.putPart(clip, upload, n)));
+		}
+		KeyframeClient.Response completed = client.complete(upload, parts);
+		assertThat(completed.status()).isEqualTo(200);
+		assertThat(completed.json().get("status").asString()).isEqualTo("PROCESSING");
+		KeyframeClient.Response again = client.complete(upload, parts);
+		assertThat(again.status()).as("completing twice is harmless").isEqualTo(200);
+		client.awaitAsset(completed.json().get("assetId").asString(), ENCODE, status("READY"));
+	}
+
+	@Test
+	void uploadsAboveTheSizeLimitAreRefusedWhenCreated() {
+		KeyframeClient.Response refused = client.post("/api/uploads",
+				Map.of("filename", "huge.mov", "size", 5L * 1024 * 1024 * 1024, "contentType", "video/quicktime"));
+		assertThat(refused.status()).isEqualTo(413);
+		assertThat(refused.json().get("detail").asString()).contains("largest file this Keyframe accepts is 1.0 GiB");
+	}
+
+	@Test
+	void audioOnlyFilesGetAudioRenditions() throws IOException {
+		Path tone = Media.tone(tools.ffmpegPath(), dir, 6);
+		String id = client.upload(tone, "audio/mp4", "Tone").get("assetId").asString();
+
+		JsonNode asset = client.awaitAsset(id, ENCODE, status("READY"));
+		assertThat(asset.get("renditions")).hasSize(2);
+		asset.get("renditions").forEach(r -> {
+			assertThat(r.get("kind").asString()).isEqualTo("AUDIO");
+			assertThat(r.get("codecs").asString()).isEqualTo("mp4a.40.2");
+		});
+		assertThat(client.get(asset.get("playlistUrl").asString()).body()).contains("audio-128k/index.m3u8")
+			.doesNotContain("RESOLUTION");
+	}
+
+	@Test
+	void portraitOddSizedVideoWithoutAudioGetsOneRungAtItsOwnSize() throws IOException {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 203, 360, 4, false);
+		String id = client.upload(clip, "video/mp4", "Portrait").get("assetId").asString();
+
+		JsonNode asset = client.awaitAsset(id, ENCODE, status("READY"));
+		assertThat(asset.get("renditions")).hasSize(1);
+		JsonNode rendition = asset.get("renditions").get(0);
+		assertThat(rendition.get("width").asInt()).isEqualTo(202);
+		assertThat(rendition.get("height").asInt()).isBetween(358, 360);
+		assertThat(rendition.get("codecs").asString()).startsWith("avc1.").doesNotContain("mp4a");
+	}
+
+	@Test
+	void assetsAreListedNewestFirstAndCanBeDeletedWithTheirObjects() throws IOException {
+		Path tone = Media.tone(tools.ffmpegPath(), dir, 2);
+		String id = client.upload(tone, "audio/mp4", "To delete").get("assetId").asString();
+		JsonNode asset = client.awaitAsset(id, ENCODE, status("READY"));
+
+		JsonNode page = client.get("/api/assets?status=READY&size=5").json();
+		assertThat(page.get("items").get(0).get("id").asString()).isEqualTo(id);
+		assertThat(client.get(asset.get("playlistUrl").asString()).status()).isEqualTo(200);
+
+		assertThat(client.delete("/api/assets/" + id).status()).isEqualTo(204);
+		assertThat(client.get("/api/assets/" + id).status()).isEqualTo(404);
+		assertThat(client.get(asset.get("playlistUrl").asString()).status()).isEqualTo(404);
+	}
+
+}

@@ -1,0 +1,164 @@
+package dev.keyframe.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.awaitility.Awaitility;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Talks to a running Keyframe over HTTP the way a browser does: JSON to the API, file bytes straight to the
+ * presigned part URLs.
+ */
+public class KeyframeClient {
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	private final String base;
+
+	public KeyframeClient(int port) {
+		this.base = "http://127.0.0.1:" + port;
+	}
+
+	public String base() {
+		return base;
+	}
+
+	public Response post(String path, Object body) {
+		return send(HttpRequest.newBuilder(URI.create(base + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+	}
+
+	public Response get(String path) {
+		return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+	}
+
+	public Response delete(String path) {
+		return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+	}
+
+	/** Starts an upload for a file. */
+	public JsonNode start(Path file, String contentType, String title) throws IOException {
+		Response started = post("/api/uploads", Map.of("filename", file.getFileName().toString(), "size",
+				Files.size(file), "contentType", contentType, "title", title));
+		assertThat(started.status()).as(started.body()).isEqualTo(201);
+		return started.json();
+	}
+
+	/** PUTs one part's bytes to its presigned URL; returns the ETag storage answered with. */
+	public String putPart(Path file, JsonNode upload, int partNumber) throws IOException {
+		long partSize = upload.get("partSize").asLong();
+		long offset = (partNumber - 1) * partSize;
+		long length = Math.min(partSize, Files.size(file) - offset);
+		byte[] bytes = new byte[(int) length];
+		try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+			raf.seek(offset);
+			raf.readFully(bytes);
+		}
+		String url = null;
+		for (JsonNode part : upload.get("parts")) {
+			if (part.get("partNumber").asInt() == partNumber) {
+				url = part.get("url").asString();
+			}
+		}
+		assertThat(url).as("presigned URL for part " + partNumber).isNotNull();
+		HttpResponse<String> response = sendRaw(HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/octet-stream")
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return response.headers().firstValue("ETag").orElseThrow();
+	}
+
+	public Response complete(JsonNode upload, List<Map<String, Object>> parts) {
+		return post("/api/uploads/" + upload.get("uploadId").asString() + "/complete", Map.of("parts", parts));
+	}
+
+	/** Uploads a whole file in parts and completes it; returns the completion answer. */
+	public JsonNode upload(Path file, String contentType, String title) throws IOException {
+		JsonNode upload = start(file, contentType, title);
+		List<Map<String, Object>> parts = new ArrayList<>();
+		for (int n = 1; n <= upload.get("partCount").asInt(); n++) {
+			parts.add(Map.of("partNumber", n, "etag", putPart(file, upload, n)));
+		}
+		Response completed = complete(upload, parts);
+		assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+		return completed.json();
+	}
+
+	public JsonNode asset(String id) {
+		Response response = get("/api/assets/" + id);
+		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		return response.json();
+	}
+
+	public JsonNode awaitAsset(String id, Duration timeout, Predicate<JsonNode> condition) {
+		return Awaitility.await()
+			.atMost(timeout)
+			.pollInterval(Duration.ofMillis(250))
+			.until(() -> asset(id), condition);
+	}
+
+	public static Predicate<JsonNode> status(String status) {
+		return asset -> {
+			String now = asset.get("status").asString();
+			if (now.equals("FAILED") && !status.equals("FAILED")) {
+				throw new AssertionError("Asset failed: " + asset);
+			}
+			return now.equals(status);
+		};
+	}
+
+	private Response send(HttpRequest.Builder request) {
+		HttpResponse<String> response = sendRaw(request);
+		return new Response(response.statusCode(), response.body(), response.headers().map(), json);
+	}
+
+	private HttpResponse<String> sendRaw(HttpRequest.Builder request) {
+		try {
+			return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public record Response(int status, String body, Map<String, List<String>> headers, ObjectMapper mapper) {
+
+		public JsonNode json() {
+			return mapper.readTree(body);
+		}
+
+		public String header(String name) {
+			return headers.entrySet()
+				.stream()
+				.filter(e -> e.getKey().equalsIgnoreCase(name))
+				.map(e -> e.getValue().get(0))
+				.findFirst()
+				.orElse(null);
+		}
+
+	}
+
+}

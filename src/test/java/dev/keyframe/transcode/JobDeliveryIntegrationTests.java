@@ -1,0 +1,167 @@
+package dev.keyframe.transcode;
+
+import static dev.keyframe.support.KeyframeClient.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.keyframe.KeyframeIntegrationTest;
+import dev.keyframe.platform.JobQueue;
+import dev.keyframe.platform.MediaTools;
+import dev.keyframe.support.KeyframeClient;
+import dev.keyframe.support.Media;
+import dev.keyframe.transcode.internal.JobLifecycle;
+import dev.keyframe.transcode.internal.JobMessage;
+import dev.keyframe.transcode.internal.TranscodeJob;
+import dev.keyframe.transcode.internal.TranscodeJobs;
+import dev.keyframe.transcode.worker.Workers;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * At-least-once delivery meets idempotent jobs: duplicate and concurrent messages, a worker that dies holding a
+ * job, and a message that is not a job at all.
+ */
+@KeyframeIntegrationTest
+class JobDeliveryIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MediaTools tools;
+
+	@Autowired
+	Workers workers;
+
+	@Autowired
+	JobQueue queue;
+
+	@Autowired
+	JobLifecycle lifecycle;
+
+	@Autowired
+	TranscodeJobs jobs;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@TempDir
+	Path dir;
+
+	KeyframeClient client;
+
+	@BeforeEach
+	void setUp() {
+		client = new KeyframeClient(port);
+		workers.stop();
+		drainQueue();
+	}
+
+	@AfterEach
+	void restartWorkers() {
+		workers.start();
+	}
+
+	@Test
+	void theSameJobMessageDeliveredAgainAndTwiceAtOnceYieldsOneEncode() throws IOException {
+		String id = uploadWithWorkersStopped();
+		List<TranscodeJob> planned = jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(id));
+		assertThat(planned).hasSize(2);
+		// every job now has its outbox message plus two duplicates, sent at the same moment
+		CompletableFuture.allOf(planned.stream()
+			.flatMap(job -> java.util.stream.Stream.of(job, job))
+			.map(job -> CompletableFuture.runAsync(() -> queue.send(JobMessage.body(job.id()), Duration.ZERO)))
+			.toArray(CompletableFuture[]::new)).join();
+		double encodesBefore = encodes();
+
+		workers.start();
+		client.awaitAsset(id, Duration.ofSeconds(120), status("READY"));
+		awaitQueueEmpty();
+
+		assertThat(encodes() - encodesBefore).as("one ffmpeg run per encode group").isEqualTo(2);
+		jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(id))
+			.forEach(job -> assertThat(job.attempts()).as(job.profile()).isEqualTo(1));
+
+		// a late duplicate for a job that is done starts nothing
+		queue.send(JobMessage.body(planned.get(0).id()), Duration.ZERO);
+		awaitQueueEmpty();
+		assertThat(encodes() - encodesBefore).isEqualTo(2);
+		assertThat(jobs.findById(planned.get(0).id()).orElseThrow().attempts()).isEqualTo(1);
+	}
+
+	@Test
+	void aJobWhoseWorkerDiedIsTakenOverWhenItsMessageReappears() throws IOException {
+		String id = uploadWithWorkersStopped();
+		// a worker receives a job's message, claims the job, and dies without a heartbeat
+		JobQueue.Received taken = Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> queue.receive(1, Duration.ofSeconds(1), Duration.ofSeconds(6)), m -> !m.isEmpty())
+			.get(0);
+		UUID jobId = JobMessage.parse(taken.body()).orElseThrow();
+		JobLifecycle.Claim claim = lifecycle.claim(jobId, "worker-that-dies");
+		assertThat(claim.outcome()).isEqualTo(JobLifecycle.Claim.Outcome.CLAIMED);
+		assertThat(jobs.findById(jobId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+
+		workers.start();
+		JsonNode asset = client.awaitAsset(id, Duration.ofSeconds(120), status("READY"));
+
+		TranscodeJob takenOver = jobs.findById(jobId).orElseThrow();
+		assertThat(takenOver.state()).isEqualTo(JobState.DONE);
+		assertThat(takenOver.attempts()).as("the dead worker's attempt and the one that finished").isEqualTo(2);
+		assertThat(asset.get("renditions")).hasSize(2);
+	}
+
+	@Test
+	void aPoisonMessageEndsInTheDeadLetterQueue() {
+		workers.start();
+		long deadBefore = queue.deadLetterDepth().orElseThrow();
+
+		queue.send("this is not a job message", Duration.ZERO);
+
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(60))
+			.until(() -> queue.deadLetterDepth().orElseThrow(), dead -> dead == deadBefore + 1);
+		assertThat(meters.counter("keyframe.transcode.poison.messages").count()).isPositive();
+	}
+
+	private String uploadWithWorkersStopped() throws IOException {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 6, true);
+		String id = client.upload(clip, "video/mp4", "Delivery").get("assetId").asString();
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(queue::depth, depth -> depth >= 2);
+		return id;
+	}
+
+	private double encodes() {
+		return meters.counter("keyframe.transcode.encodes").count();
+	}
+
+	private void awaitQueueEmpty() {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(60))
+			.until(() -> queue.depth() + queue.inFlight(), remaining -> remaining == 0);
+	}
+
+	private void drainQueue() {
+		List<JobQueue.Received> received;
+		do {
+			received = queue.receive(10, Duration.ZERO, Duration.ofSeconds(30));
+			received.forEach(m -> queue.delete(m.receiptHandle()));
+		}
+		while (!received.isEmpty());
+	}
+
+}
