@@ -82,8 +82,15 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 			startSqs(port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
 					settings);
 			env.getPropertySources().addFirst(new MapPropertySource("keyframe-local-stack", settings));
-			application.addInitializers(context -> ((GenericApplicationContext) context).registerBean("localStack",
-					LocalStack.class, () -> this));
+			application.addInitializers(context -> {
+				((GenericApplicationContext) context).registerBean("localStack", LocalStack.class, () -> this);
+				// the connectors depend on the stand-ins, so everything using them is destroyed before they stop
+				context.addBeanFactoryPostProcessor(factory -> List.of("dataSource", "s3Client", "s3Presigner", "sqsClient")
+					.stream()
+					.filter(factory::containsBeanDefinition)
+					.map(factory::getBeanDefinition)
+					.forEach(definition -> definition.setDependsOn(append(definition.getDependsOn(), "localStack"))));
+			});
 			log.info("Local stack is up: data in " + dataDir);
 		}
 		catch (Exception ex) {
@@ -181,6 +188,12 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		settings.put("keyframe.queue.region", REGION);
 		settings.put("keyframe.queue.access-key", ACCESS_KEY);
 		settings.put("keyframe.queue.secret-key", SECRET_KEY);
+	}
+
+	private static String[] append(String[] dependsOn, String name) {
+		List<String> names = new java.util.ArrayList<>(dependsOn == null ? List.of() : List.of(dependsOn));
+		names.add(name);
+		return names.toArray(String[]::new);
 	}
 
 	private static int port(ConfigurableEnvironment env, String name, int fallback) throws IOException {
