@@ -64,6 +64,7 @@ public class MediaProbe {
 		Future<FFprobeResult> future = tools.ffprobe()
 			.setShowStreams(true)
 			.setShowFormat(true)
+			.addArguments("-format_whitelist", MediaTools.INPUT_FORMATS)
 			.setInput(url)
 			.executeAsync();
 		try {
@@ -89,6 +90,9 @@ public class MediaProbe {
 		String all = String.join("\n", lines).toLowerCase();
 		if (all.contains("moov atom not found")) {
 			return "The file is incomplete (its index, the 'moov atom', is missing): it was probably truncated. Upload the whole file again.";
+		}
+		if (all.contains("whitelist")) {
+			return "This kind of file is not accepted (a playlist, or a file that refers to other files): upload the video or audio file itself.";
 		}
 		if (all.contains("invalid data found")) {
 			return "This is not a video or audio file Keyframe can read (ffprobe: invalid data). Check that you picked the right file.";

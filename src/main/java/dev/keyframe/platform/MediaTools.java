@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.bytedeco.javacpp.Loader;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import com.github.kokorin.jaffree.ffmpeg.FFmpeg;
@@ -23,9 +24,19 @@ import com.github.kokorin.jaffree.ffprobe.FFprobe;
 @Component
 public class MediaTools {
 
+	/**
+	 * The container formats Keyframe reads (ffmpeg's {@code -format_whitelist}). Playlists and other formats that
+	 * make ffmpeg open further URLs (HLS, DASH, concat) are not among them, so an uploaded file cannot point the
+	 * workers at other hosts.
+	 */
+	public static final String INPUT_FORMATS = "mov,matroska,webm,mpegts,mpeg,avi,flv,mxf,asf,wav,mp3,aac,flac,ogg,"
+			+ "caf,aiff,w64,dv,gxf,m4v,h264,hevc,ivf,amr,ac3,eac3,dts,truehd";
+
 	private final Path ffmpeg;
 
 	private final Path ffprobe;
+
+	private final Path ffmpegBackground;
 
 	private final String version;
 
@@ -34,6 +45,8 @@ public class MediaTools {
 				: bundled(Path.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class)));
 		this.ffprobe = settings.ffprobe() != null ? settings.ffprobe()
 				: bundled(Path.of(Loader.load(org.bytedeco.ffmpeg.ffprobe.class)));
+		this.ffmpegBackground = wrapper(this.ffmpeg, "background", "exec nice -n 10 \"" + this.ffmpeg + "\" \"$@\"",
+				settings.scratchDir());
 		this.version = runVersion(this.ffmpeg);
 	}
 
@@ -54,6 +67,14 @@ public class MediaTools {
 		return new FFmpeg(ffmpeg);
 	}
 
+	/**
+	 * ffmpeg at a lower CPU priority ({@code nice 10}), for encodes nobody is waiting on, so that the encodes that
+	 * make an asset playable get the cores first while these use whatever is left.
+	 */
+	public FFmpeg ffmpegInBackground() {
+		return new FFmpeg(ffmpegBackground);
+	}
+
 	public FFprobe ffprobe() {
 		return new FFprobe(ffprobe);
 	}
@@ -63,12 +84,22 @@ public class MediaTools {
 	 * (libva), so they run through a two-line wrapper that sets the library path to their own folder.
 	 */
 	private static Path bundled(Path binary) {
-		Path wrapper = binary.resolveSibling("keyframe-" + binary.getFileName());
-		String script = "#!/bin/sh\nLD_LIBRARY_PATH=\"" + binary.getParent() + "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\" exec \""
-				+ binary + "\" \"$@\"\n";
+		return wrapper(binary, "", "LD_LIBRARY_PATH=\"" + binary.getParent() + "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\" exec \""
+				+ binary + "\" \"$@\"", binary.getParent());
+	}
+
+	/** Writes (once, atomically) a shell script that runs {@code command} and returns its path. */
+	private static Path wrapper(Path binary, String suffix, String command, @Nullable Path dir) {
+		Path folder = dir != null ? dir : binary.getParent() != null && Files.isWritable(binary.getParent())
+				? binary.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
+		String name = binary.getFileName().toString();
+		Path wrapper = folder.resolve((name.startsWith("keyframe-") ? name : "keyframe-" + name)
+				+ (suffix.isEmpty() ? "" : "-" + suffix));
+		String script = "#!/bin/sh\n" + command + "\n";
 		try {
+			Files.createDirectories(folder);
 			if (!Files.exists(wrapper) || !Files.readString(wrapper).equals(script)) {
-				Path temp = Files.createTempFile(binary.getParent(), "wrapper", ".sh");
+				Path temp = Files.createTempFile(folder, "wrapper", ".sh");
 				Files.writeString(temp, script);
 				Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
 				Files.move(temp, wrapper, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
