@@ -83,15 +83,13 @@ public final class EncodeCommand {
 			args.add("-an");
 		}
 		args.addAll(List.of("-sn", "-dn", "-f", "hls", "-hls_time", String.valueOf(segmentSeconds),
-				"-hls_playlist_type", "vod", "-hls_list_size", "0", "-hls_flags", "independent_segments",
+				"-hls_playlist_type", "vod", "-hls_list_size", "0", "-hls_flags", "independent_segments+temp_file",
 				"-hls_segment_type", "mpegts", "-hls_segment_filename", segmentPattern));
 		return args;
 	}
 
 	static double fps(String rate) {
-		String[] parts = rate.split("/");
-		return parts.length == 2 ? Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])
-				: Double.parseDouble(rate);
+		return MediaInfo.Video.fps(rate);
 	}
 
 	/** Half a frame at the output rate: how far two boundaries may be apart and still be the same. */

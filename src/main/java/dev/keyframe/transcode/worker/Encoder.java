@@ -11,9 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +31,6 @@ import org.springframework.stereotype.Component;
 
 import com.github.kokorin.jaffree.StreamType;
 import com.github.kokorin.jaffree.ffmpeg.FFmpeg;
-import com.github.kokorin.jaffree.ffmpeg.FFmpegResult;
 import com.github.kokorin.jaffree.ffmpeg.FFmpegResultFuture;
 import com.github.kokorin.jaffree.ffmpeg.UrlInput;
 import com.github.kokorin.jaffree.ffmpeg.UrlOutput;
@@ -54,9 +57,11 @@ import dev.keyframe.transcode.internal.PlannedJob;
 import dev.keyframe.transcode.internal.TranscodeJob;
 
 /**
- * Makes a group of renditions with one ffmpeg process reading the source over a presigned URL, checks them
- * (playlist, keyframes at every segment boundary, alignment with the asset's other renditions), and stores
- * every object of a rendition before reporting it publishable. Scratch files are removed whatever happens.
+ * Makes a group of renditions with one ffmpeg process reading the source over a presigned URL. Segments are
+ * uploaded while ffmpeg is still encoding (ffmpeg writes each to a temporary name and renames it when complete);
+ * after it exits, each rendition is checked (playlist, a keyframe at every segment boundary, alignment with the
+ * group's other renditions) and its playlist is stored last, so a rendition is publishable only once all of its
+ * objects are stored. Scratch files are removed whatever happens.
  */
 @Component
 class Encoder {
@@ -64,6 +69,8 @@ class Encoder {
 	private static final Logger log = LoggerFactory.getLogger(Encoder.class);
 
 	private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+
+	private static final String PERMANENT = "[permanent] ";
 
 	private final MediaTools tools;
 
@@ -82,32 +89,32 @@ class Encoder {
 	}
 
 	/**
-	 * @param references boundaries of the asset's renditions published earlier, by profile
 	 * @param progress receives 0..1 as ffmpeg advances
-	 * @param cancelled polled while ffmpeg runs; true stops it
+	 * @param cancelled polled while working; true stops ffmpeg and any further upload (the job was lost or the
+	 * worker is stopping)
 	 */
-	List<JobResult> encode(AssetId asset, AssetSource source, List<TranscodeJob> jobs,
-			Map<String, RenditionSpec> references, DoubleConsumer progress, BooleanSupplier cancelled) {
+	List<JobResult> encode(AssetId asset, AssetSource source, List<TranscodeJob> jobs, DoubleConsumer progress,
+			BooleanSupplier cancelled) {
 		Path dir = null;
-		try {
+		try (Uploads uploads = new Uploads(cancelled)) {
 			Files.createDirectories(scratch);
 			dir = Files.createTempDirectory(scratch, "job-");
 			List<TranscodeJob> ordered = jobs.stream()
 				.sorted(Comparator.comparingInt((TranscodeJob j) -> j.plan().shortSide()).reversed())
 				.toList();
-			String input = storage.presignGet(source.key(), Duration.ofHours(12));
-			Optional<String> failure = runFfmpeg(input, source.media(), ordered, dir, progress, cancelled);
+			Optional<String> failure = runFfmpeg(asset, source, ordered, dir, uploads, progress, cancelled);
 			if (failure.isPresent()) {
 				boolean retryable = !failure.get().startsWith(PERMANENT);
 				String reason = failure.get().replace(PERMANENT, "");
 				return ordered.stream().map(j -> JobResult.failed(j, reason, retryable)).toList();
 			}
 			List<JobResult> results = new ArrayList<>();
-			Map<String, RenditionSpec> aligned = new LinkedHashMap<>(references);
+			Map<String, List<Double>> aligned = new LinkedHashMap<>();
 			for (TranscodeJob job : ordered) {
-				JobResult result = finish(asset, source.media(), job, dir.resolve(job.profile()), aligned);
+				JobResult result = finish(asset, source.media(), job, dir.resolve(job.profile()), uploads, aligned,
+						cancelled);
 				if (result.rendition() != null) {
-					aligned.put(job.profile(), result.rendition());
+					aligned.put(job.profile(), result.rendition().boundaries());
 				}
 				results.add(result);
 			}
@@ -135,8 +142,10 @@ class Encoder {
 			dir = Files.createTempDirectory(scratch, "poster-");
 			Path poster = dir.resolve("poster.jpg");
 			long at = Math.min(source.media().durationMillis() / 10, 10_000);
-			tools.ffmpeg()
+			FFmpegResultFuture future = tools.ffmpeg()
 				.addInput(UrlInput.fromUrl(storage.presignGet(source.key(), Duration.ofMinutes(30)))
+					.addArguments("-format_whitelist", MediaTools.INPUT_FORMATS)
+					.addArguments("-rw_timeout", "30000000")
 					.setPosition(at, TimeUnit.MILLISECONDS))
 				.addOutput(UrlOutput.toPath(poster)
 					.setFrameCount(StreamType.VIDEO, 1L)
@@ -144,13 +153,24 @@ class Encoder {
 					.addArguments("-q:v", "3")
 					.addArguments("-update", "1"))
 				.setOverwriteOutput(true)
-				.execute();
+				.executeAsync();
+			try {
+				future.get(60, TimeUnit.SECONDS);
+			}
+			catch (TimeoutException ex) {
+				future.forceStop();
+				throw new IOException("the poster took longer than 60 s");
+			}
 			String key = AssetKeys.poster(asset);
 			storage.put(key, poster, "image/jpeg", "public, max-age=86400");
 			return Optional.of(key);
 		}
-		catch (RuntimeException | IOException ex) {
+		catch (RuntimeException | IOException | ExecutionException ex) {
 			log.warn("No poster for asset {}: {}", asset, ex.getMessage());
+			return Optional.empty();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			return Optional.empty();
 		}
 		finally {
@@ -160,27 +180,29 @@ class Encoder {
 		}
 	}
 
-	private static final String PERMANENT = "[permanent] ";
-
-	private Optional<String> runFfmpeg(String input, MediaInfo media, List<TranscodeJob> jobs, Path dir,
-			DoubleConsumer progress, BooleanSupplier cancelled) throws IOException {
+	private Optional<String> runFfmpeg(AssetId asset, AssetSource source, List<TranscodeJob> jobs, Path dir,
+			Uploads uploads, DoubleConsumer progress, BooleanSupplier cancelled) throws IOException {
+		MediaInfo media = source.media();
 		List<PlannedJob> plans = jobs.stream().map(TranscodeJob::plan).toList();
-		FFmpeg ffmpeg = tools.ffmpeg()
-			.addInput(UrlInput.fromUrl(input).addArguments("-rw_timeout", "30000000"))
+		// the group that makes the asset playable first runs at normal priority, the rest in the background
+		boolean urgent = jobs.stream().anyMatch(j -> j.encodeGroup() == 0);
+		FFmpeg ffmpeg = (urgent ? tools.ffmpeg() : tools.ffmpegInBackground())
+			.addInput(UrlInput.fromUrl(storage.presignGet(source.key(), Duration.ofHours(12)))
+				.addArguments("-format_whitelist", MediaTools.INPUT_FORMATS)
+				.addArguments("-rw_timeout", "30000000"))
 			.setOverwriteOutput(true);
 		String graph = EncodeCommand.filterGraph(media, plans);
 		if (graph != null) {
 			ffmpeg.setComplexFilter(graph);
 		}
+		Map<Path, String> outputs = new LinkedHashMap<>();
 		int videoIndex = 0;
 		for (PlannedJob plan : plans) {
 			Path out = Files.createDirectories(dir.resolve(plan.profile()));
+			outputs.put(out, AssetKeys.renditionPrefix(asset, plan.profile()));
 			UrlOutput output = UrlOutput.toPath(out.resolve("index.m3u8"));
-			List<String> args = EncodeCommand.outputArguments(media, plan, videoIndex, settings.preset(),
-					settings.segmentSeconds(), settings.gopSeconds(), out.resolve("seg_%05d.ts").toString());
-			for (String arg : args) {
-				output.addArgument(arg);
-			}
+			EncodeCommand.outputArguments(media, plan, videoIndex, settings.preset(), settings.segmentSeconds(),
+					settings.gopSeconds(), out.resolve("seg_%05d.ts").toString()).forEach(output::addArgument);
 			ffmpeg.addOutput(output);
 			if (plan.kind() == RenditionKind.VIDEO) {
 				videoIndex++;
@@ -201,10 +223,11 @@ class Encoder {
 		try {
 			while (true) {
 				try {
-					future.get(1, TimeUnit.SECONDS);
+					future.get(500, TimeUnit.MILLISECONDS);
 					return Optional.empty();
 				}
 				catch (TimeoutException ex) {
+					outputs.forEach(uploads::completedSegments);
 					if (cancelled.getAsBoolean()) {
 						future.forceStop();
 						return Optional.of("The encode was stopped because its worker shut down or lost the job.");
@@ -232,14 +255,15 @@ class Encoder {
 				? abnormal.getProcessErrorLogMessages().stream().map(m -> m.message).toList() : List.of();
 		String detail = lines.isEmpty() ? String.valueOf(failure == null ? "unknown" : failure.getMessage())
 				: lines.get(lines.size() - 1);
-		String lower = String.join("\n", lines).toLowerCase();
-		boolean permanent = lower.contains("invalid data found") || lower.contains("moov atom not found")
-				|| lower.contains("does not contain any stream") || lower.contains("invalid argument");
+		String all = String.join("\n", lines).toLowerCase();
+		boolean permanent = all.contains("invalid data found") || all.contains("moov atom not found")
+				|| all.contains("does not contain any stream") || all.contains("whitelist");
 		return (permanent ? PERMANENT : "") + "ffmpeg failed: " + detail.strip();
 	}
 
-	private JobResult finish(AssetId asset, MediaInfo media, TranscodeJob job, Path out,
-			Map<String, RenditionSpec> others) {
+	private JobResult finish(AssetId asset, MediaInfo media, TranscodeJob job, Path out, Uploads uploads,
+			Map<String, List<Double>> groupBoundaries, BooleanSupplier cancelled) {
+		String prefix = AssetKeys.renditionPrefix(asset, job.profile());
 		try {
 			Path playlistFile = out.resolve("index.m3u8");
 			if (!Files.exists(playlistFile)) {
@@ -249,32 +273,28 @@ class Encoder {
 			boolean video = job.kind() == RenditionKind.VIDEO;
 			OutputProbe probe = probe(playlistFile, video);
 			List<Double> boundaries = playlist.boundaries();
-			Map<String, List<Double>> sameKind = new LinkedHashMap<>();
-			others.values()
-				.stream()
-				.filter(r -> r.kind() == job.kind() && !r.profile().equals(job.profile()))
-				.forEach(r -> sameKind.put(r.profile(), r.boundaries()));
 			Optional<String> misaligned = Alignment.check(job.profile(), boundaries, video ? probe.keyframes() : null,
-					sameKind, EncodeCommand.tolerance(media));
+					groupBoundaries, EncodeCommand.tolerance(media));
 			if (misaligned.isPresent()) {
+				storage.deletePrefix(prefix);
 				return JobResult.failed(job, misaligned.get(), false);
 			}
-			String prefix = AssetKeys.renditionPrefix(asset, job.profile());
 			long total = 0;
 			long peak = 0;
-			List<Path> segments = new ArrayList<>();
 			for (int i = 0; i < playlist.segments().size(); i++) {
 				HlsPlaylist.Segment segment = playlist.segments().get(i);
-				Path file = out.resolve(segment.uri());
-				long size = Files.size(file);
+				long size = Files.size(out.resolve(segment.uri()));
 				total += size;
 				boolean shortLast = i == playlist.segments().size() - 1 && segment.duration() < 1.0 && i > 0;
 				if (!shortLast && segment.duration() > 0) {
 					peak = Math.max(peak, (long) (size * 8 / segment.duration()));
 				}
-				segments.add(file);
 			}
-			upload(prefix, segments);
+			uploads.completedSegments(out, prefix);
+			uploads.awaitAll();
+			if (cancelled.getAsBoolean()) {
+				return JobResult.failed(job, "The worker lost the job while storing it.", true);
+			}
 			storage.put(prefix + "index.m3u8", playlistFile, PLAYLIST_TYPE, ObjectStorage.SHORT_LIVED);
 			long average = (long) (total * 8 / Math.max(0.001, playlist.duration()));
 			String codecs = video
@@ -291,53 +311,21 @@ class Encoder {
 		}
 	}
 
-	private void upload(String prefix, List<Path> files) {
-		try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-			var semaphore = new java.util.concurrent.Semaphore(8);
-			List<Future<?>> uploads = files.stream().map(file -> executor.submit(() -> {
-				semaphore.acquire();
-				try {
-					storage.put(prefix + file.getFileName(), file, "video/mp2t", ObjectStorage.IMMUTABLE);
-				}
-				finally {
-					semaphore.release();
-				}
-				return null;
-			})).<Future<?>>map(f -> f).toList();
-			for (Future<?> upload : uploads) {
-				try {
-					upload.get();
-				}
-				catch (ExecutionException ex) {
-					throw new IllegalStateException("a segment upload failed: " + ex.getCause().getMessage(), ex.getCause());
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while uploading", ex);
-		}
-	}
-
 	private OutputProbe probe(Path playlist, boolean video) {
 		FFprobeResult result = tools.ffprobe()
 			.setInput(playlist.toString())
-			.setShowStreams(true)
-			.setShowEntries(video ? "packet=pts_time,flags:stream" : "stream")
-			.setSelectStreams(video ? "v:0" : "a:0")
+			.setShowEntries(video ? "packet=stream_index,pts_time,flags:stream=index,codec_type,width,height,profile,level"
+					: "stream=index,codec_type")
 			.execute();
-		boolean hasAudio = tools.ffprobe()
-			.setInput(playlist.toString())
-			.setShowStreams(true)
-			.setSelectStreams("a")
-			.execute()
-			.getStreams()
-			.size() > 0;
-		Stream stream = result.getStreams().isEmpty() ? null : result.getStreams().get(0);
+		List<Stream> streams = result.getStreams() == null ? List.of() : result.getStreams();
+		Stream stream = streams.stream().filter(s -> s.getCodecType() == StreamType.VIDEO).findFirst().orElse(null);
+		boolean hasAudio = streams.stream().anyMatch(s -> s.getCodecType() == StreamType.AUDIO);
 		List<Double> keyframes = null;
-		if (video) {
+		if (video && stream != null) {
+			int index = stream.getIndex();
 			List<Packet> packets = result.getPackets() == null ? List.of() : result.getPackets();
 			List<Double> raw = packets.stream()
+				.filter(p -> p.getStreamIndex() != null && p.getStreamIndex() == index)
 				.filter(p -> p.getFlags() != null && p.getFlags().startsWith("K") && p.getPtsTime() != null)
 				.map(p -> (double) p.getPtsTime())
 				.sorted()
@@ -353,6 +341,76 @@ class Encoder {
 
 	private record OutputProbe(int width, int height, @Nullable String profile, @Nullable Integer level,
 			boolean hasAudio, @Nullable List<Double> keyframes) {
+	}
+
+	/**
+	 * Uploads completed segments in the background, at most 8 at once, each at most once; stops uploading once
+	 * the job is cancelled.
+	 */
+	private final class Uploads implements AutoCloseable {
+
+		private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+		private final Semaphore slots = new Semaphore(8);
+
+		private final Set<Path> started = ConcurrentHashMap.newKeySet();
+
+		private final List<Future<?>> pending = new ArrayList<>();
+
+		private final BooleanSupplier cancelled;
+
+		Uploads(BooleanSupplier cancelled) {
+			this.cancelled = cancelled;
+		}
+
+		/** Starts uploading the segments ffmpeg has finished in {@code dir} (renamed from their .tmp name). */
+		void completedSegments(Path dir, String prefix) {
+			if (cancelled.getAsBoolean()) {
+				return;
+			}
+			try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+				files.filter(f -> f.getFileName().toString().endsWith(".ts"))
+					.sorted()
+					.filter(started::add)
+					.forEach(file -> pending.add(executor.submit(() -> {
+						slots.acquire();
+						try {
+							if (!cancelled.getAsBoolean()) {
+								storage.put(prefix + file.getFileName(), file, "video/mp2t", ObjectStorage.IMMUTABLE);
+							}
+						}
+						finally {
+							slots.release();
+						}
+						return null;
+					})));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		void awaitAll() {
+			for (Future<?> upload : pending) {
+				try {
+					upload.get();
+				}
+				catch (ExecutionException ex) {
+					throw new IllegalStateException("a segment upload failed: " + ex.getCause().getMessage(),
+							ex.getCause());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("interrupted while uploading", ex);
+				}
+			}
+		}
+
+		@Override
+		public void close() {
+			executor.shutdownNow();
+		}
+
 	}
 
 	private static void deleteRecursively(Path dir) {
