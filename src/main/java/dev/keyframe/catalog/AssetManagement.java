@@ -70,15 +70,34 @@ public class AssetManagement {
 
 	/** The upload could not become a playable asset, for a reason a person can act on. */
 	public void failed(AssetId id, String reason) {
-		load(id).failed(reason, clock.instant());
+		assets.lockById(id.value()).ifPresent(asset -> asset.failed(reason, clock.instant()));
 	}
 
 	/**
-	 * Publishes a rendition whose objects are all stored: it is recorded and the master playlist is rewritten
-	 * from every published rendition of the asset. Writers of one asset are serialised on the asset's row.
+	 * Publishes a rendition whose objects are all stored: unless {@code check} finds a problem with it next to the
+	 * asset's published renditions, it is recorded and the master playlist is rewritten from every published
+	 * rendition. Writers of one asset are serialised on the asset's row, so each check sees every earlier
+	 * publication.
+	 * @return the problem, when the rendition was not published
 	 */
-	public void publishRendition(AssetId id, RenditionSpec spec) {
-		assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
+	public Optional<String> publishRendition(AssetId id, RenditionSpec spec, RenditionCheck check) {
+		Optional<Asset> asset = assets.lockById(id.value());
+		if (asset.isEmpty()) {
+			storage.deletePrefix(AssetKeys.renditionPrefix(id, spec.profile()));
+			return Optional.of("The asset was deleted.");
+		}
+		List<RenditionSpec> others = renditions.findByAssetId(id.value())
+			.stream()
+			.map(Rendition::spec)
+			.filter(r -> !r.profile().equals(spec.profile()))
+			.toList();
+		Optional<String> problem = check.problemWith(spec, others);
+		if (problem.isPresent()) {
+			if (renditions.findByAssetIdAndProfile(id.value(), spec.profile()).isEmpty()) {
+				storage.deletePrefix(AssetKeys.renditionPrefix(id, spec.profile()));
+			}
+			return problem;
+		}
 		renditions.findByAssetIdAndProfile(id.value(), spec.profile())
 			.ifPresentOrElse(existing -> existing.update(spec, clock.instant()),
 					() -> renditions.save(new Rendition(id.value(), spec, clock.instant())));
@@ -86,17 +105,20 @@ public class AssetManagement {
 		List<RenditionSpec> published = renditions.findByAssetId(id.value()).stream().map(Rendition::spec).toList();
 		storage.put(AssetKeys.master(id), MasterPlaylist.write(published).getBytes(StandardCharsets.UTF_8), PLAYLIST,
 				ObjectStorage.SHORT_LIVED);
+		return Optional.empty();
 	}
 
 	/** Recomputes the asset's status from its jobs. */
 	public void transcodeProgressed(AssetId id, TranscodeWork.JobCounts jobs) {
-		assets.findById(id.value())
+		assets.lockById(id.value())
 			.ifPresent(asset -> asset.transcodeProgressed(jobs, !renditions.findByAssetId(id.value()).isEmpty(),
 					clock.instant()));
 	}
 
+	/** Records the poster; if the asset is gone meanwhile, the poster object goes too. */
 	public void posterStored(AssetId id, String key) {
-		assets.findById(id.value()).ifPresent(asset -> asset.posterStored(key, clock.instant()));
+		assets.lockById(id.value())
+			.ifPresentOrElse(asset -> asset.posterStored(key, clock.instant()), () -> storage.delete(key));
 	}
 
 	/** The asset's source object and what it contains, once uploaded. */
@@ -114,13 +136,7 @@ public class AssetManagement {
 	}
 
 	private static double fps(@Nullable String fraction) {
-		if (fraction == null) {
-			return 0;
-		}
-		String[] parts = fraction.split("/");
-		double value = parts.length == 2 && Double.parseDouble(parts[1]) != 0
-				? Double.parseDouble(parts[0]) / Double.parseDouble(parts[1]) : Double.parseDouble(parts[0]);
-		return Double.isFinite(value) ? value : 0;
+		return fraction == null ? 0 : MediaInfo.Video.fps(fraction);
 	}
 
 	@Transactional(readOnly = true)
@@ -146,9 +162,12 @@ public class AssetManagement {
 		return found.map(asset -> view(asset, false));
 	}
 
-	/** Deletes the asset, its source and every rendition object. */
+	/**
+	 * Deletes the asset, its source and every rendition object. A worker still encoding it finds it gone when it
+	 * publishes and removes what it stored.
+	 */
 	public void delete(AssetId id) {
-		Asset asset = load(id);
+		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
 		storage.deletePrefix(AssetKeys.mediaPrefix(id));
 		storage.deletePrefix(asset.sourceKey());
 		renditions.deleteAll(renditions.findByAssetId(id.value()));

@@ -34,6 +34,19 @@ public record MediaInfo(long durationMillis, String formatName, long bitrate, @N
 		public boolean portrait() {
 			return height > width;
 		}
+
+		/** Frames per second from ffmpeg's notation ({@code 30000/1001} or {@code 25}); 0 when not a number. */
+		public static double fps(String rate) {
+			try {
+				String[] parts = rate.split("/");
+				double value = parts.length == 2 ? Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])
+						: Double.parseDouble(rate);
+				return Double.isFinite(value) ? value : 0;
+			}
+			catch (NumberFormatException ex) {
+				return 0;
+			}
+		}
 	}
 
 	public record Audio(String codec, int channels, int sampleRate) {

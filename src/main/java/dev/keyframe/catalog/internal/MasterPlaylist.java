@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.platform.MediaInfo;
 
 /**
  * Writes an HLS master playlist from published renditions, lowest bandwidth first. Variant URIs are relative
@@ -34,10 +35,7 @@ public final class MasterPlaylist {
 	}
 
 	private static String frameRate(String fraction) {
-		String[] parts = fraction.split("/");
-		double fps = parts.length == 2 ? Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])
-				: Double.parseDouble(fraction);
-		return String.format(Locale.ROOT, "%.3f", fps);
+		return String.format(Locale.ROOT, "%.3f", MediaInfo.Video.fps(fraction));
 	}
 
 }

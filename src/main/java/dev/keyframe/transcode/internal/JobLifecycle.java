@@ -19,10 +19,10 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.keyframe.catalog.AssetDeleted;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetManagement;
-import dev.keyframe.catalog.AssetNotFound;
 import dev.keyframe.catalog.AssetUploaded;
 import dev.keyframe.catalog.RenditionSpec;
 import dev.keyframe.catalog.TranscodeWork;
+import dev.keyframe.platform.JobQueue;
 import dev.keyframe.transcode.JobState;
 import dev.keyframe.transcode.TranscodeJobQueued;
 import dev.keyframe.transcode.TranscodeSettings;
@@ -51,16 +51,19 @@ public class JobLifecycle implements TranscodeWork {
 
 	private final MeterRegistry meters;
 
+	private final JobQueue queue;
+
 	private final Clock clock;
 
 	JobLifecycle(TranscodeJobs jobs, JobStore store, AssetManagement assets, ApplicationEventPublisher events,
-			TranscodeSettings settings, MeterRegistry meters, Optional<Clock> clock) {
+			TranscodeSettings settings, MeterRegistry meters, JobQueue queue, Optional<Clock> clock) {
 		this.jobs = jobs;
 		this.store = store;
 		this.assets = assets;
 		this.events = events;
 		this.settings = settings;
 		this.meters = meters;
+		this.queue = queue;
 		this.clock = clock.orElse(Clock.systemUTC());
 	}
 
@@ -99,7 +102,7 @@ public class JobLifecycle implements TranscodeWork {
 		if (job.state().equals("DONE") || job.state().equals("FAILED")) {
 			return Claim.nothing(Claim.Outcome.FINISHED);
 		}
-		if (job.state().equals("RUNNING") && job.leaseUntil() != null && job.leaseUntil().isAfter(now)) {
+		if (job.state().equals("RUNNING") && job.leaseLive()) {
 			return Claim.nothing(Claim.Outcome.BUSY);
 		}
 		if (job.attempts() >= settings.maxAttempts()) {
@@ -109,7 +112,7 @@ public class JobLifecycle implements TranscodeWork {
 			assets.transcodeProgressed(new AssetId(job.assetId()), store.counts(job.assetId()));
 			return Claim.nothing(Claim.Outcome.GAVE_UP);
 		}
-		List<UUID> claimed = store.claimGroup(job, owner, now, settings.lease(), settings.maxAttempts());
+		List<UUID> claimed = store.claimGroup(job, owner, settings.lease(), settings.maxAttempts());
 		if (!claimed.contains(jobId)) {
 			return Claim.nothing(Claim.Outcome.BUSY);
 		}
@@ -118,54 +121,57 @@ public class JobLifecycle implements TranscodeWork {
 
 	/** The worker's heartbeat: renews the lease and records progress. Returns how many jobs it still holds. */
 	public int renew(List<UUID> ids, String owner, double progress) {
-		return store.renew(ids, owner, clock.instant().plus(settings.lease()), progress);
+		return store.renew(ids, owner, settings.lease(), progress);
 	}
 
 	/**
-	 * Records what one encode produced: published renditions become DONE, failures are retried with backoff
-	 * while attempts remain, and the asset's status follows.
+	 * Records what one encode produced: each rendition is published if it is keyframe-aligned with the asset's
+	 * published renditions (checked under the asset's lock, so renditions made by different processes are
+	 * compared too) and its job becomes DONE; failures are retried with backoff while attempts remain; the
+	 * asset's status follows.
+	 * @param tolerance how far apart two segment boundaries may be and still be the same (half a frame)
 	 */
-	public void finished(AssetId asset, List<JobResult> results, String owner, Duration took) {
+	public void finished(AssetId asset, List<JobResult> results, String owner, Duration took, double tolerance) {
 		Instant now = clock.instant();
-		boolean assetGone = !assets.exists(asset);
 		for (JobResult result : results) {
 			TranscodeJob job = result.job();
-			if (assetGone) {
-				store.fail(job.id(), owner, "The asset was deleted.", now);
-				continue;
-			}
+			JobResult outcome = result;
 			if (result.rendition() != null) {
-				if (store.finish(job.id(), owner, now)) {
-					try {
-						assets.publishRendition(asset, result.rendition());
+				Optional<String> rejected = assets.publishRendition(asset, result.rendition(),
+						(candidate, published) -> Alignment.check(candidate.profile(), candidate.boundaries(), null,
+								published.stream()
+									.filter(r -> r.kind() == candidate.kind())
+									.collect(java.util.stream.Collectors.toMap(RenditionSpec::profile,
+											RenditionSpec::boundaries)),
+								tolerance));
+				if (rejected.isEmpty()) {
+					if (store.finish(job.id(), owner, now)) {
+						meters.timer("keyframe.transcode.job.duration", "profile", job.profile()).record(took);
 					}
-					catch (AssetNotFound ex) {
-						log.info("Asset {} was deleted while {} was encoded", asset, job.profile());
-					}
-					meters.timer("keyframe.transcode.job.duration", "profile", job.profile()).record(took);
+					continue;
 				}
-				continue;
+				outcome = JobResult.failed(job, rejected.get(), false);
 			}
 			meters.counter("keyframe.transcode.job.failures", "profile", job.profile(), "retryable",
-					String.valueOf(result.retryable())).increment();
+					String.valueOf(outcome.retryable())).increment();
 			int attempts = jobs.findById(job.id()).map(TranscodeJob::attempts).orElse(settings.maxAttempts());
-			if (result.retryable() && attempts < settings.maxAttempts()) {
-				if (store.requeue(job.id(), owner, result.error(), now)) {
+			if (outcome.retryable() && attempts < settings.maxAttempts() && assets.exists(asset)) {
+				if (store.requeue(job.id(), owner, outcome.error(), false, now)) {
 					events.publishEvent(new TranscodeJobQueued(job.id(), backoff(attempts)));
 				}
 			}
 			else {
-				store.fail(job.id(), owner, result.error(), now);
+				store.fail(job.id(), owner, outcome.error(), now);
 			}
 		}
 		assets.transcodeProgressed(asset, store.counts(asset.value()));
 	}
 
-	/** Gives the jobs back without counting against them, when this worker stops. */
+	/** Gives the jobs back without counting the attempt against them, when this worker stops. */
 	public void release(List<UUID> ids, String owner) {
 		Instant now = clock.instant();
 		for (UUID id : ids) {
-			if (store.requeue(id, owner, null, now)) {
+			if (store.requeue(id, owner, null, true, now)) {
 				events.publishEvent(new TranscodeJobQueued(id, 0));
 			}
 		}
@@ -193,14 +199,16 @@ public class JobLifecycle implements TranscodeWork {
 	/**
 	 * Re-queues work that lost its carrier: running jobs whose worker stopped renewing its lease well past the
 	 * visibility timeout (the message's own redelivery normally gets there first), and pending jobs whose message
-	 * was sent long ago (a purged or restarted queue). Duplicates this may cause are harmless: claims are
-	 * idempotent.
+	 * was sent long ago while the queue is empty (a purged or restarted queue). Duplicates this may cause are
+	 * harmless: claims are idempotent.
 	 */
 	@Scheduled(fixedDelayString = "${keyframe.transcode.sweep-interval:PT30S}", initialDelayString = "PT20S")
 	public void sweep() {
 		Instant now = clock.instant();
-		List<UUID> abandoned = store.releaseAbandoned(now.minus(settings.visibilityTimeout().multipliedBy(2)), now);
-		List<UUID> stale = store.redispatchStale(now.minus(settings.redispatchAfter()), now);
+		List<UUID> abandoned = store.releaseAbandoned(settings.visibilityTimeout().multipliedBy(2), now);
+		// while messages wait in the queue, pending jobs are not lost, only waiting: re-send only into an empty queue
+		List<UUID> stale = queue.depth() + queue.inFlight() == 0
+				? store.redispatchStale(now.minus(settings.redispatchAfter()), now) : List.of();
 		abandoned.forEach(id -> events.publishEvent(new TranscodeJobQueued(id, 0)));
 		stale.forEach(id -> events.publishEvent(new TranscodeJobQueued(id, 0)));
 		if (!abandoned.isEmpty() || !stale.isEmpty()) {

@@ -2,17 +2,10 @@ package dev.keyframe.transcode.worker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -22,16 +15,15 @@ import org.springframework.stereotype.Component;
 import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.AssetSource;
 import dev.keyframe.catalog.RenditionKind;
-import dev.keyframe.catalog.RenditionSpec;
 import dev.keyframe.platform.JobQueue;
 import dev.keyframe.transcode.TranscodeSettings;
 import dev.keyframe.transcode.internal.JobLifecycle;
 import dev.keyframe.transcode.internal.JobLifecycle.Claim;
 import dev.keyframe.transcode.internal.JobLifecycle.JobResult;
+import dev.keyframe.transcode.internal.EncodeCommand;
 import dev.keyframe.transcode.internal.JobMessage;
 import dev.keyframe.transcode.internal.TranscodeJob;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PreDestroy;
 
 /**
  * Handles one received job message from start to end: claim, encode with a heartbeat, record the outcome,
@@ -54,9 +46,6 @@ class JobRunner {
 	private final TranscodeSettings settings;
 
 	private final MeterRegistry meters;
-
-	private final ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(1,
-			Thread.ofPlatform().name("transcode-heartbeat").daemon().factory());
 
 	JobRunner(JobQueue queue, JobLifecycle lifecycle, AssetManagement assets, Encoder encoder,
 			TranscodeSettings settings, MeterRegistry meters) {
@@ -92,67 +81,89 @@ class JobRunner {
 		log.info("Encoding {} of asset {} ({})", profiles, claim.asset(), owner);
 		AtomicReference<Double> progress = new AtomicReference<>(0.0);
 		AtomicBoolean lost = new AtomicBoolean();
-		AtomicLong lastRenewal = new AtomicLong(System.nanoTime());
-		ScheduledFuture<?> heartbeat = heartbeats.scheduleWithFixedDelay(() -> {
-			try {
-				boolean renewMessage = System.nanoTime() - lastRenewal.get() >= settings.heartbeat().toNanos();
-				if (renewMessage) {
-					queue.extend(message.receiptHandle(), settings.visibilityTimeout());
-					lastRenewal.set(System.nanoTime());
+		AtomicBoolean done = new AtomicBoolean();
+		Thread heartbeat = Thread.ofVirtual()
+			.name("heartbeat-" + owner)
+			.start(() -> heartbeat(message, ids, owner, progress, lost, done));
+		long started = System.nanoTime();
+		try {
+			Optional<AssetSource> source = assets.source(claim.asset());
+			List<JobResult> results;
+			if (source.isEmpty()) {
+				results = claim.jobs().stream().map(j -> JobResult.failed(j, "The asset's source is gone.", false)).toList();
+			}
+			else {
+				meters.counter("keyframe.transcode.encodes").increment();
+				results = encoder.encode(claim.asset(), source.get(), claim.jobs(), progress::set,
+						() -> stopping.get() || lost.get());
+			}
+			done.set(true);
+			heartbeat.join(5_000);
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			if (stopping.get()) {
+				lifecycle.release(ids, owner);
+			}
+			else {
+				double tolerance = source.map(s -> EncodeCommand.tolerance(s.media())).orElse(0.05);
+				lifecycle.finished(claim.asset(), results, owner, took, tolerance);
+				boolean firstGroup = claim.jobs().stream().anyMatch(j -> j.encodeGroup() == 0 && j.kind() == RenditionKind.VIDEO);
+				boolean published = results.stream().anyMatch(r -> r.rendition() != null);
+				if (firstGroup && published && source.isPresent()) {
+					encoder.poster(claim.asset(), source.get()).ifPresent(key -> assets.posterStored(claim.asset(), key));
 				}
+			}
+			queue.delete(message.receiptHandle());
+			log.info("Finished {} of asset {} in {} s: {}", profiles, claim.asset(), took.toSeconds(),
+					results.stream().map(r -> r.job().profile() + (r.rendition() != null ? " ok" : " failed: " + r.error()))
+						.collect(Collectors.joining("; ")));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			done.set(true);
+		}
+	}
+
+	/**
+	 * Every 2 s: renews the jobs' lease and records progress; every {@code heartbeat}: keeps the message hidden.
+	 * Each renewal is tried on its own, so an SQS hiccup does not let the lease lapse, or the other way round.
+	 */
+	private void heartbeat(JobQueue.Received message, List<UUID> ids, String owner, AtomicReference<Double> progress,
+			AtomicBoolean lost, AtomicBoolean done) {
+		long lastExtension = System.nanoTime();
+		while (!done.get()) {
+			try {
+				Thread.sleep(2_000);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			if (done.get()) {
+				return;
+			}
+			try {
 				if (lifecycle.renew(ids, owner, progress.get()) == 0) {
 					lost.set(true);
 				}
 			}
 			catch (RuntimeException ex) {
-				log.warn("Heartbeat for {} failed: {}", ids, ex.getMessage());
+				log.warn("Renewing the lease of {} failed: {}", ids, ex.getMessage());
 			}
-		}, 2, 2, TimeUnit.SECONDS);
-		long started = System.nanoTime();
-		try {
-			Optional<AssetSource> source = assets.source(claim.asset());
-			List<JobResult> results;
-			boolean withPoster = false;
-			if (source.isEmpty()) {
-				results = claim.jobs().stream().map(j -> JobResult.failed(j, "The asset's source is gone.", false)).toList();
+			if (System.nanoTime() - lastExtension >= settings.heartbeat().toNanos()) {
+				try {
+					queue.extend(message.receiptHandle(), settings.visibilityTimeout());
+					lastExtension = System.nanoTime();
+				}
+				catch (RuntimeException ex) {
+					log.warn("Extending the message of {} failed: {}", ids, ex.getMessage());
+				}
 			}
-			else {
-				withPoster = claim.jobs().stream().anyMatch(j -> j.encodeGroup() == 0 && j.kind() == RenditionKind.VIDEO);
-				Map<String, RenditionSpec> published = assets.renditions(claim.asset())
-					.stream()
-					.collect(Collectors.toMap(RenditionSpec::profile, Function.identity()));
-				meters.counter("keyframe.transcode.encodes").increment();
-				results = encoder.encode(claim.asset(), source.get(), claim.jobs(), published, progress::set,
-						() -> stopping.get() || lost.get());
-			}
-			heartbeat.cancel(false);
-			if (stopping.get()) {
-				lifecycle.release(ids, owner);
-			}
-			else {
-				lifecycle.finished(claim.asset(), results, owner, Duration.ofNanos(System.nanoTime() - started));
-			}
-			if (withPoster && !stopping.get()) {
-				encoder.poster(claim.asset(), source.get()).ifPresent(key -> assets.posterStored(claim.asset(), key));
-			}
-			queue.delete(message.receiptHandle());
-			log.info("Finished {} of asset {} in {} s: {}", profiles, claim.asset(),
-					Duration.ofNanos(System.nanoTime() - started).toSeconds(),
-					results.stream().map(r -> r.job().profile() + (r.rendition() != null ? " ok" : " failed: " + r.error()))
-						.collect(Collectors.joining("; ")));
-		}
-		finally {
-			heartbeat.cancel(false);
 		}
 	}
 
 	private static String abbreviate(String body) {
 		return body.length() <= 200 ? body : body.substring(0, 200) + "...";
-	}
-
-	@PreDestroy
-	void shutdown() {
-		heartbeats.shutdownNow();
 	}
 
 }
