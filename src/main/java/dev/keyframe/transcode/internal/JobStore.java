@@ -17,7 +17,8 @@ import dev.keyframe.catalog.TranscodeWork.JobCounts;
 /**
  * The races between workers, settled by PostgreSQL: claiming a job (with its encode group), renewing a lease,
  * and finishing only while still holding the lease (a fence, so a worker that lost its lease cannot overwrite
- * the one that took over). Callers run these inside a transaction.
+ * the one that took over). Leases are in the database's time, so workers' clocks do not matter. Callers run
+ * these inside a transaction.
  */
 @Component
 public class JobStore {
@@ -34,14 +35,14 @@ public class JobStore {
 	 */
 	public Optional<JobRow> lock(UUID jobId) {
 		return jdbc.sql("""
-				select id, asset_id, encode_group, state, attempts, lease_owner, lease_until, error
+				select id, asset_id, encode_group, state, attempts, lease_until > now() as lease_live, error
 				from transcode_job
 				where (asset_id, encode_group) = (select asset_id, encode_group from transcode_job where id = :id)
 				order by id for update""")
 			.param("id", jobId)
 			.query((rs, n) -> new JobRow(rs.getObject("id", UUID.class), rs.getObject("asset_id", UUID.class),
-					rs.getInt("encode_group"), rs.getString("state"), rs.getInt("attempts"), rs.getString("lease_owner"),
-					instant(rs.getTimestamp("lease_until")), rs.getString("error")))
+					rs.getInt("encode_group"), rs.getString("state"), rs.getInt("attempts"), rs.getBoolean("lease_live"),
+					rs.getString("error")))
 			.list()
 			.stream()
 			.filter(row -> row.id().equals(jobId))
@@ -52,16 +53,16 @@ public class JobStore {
 	 * Claims the job and whichever jobs of its encode group are free (pending, or running on an expired lease),
 	 * counting an attempt on each. Call after {@link #lock}. Returns the claimed ids.
 	 */
-	public List<UUID> claimGroup(JobRow job, String owner, Instant now, Duration lease, int maxAttempts) {
+	public List<UUID> claimGroup(JobRow job, String owner, Duration lease, int maxAttempts) {
 		return jdbc.sql("""
-				update transcode_job set state = 'RUNNING', lease_owner = :owner, lease_until = :until,
-				       attempts = attempts + 1, started_at = :now, progress = 0, version = version + 1
+				update transcode_job set state = 'RUNNING', lease_owner = :owner,
+				       lease_until = now() + make_interval(secs => :lease),
+				       attempts = attempts + 1, started_at = now(), progress = 0, version = version + 1
 				where asset_id = :asset and encode_group = :grp and attempts < :max
-				  and (state = 'PENDING' or (state = 'RUNNING' and lease_until < :now))
+				  and (state = 'PENDING' or (state = 'RUNNING' and lease_until < now()))
 				returning id""")
 			.param("owner", owner)
-			.param("until", Timestamp.from(now.plus(lease)))
-			.param("now", Timestamp.from(now))
+			.param("lease", lease.toMillis() / 1000.0)
 			.param("asset", job.assetId())
 			.param("grp", job.group())
 			.param("max", maxAttempts)
@@ -69,12 +70,13 @@ public class JobStore {
 			.list();
 	}
 
-	/** Renews the lease and records progress; returns the jobs this owner still holds. */
-	public int renew(Collection<UUID> jobs, String owner, Instant until, double progress) {
+	/** Renews the lease and records progress; returns how many of the jobs this owner still holds. */
+	public int renew(Collection<UUID> jobs, String owner, Duration lease, double progress) {
 		return jdbc.sql("""
-				update transcode_job set lease_until = :until, progress = greatest(progress, :progress)
+				update transcode_job set lease_until = now() + make_interval(secs => :lease),
+				       progress = greatest(progress, :progress)
 				where id in (:ids) and lease_owner = :owner and state = 'RUNNING'""")
-			.param("until", Timestamp.from(until))
+			.param("lease", lease.toMillis() / 1000.0)
 			.param("progress", progress)
 			.param("ids", jobs)
 			.param("owner", owner)
@@ -106,12 +108,17 @@ public class JobStore {
 			.update() == 1;
 	}
 
-	/** Puts the job back to PENDING for another attempt, keeping the reason the last one failed. */
-	public boolean requeue(UUID job, @Nullable String owner, @Nullable String reason, Instant now) {
+	/**
+	 * Puts the job back to PENDING for another attempt, keeping the reason the last one failed; {@code refund}
+	 * gives back the attempt (the worker stopped, the job did not fail).
+	 */
+	public boolean requeue(UUID job, @Nullable String owner, @Nullable String reason, boolean refund, Instant now) {
 		return jdbc.sql("""
 				update transcode_job set state = 'PENDING', error = coalesce(:error, error), dispatched_at = :now,
+				       attempts = case when :refund then greatest(attempts - 1, 0) else attempts end,
 				       lease_owner = null, lease_until = null, version = version + 1
 				where id = :id and state <> 'DONE' and (cast(:owner as varchar) is null or lease_owner = :owner)""")
+			.param("refund", refund)
 			.param("error", reason)
 			.param("now", Timestamp.from(now))
 			.param("id", job)
@@ -131,13 +138,13 @@ public class JobStore {
 			.list();
 	}
 
-	/** Running jobs whose worker stopped renewing long ago: back to PENDING, to be queued again. */
-	public List<UUID> releaseAbandoned(Instant before, Instant now) {
+	/** Running jobs whose worker stopped renewing its lease {@code grace} ago: back to PENDING, to be queued again. */
+	public List<UUID> releaseAbandoned(Duration grace, Instant now) {
 		return jdbc.sql("""
 				update transcode_job set state = 'PENDING', dispatched_at = :now, lease_owner = null, lease_until = null,
 				       error = coalesce(error, 'The worker running this job stopped responding.'), version = version + 1
-				where state = 'RUNNING' and lease_until < :before returning id""")
-			.param("before", Timestamp.from(before))
+				where state = 'RUNNING' and lease_until < now() - make_interval(secs => :grace) returning id""")
+			.param("grace", grace.toMillis() / 1000.0)
 			.param("now", Timestamp.from(now))
 			.query(UUID.class)
 			.list();
@@ -174,12 +181,8 @@ public class JobStore {
 			.list();
 	}
 
-	private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
-		return timestamp == null ? null : timestamp.toInstant();
-	}
-
-	public record JobRow(UUID id, UUID assetId, int group, String state, int attempts, @Nullable String leaseOwner,
-			@Nullable Instant leaseUntil, @Nullable String error) {
+	public record JobRow(UUID id, UUID assetId, int group, String state, int attempts, boolean leaseLive,
+			@Nullable String error) {
 	}
 
 	public record StateCount(String state, long count) {

@@ -120,14 +120,6 @@ public class TranscodeJob {
 		return error;
 	}
 
-	public @Nullable String leaseOwner() {
-		return leaseOwner;
-	}
-
-	public @Nullable Instant leaseUntil() {
-		return leaseUntil;
-	}
-
 	public @Nullable Instant startedAt() {
 		return startedAt;
 	}
