@@ -26,12 +26,18 @@ final class FileNames {
 		if (filename == null) {
 			throw new Problem(HttpStatus.BAD_REQUEST, "The file name is missing.");
 		}
-		String name = CONTROL.matcher(filename).replaceAll("");
+		String name = text(filename);
 		name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip();
 		if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "The file name is empty or not a name: '" + filename + "'.");
+			throw new Problem(HttpStatus.BAD_REQUEST,
+					"The file name is empty or not a name: '" + trim(text(filename), 80) + "'.");
 		}
 		return trim(name, 255);
+	}
+
+	/** Text to show: without control and direction-changing characters, trimmed. */
+	static String text(String text) {
+		return CONTROL.matcher(text).replaceAll("").strip();
 	}
 
 	static String contentType(@Nullable String contentType) {

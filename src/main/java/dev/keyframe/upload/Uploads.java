@@ -16,10 +16,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.keyframe.catalog.AssetDeleted;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetKeys;
 import dev.keyframe.catalog.AssetManagement;
@@ -82,8 +84,8 @@ public class Uploads {
 					+ "; the largest file this Keyframe accepts is " + FileNames.human(settings.maxSize().toBytes()) + ".");
 		}
 		String contentType = FileNames.contentType(request.contentType());
-		String title = request.title() == null || request.title().isBlank() ? FileNames.title(filename)
-				: FileNames.trim(request.title().strip(), 300);
+		String title = request.title() == null || FileNames.text(request.title()).isBlank() ? FileNames.title(filename)
+				: FileNames.trim(FileNames.text(request.title()), 300);
 		PartPlan plan = PartPlan.of(request.size(), settings.partSize().toBytes(), UploadSettings.MAX_PARTS);
 		UploadSession session = tx.execute(status -> {
 			AssetId asset = assets.create(new NewAsset(title, filename, contentType, request.size()));
@@ -182,9 +184,24 @@ public class Uploads {
 		}
 		storage.abortMultipartUpload(session.objectKey(), session.s3UploadId());
 		tx.executeWithoutResult(status -> {
-			sessions.lockById(uploadId).orElseThrow().ended(UploadState.ABORTED, "Cancelled", clock.instant());
-			assets.delete(new AssetId(session.assetId()));
+			UploadSession locked = sessions.lockById(uploadId).orElseThrow();
+			if (locked.state() == UploadState.ACTIVE) {
+				locked.ended(UploadState.ABORTED, "Cancelled", clock.instant());
+				if (assets.exists(new AssetId(session.assetId()))) {
+					assets.delete(new AssetId(session.assetId()));
+				}
+			}
 		});
+	}
+
+	/** An asset deleted while its upload is open takes the upload with it. */
+	@ApplicationModuleListener
+	void on(AssetDeleted event) {
+		for (UploadSession session : sessions.findByAssetIdAndState(event.asset().value(), UploadState.ACTIVE)) {
+			storage.abortMultipartUpload(session.objectKey(), session.s3UploadId());
+			session.ended(UploadState.ABORTED, "The asset was deleted", clock.instant());
+			sessions.save(session);
+		}
 	}
 
 	/** Aborts uploads left open past their time, so storage does not keep paying for orphaned parts. */
@@ -194,10 +211,12 @@ public class Uploads {
 			try {
 				storage.abortMultipartUpload(session.objectKey(), session.s3UploadId());
 				tx.executeWithoutResult(status -> {
-					sessions.lockById(session.id()).orElseThrow().ended(UploadState.EXPIRED,
-							"Not completed in time", clock.instant());
-					assets.failed(new AssetId(session.assetId()), "The upload was not completed within "
-							+ settings.ttl().toHours() + " h and was discarded. Upload the file again.");
+					UploadSession locked = sessions.lockById(session.id()).orElseThrow();
+					if (locked.state() == UploadState.ACTIVE) {
+						locked.ended(UploadState.EXPIRED, "Not completed in time", clock.instant());
+						assets.failed(new AssetId(session.assetId()), "The upload was not completed within "
+								+ settings.ttl().toHours() + " h and was discarded. Upload the file again.");
+					}
 				});
 				log.info("Expired upload {} of asset {}", session.id(), session.assetId());
 			}
