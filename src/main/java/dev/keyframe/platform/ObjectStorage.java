@@ -1,6 +1,5 @@
 package dev.keyframe.platform;
 
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,10 +150,6 @@ public class ObjectStorage {
 		catch (NoSuchKeyException ex) {
 			return Optional.empty();
 		}
-	}
-
-	public InputStream read(String key) {
-		return s3.getObject(b -> b.bucket(bucket()).key(key));
 	}
 
 	/** Deletes every object under a prefix in batches of up to 1000; returns how many were deleted. */
