@@ -91,6 +91,14 @@ class VodPipelineIntegrationTests {
 			assertThat(high.get(i)).isCloseTo(i * 2.0, org.assertj.core.data.Offset.offset(0.017));
 		}
 
+		KeyframeClient.Response head = client.head("/media/" + id + "/240p/seg_00000.ts");
+		assertThat(head.status()).isEqualTo(200);
+		assertThat(head.header("Content-Type")).isEqualTo("video/mp2t");
+		assertThat(client.get("/media/" + id + "/240p/seg_00000.ts", "bytes=99999999-").status()).isEqualTo(416);
+		assertThat(client.get("/media/" + id + "/240p/seg_00000.ts", "bytes=0-99").header("Content-Range"))
+			.startsWith("bytes 0-99/");
+		assertThat(client.get("/media/../sources/" + id + "/source").status()).isEqualTo(404);
+
 		KeyframeClient.Response segment = client.get("/media/" + id + "/240p/seg_00000.ts");
 		assertThat(segment.status()).isEqualTo(200);
 		assertThat(segment.header("Content-Type")).isEqualTo("video/mp2t");
@@ -110,6 +118,30 @@ class VodPipelineIntegrationTests {
 		assertThat(asset.get("status").asString()).isEqualTo("FAILED");
 		assertThat(asset.get("statusReason").asString()).contains("not a video or audio file");
 		assertThat(asset.get("jobs")).isEmpty();
+	}
+
+	@Test
+	void aFileThatRefersToOtherUrlsIsRefusedWithoutThemBeingFetched() throws IOException {
+		var hits = new java.util.concurrent.atomic.AtomicInteger();
+		var internal = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+		internal.createContext("/", exchange -> {
+			hits.incrementAndGet();
+			exchange.sendResponseHeaders(404, -1);
+			exchange.close();
+		});
+		internal.start();
+		try {
+			Path list = Media.write(dir, "movie.mp4", ("ffconcat version 1.0\nfile 'http://127.0.0.1:"
+					+ internal.getAddress().getPort() + "/internal/secret.mp4'\n").getBytes());
+			JsonNode completed = client.upload(list, "video/mp4", "Sneaky");
+
+			assertThat(completed.get("status").asString()).isEqualTo("FAILED");
+			assertThat(completed.get("reason").asString()).contains("not accepted");
+			assertThat(hits).as("requests that reached the internal address").hasValue(0);
+		}
+		finally {
+			internal.stop(0);
+		}
 	}
 
 	@Test
@@ -199,6 +231,17 @@ class VodPipelineIntegrationTests {
 		assertThat(client.delete("/api/assets/" + id).status()).isEqualTo(204);
 		assertThat(client.get("/api/assets/" + id).status()).isEqualTo(404);
 		assertThat(client.get(asset.get("playlistUrl").asString()).status()).isEqualTo(404);
+	}
+
+	@Test
+	void theApiIsDocumentedAndHealthCoversEveryDependency() {
+		assertThat(client.get("/v3/api-docs").body()).contains("/api/uploads/{id}/complete", "/api/assets/{id}/retry");
+		assertThat(client.get("/swagger-ui/index.html").status()).isEqualTo(200);
+		JsonNode health = client.get("/actuator/health").json();
+		assertThat(health.get("status").asString()).isEqualTo("UP");
+		assertThat(health.get("components").propertyNames()).contains("db", "storage", "queue", "ffmpeg");
+		assertThat(client.get("/actuator/prometheus").body()).contains("keyframe_queue_depth",
+				"keyframe_transcode_jobs{state=\"DONE\"}");
 	}
 
 }

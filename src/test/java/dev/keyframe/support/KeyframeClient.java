@@ -51,6 +51,14 @@ public class KeyframeClient {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
 	}
 
+	public Response get(String path, String range) {
+		return send(HttpRequest.newBuilder(URI.create(base + path)).header("Range", range).GET());
+	}
+
+	public Response head(String path) {
+		return send(HttpRequest.newBuilder(URI.create(base + path)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+	}
+
 	public Response delete(String path) {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
 	}

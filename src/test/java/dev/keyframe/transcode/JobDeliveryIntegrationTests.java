@@ -126,6 +126,32 @@ class JobDeliveryIntegrationTests {
 	}
 
 	@Test
+	void failedJobsCanBeRetriedThroughTheApiUntilTheAssetIsReady() throws IOException {
+		String id = uploadWithWorkersStopped();
+		TranscodeJob lowest = jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(id)).get(1);
+		// the lowest rung used up its attempts
+		for (int attempt = 0; attempt < 3; attempt++) {
+			assertThat(lifecycle.claim(lowest.id(), "unlucky-worker").outcome()).isEqualTo(JobLifecycle.Claim.Outcome.CLAIMED);
+			lifecycle.finished(new dev.keyframe.catalog.AssetId(UUID.fromString(id)),
+					List.of(JobLifecycle.JobResult.failed(jobs.findById(lowest.id()).orElseThrow(), "ffmpeg failed: disk full", true)),
+					"unlucky-worker", Duration.ofSeconds(1), 0.017);
+		}
+		assertThat(jobs.findById(lowest.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+
+		workers.start();
+		JsonNode partial = client.awaitAsset(id, Duration.ofSeconds(120),
+				a -> a.get("status").asString().equals("PLAYABLE") && a.get("renditions").size() == 1
+						&& a.get("statusReason").isString());
+		assertThat(partial.get("statusReason").asString()).contains("1 of 2 renditions failed", "disk full");
+
+		KeyframeClient.Response retried = client.post("/api/assets/" + id + "/retry", java.util.Map.of());
+		assertThat(retried.status()).isEqualTo(202);
+		assertThat(retried.json().get("retried").asInt()).isEqualTo(1);
+		JsonNode ready = client.awaitAsset(id, Duration.ofSeconds(120), status("READY"));
+		assertThat(ready.get("renditions")).hasSize(2);
+	}
+
+	@Test
 	void aPoisonMessageEndsInTheDeadLetterQueue() {
 		workers.start();
 		long deadBefore = queue.deadLetterDepth().orElseThrow();
