@@ -35,7 +35,7 @@ public record TranscodeSettings(@DefaultValue({ "1080p:1080:5000:128", "720p:720
 		"360p:360:800:96" }) @NotEmpty @Valid List<Rung> ladder,
 		@DefaultValue({ "audio-128k:0:0:128", "audio-64k:0:0:64" }) @NotEmpty List<Rung> audioLadder,
 		@DefaultValue("4") @Min(1) int segmentSeconds, @DefaultValue("2") @Min(1) int gopSeconds,
-		@DefaultValue("veryfast") String preset, @DefaultValue("2") @Min(0) int workers,
+		@DefaultValue("fast") String preset, @DefaultValue("2") @Min(0) int workers,
 		@DefaultValue("true") boolean firstRungAlone, @DefaultValue("60s") Duration visibilityTimeout,
 		@DefaultValue("20s") Duration heartbeat, @DefaultValue("3") @Min(1) int maxAttempts,
 		@DefaultValue("30s") Duration retryBackoff, @DefaultValue("3m") Duration redispatchAfter,
