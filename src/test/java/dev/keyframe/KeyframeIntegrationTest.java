@@ -22,7 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 		"keyframe.transcode.preset=ultrafast", "keyframe.transcode.visibility-timeout=6s",
 		"keyframe.transcode.heartbeat=2s", "keyframe.transcode.poll-wait=1s", "keyframe.transcode.retry-backoff=1s",
 		"keyframe.transcode.sweep-interval=PT2S", "keyframe.upload.part-size=5MB", "keyframe.upload.max-size=1GB",
-		"keyframe.metrics.refresh=PT1S" })
+		"keyframe.metrics.refresh=PT1S", "keyframe.identity.admin-password=admin-password-for-tests" })
 public @interface KeyframeIntegrationTest {
 
 }

@@ -57,11 +57,12 @@ class RestartIntegrationTests {
 				"--keyframe.local.data-dir=" + data, "--keyframe.local.postgres-port=0", "--keyframe.local.s3-port=0",
 				"--keyframe.local.sqs-port=0", "--keyframe.transcode.ladder=240p:240:300:64",
 				"--keyframe.transcode.preset=ultrafast", "--keyframe.transcode.workers=1",
-				"--keyframe.transcode.poll-wait=1s");
+				"--keyframe.transcode.poll-wait=1s", "--keyframe.identity.admin-password=admin-password-for-tests");
 	}
 
 	private static KeyframeClient client(ConfigurableApplicationContext context) {
-		return new KeyframeClient(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+		return KeyframeClient.admin(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")),
+				context.getBean(dev.keyframe.identity.Accounts.class));
 	}
 
 }

@@ -36,6 +36,9 @@ class VodPipelineIntegrationTests {
 	@Autowired
 	MediaTools tools;
 
+	@Autowired
+	dev.keyframe.identity.Accounts accounts;
+
 	@TempDir
 	Path dir;
 
@@ -43,7 +46,7 @@ class VodPipelineIntegrationTests {
 
 	@BeforeEach
 	void client() {
-		client = new KeyframeClient(port);
+		client = KeyframeClient.admin(port, accounts);
 	}
 
 	@Test
@@ -97,7 +100,7 @@ class VodPipelineIntegrationTests {
 		assertThat(client.get("/media/" + id + "/240p/seg_00000.ts", "bytes=99999999-").status()).isEqualTo(416);
 		assertThat(client.get("/media/" + id + "/240p/seg_00000.ts", "bytes=0-99").header("Content-Range"))
 			.startsWith("bytes 0-99/");
-		assertThat(client.get("/media/../sources/" + id + "/source").status()).isEqualTo(404);
+		assertThat(client.get("/media/../sources/" + id + "/source").status()).as("no way out of media/").isIn(400, 404);
 
 		KeyframeClient.Response segment = client.get("/media/" + id + "/240p/seg_00000.ts");
 		assertThat(segment.status()).isEqualTo(200);

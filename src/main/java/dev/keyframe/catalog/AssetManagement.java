@@ -157,9 +157,49 @@ public class AssetManagement {
 	/** Newest first, optionally only those in one status. */
 	@Transactional(readOnly = true)
 	public Page<AssetView> list(@Nullable AssetStatus status, Pageable page) {
-		Page<Asset> found = status == null ? assets.findAllByOrderByCreatedAtDesc(page)
-				: assets.findByStatusOrderByCreatedAtDesc(status, page);
+		return list(status, null, page);
+	}
+
+	/** Newest first, optionally only those in one status and whose title contains {@code title}. */
+	@Transactional(readOnly = true)
+	public Page<AssetView> list(@Nullable AssetStatus status, @Nullable String title, Pageable page) {
+		boolean search = title != null && !title.isBlank();
+		Page<Asset> found;
+		if (status == null) {
+			found = search ? assets.findByTitleContainingIgnoreCaseOrderByCreatedAtDesc(title.strip(), page)
+					: assets.findAllByOrderByCreatedAtDesc(page);
+		}
+		else {
+			found = search ? assets.findByStatusAndTitleContainingIgnoreCaseOrderByCreatedAtDesc(status, title.strip(), page)
+					: assets.findByStatusOrderByCreatedAtDesc(status, page);
+		}
 		return found.map(asset -> view(asset, false));
+	}
+
+	/** What viewers can watch: assets with at least one published rendition. */
+	@Transactional(readOnly = true)
+	public Page<AssetView> playable(Pageable page) {
+		return assets.findByStatusInOrderByCreatedAtDesc(List.of(AssetStatus.PLAYABLE, AssetStatus.READY), page)
+			.map(asset -> view(asset, false));
+	}
+
+	/** Changes what people see of the asset: its title and description. */
+	public AssetView describe(AssetId id, String title, @Nullable String description) {
+		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
+		if (cleanTitle.isEmpty() || cleanTitle.length() > 300) {
+			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.BAD_REQUEST,
+					"A title is 1 to 300 characters.");
+		}
+		String cleanDescription = description == null ? null
+				: description.replaceAll("[\\u202A-\\u202E]", "").strip();
+		if (cleanDescription != null && cleanDescription.length() > 5000) {
+			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.BAD_REQUEST,
+					"A description is at most 5000 characters.");
+		}
+		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
+		asset.describe(cleanTitle, cleanDescription == null || cleanDescription.isEmpty() ? null : cleanDescription,
+				clock.instant());
+		return view(asset, true);
 	}
 
 	/**
@@ -202,6 +242,11 @@ public class AssetManagement {
 		@Override
 		public int retryFailed(AssetId asset) {
 			return 0;
+		}
+
+		@Override
+		public java.util.Map<AssetId, Double> progress(java.util.Collection<AssetId> assets) {
+			return java.util.Map.of();
 		}
 
 	};

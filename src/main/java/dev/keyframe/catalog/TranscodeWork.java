@@ -13,6 +13,9 @@ public interface TranscodeWork {
 
 	List<JobView> jobsFor(AssetId asset);
 
+	/** How far each asset's jobs are, 0..1 (the mean over its jobs); assets without jobs are left out. */
+	java.util.Map<AssetId, Double> progress(java.util.Collection<AssetId> assets);
+
 	/** Puts the asset's failed jobs back in the queue; returns how many. */
 	int retryFailed(AssetId asset);
 

@@ -33,8 +33,18 @@ public class KeyframeClient {
 
 	private final String base;
 
-	public KeyframeClient(int port) {
+	private final String token;
+
+	/** A client that signs its API calls with a personal API token (empty for anonymous calls). */
+	public KeyframeClient(int port, String token) {
 		this.base = "http://127.0.0.1:" + port;
+		this.token = token;
+	}
+
+	/** A client for the bootstrap admin of an application context, with a fresh API token. */
+	public static KeyframeClient admin(int port, dev.keyframe.identity.Accounts accounts) {
+		var admin = accounts.user("admin").orElseThrow();
+		return new KeyframeClient(port, accounts.issueToken(admin.id(), "tests").secret());
 	}
 
 	public String base() {
@@ -49,6 +59,11 @@ public class KeyframeClient {
 
 	public Response get(String path) {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+	}
+
+	/** A GET as a browser makes it, asking for HTML. */
+	public Response page(String path) {
+		return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET());
 	}
 
 	public Response get(String path, String range) {
@@ -135,6 +150,9 @@ public class KeyframeClient {
 	}
 
 	private Response send(HttpRequest.Builder request) {
+		if (!token.isEmpty()) {
+			request.header("Authorization", "Bearer " + token);
+		}
 		HttpResponse<String> response = sendRaw(request);
 		return new Response(response.statusCode(), response.body(), response.headers().map(), json);
 	}

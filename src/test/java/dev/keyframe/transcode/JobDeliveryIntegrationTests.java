@@ -45,6 +45,9 @@ class JobDeliveryIntegrationTests {
 	MediaTools tools;
 
 	@Autowired
+	dev.keyframe.identity.Accounts accounts;
+
+	@Autowired
 	Workers workers;
 
 	@Autowired
@@ -66,7 +69,7 @@ class JobDeliveryIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		client = new KeyframeClient(port);
+		client = KeyframeClient.admin(port, accounts);
 		workers.stop();
 		drainQueue();
 	}

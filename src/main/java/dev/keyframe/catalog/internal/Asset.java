@@ -124,6 +124,12 @@ public class Asset {
 		}
 	}
 
+	public void describe(String title, @Nullable String description, Instant now) {
+		this.title = title;
+		this.description = description;
+		this.updatedAt = now;
+	}
+
 	public void posterStored(String key, Instant now) {
 		this.posterKey = key;
 		this.updatedAt = now;

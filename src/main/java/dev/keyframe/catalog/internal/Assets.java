@@ -18,6 +18,13 @@ public interface Assets extends JpaRepository<Asset, UUID> {
 
 	Page<Asset> findByStatusOrderByCreatedAtDesc(AssetStatus status, Pageable page);
 
+	Page<Asset> findByTitleContainingIgnoreCaseOrderByCreatedAtDesc(String title, Pageable page);
+
+	Page<Asset> findByStatusAndTitleContainingIgnoreCaseOrderByCreatedAtDesc(AssetStatus status, String title,
+			Pageable page);
+
+	Page<Asset> findByStatusInOrderByCreatedAtDesc(java.util.Collection<AssetStatus> statuses, Pageable page);
+
 	/** Serialises writers of one asset's renditions and master playlist. */
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select a from Asset a where a.id = :id")

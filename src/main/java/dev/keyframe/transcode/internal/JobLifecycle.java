@@ -178,6 +178,15 @@ public class JobLifecycle implements TranscodeWork {
 	}
 
 	@Override
+	@Transactional(readOnly = true)
+	public java.util.Map<AssetId, Double> progress(java.util.Collection<AssetId> assets) {
+		return store.progress(assets.stream().map(AssetId::value).toList())
+			.entrySet()
+			.stream()
+			.collect(java.util.stream.Collectors.toMap(e -> new AssetId(e.getKey()), java.util.Map.Entry::getValue));
+	}
+
+	@Override
 	public int retryFailed(AssetId asset) {
 		List<UUID> reset = store.resetFailed(asset.value(), clock.instant());
 		reset.forEach(id -> events.publishEvent(new TranscodeJobQueued(id, 0)));

@@ -175,6 +175,21 @@ public class JobStore {
 			.single();
 	}
 
+	/** Mean job progress (done jobs count as 1) per asset. */
+	public java.util.Map<UUID, Double> progress(Collection<UUID> assets) {
+		if (assets.isEmpty()) {
+			return java.util.Map.of();
+		}
+		java.util.Map<UUID, Double> progress = new java.util.HashMap<>();
+		jdbc.sql("""
+				select asset_id, avg(case when state = 'DONE' then 1.0 else progress end) as progress
+				from transcode_job where asset_id in (:assets) group by asset_id""")
+			.param("assets", assets)
+			.query((rs, n) -> progress.put(rs.getObject("asset_id", UUID.class), rs.getDouble("progress")))
+			.list();
+		return progress;
+	}
+
 	public List<StateCount> countByState() {
 		return jdbc.sql("select state, count(*) as n from transcode_job group by state")
 			.query((rs, n) -> new StateCount(rs.getString("state"), rs.getLong("n")))

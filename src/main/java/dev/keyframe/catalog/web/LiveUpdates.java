@@ -1,0 +1,101 @@
+package dev.keyframe.catalog.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.AssetView;
+import dev.keyframe.catalog.TranscodeWork;
+import io.swagger.v3.oas.annotations.Operation;
+
+/**
+ * Server-sent events for pages that show assets: each time an asset's status, progress or poster changes, an
+ * {@code asset} event with its new state. Read from the database every second and a half, so it sees the work
+ * of every worker instance, not only this one.
+ */
+@RestController
+class LiveUpdates {
+
+	private static final Duration INTERVAL = Duration.ofMillis(1500);
+
+	private static final Duration LIFETIME = Duration.ofMinutes(15);
+
+	private final AssetManagement assets;
+
+	private final ObjectProvider<TranscodeWork> work;
+
+	LiveUpdates(AssetManagement assets, ObjectProvider<TranscodeWork> work) {
+		this.assets = assets;
+		this.work = work;
+	}
+
+	@GetMapping(path = "/api/assets/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Server-sent 'asset' events whenever one of the given assets changes")
+	SseEmitter live(@RequestParam String ids) {
+		List<AssetId> watched = Arrays.stream(ids.split(","))
+			.map(String::strip)
+			.filter(s -> !s.isEmpty())
+			.limit(100)
+			.map(AssetId::of)
+			.toList();
+		SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
+		Thread.ofVirtual().name("live-updates").start(() -> stream(watched, emitter));
+		return emitter;
+	}
+
+	private void stream(List<AssetId> watched, SseEmitter emitter) {
+		Map<AssetId, Map<String, Object>> last = new HashMap<>();
+		long until = System.nanoTime() + LIFETIME.minusSeconds(5).toNanos();
+		try {
+			while (System.nanoTime() < until) {
+				Map<AssetId, Double> progress = work.getObject().progress(watched);
+				for (AssetId id : watched) {
+					Map<String, Object> state = assets.find(id).map(a -> state(a, progress.get(id))).orElse(Map.of(
+							"id", id.toString(), "status", "DELETED"));
+					if (!Objects.equals(last.put(id, state), state)) {
+						emitter.send(SseEmitter.event().name("asset").data(state, MediaType.APPLICATION_JSON));
+					}
+				}
+				Thread.sleep(INTERVAL);
+			}
+			emitter.complete();
+		}
+		catch (IOException | IllegalStateException ex) {
+			// the page went away
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static Map<String, Object> state(AssetView asset, Double progress) {
+		Map<String, Object> state = new HashMap<>();
+		state.put("id", asset.id());
+		state.put("status", asset.status().name());
+		state.put("statusReason", asset.statusReason());
+		state.put("progress", progress == null ? 0 : Math.round(progress * 100));
+		state.put("posterUrl", asset.posterUrl());
+		state.put("durationMs", asset.durationMs());
+		state.put("renditions", asset.renditions().size());
+		state.put("jobs", asset.jobs()
+			.stream()
+			.map(j -> Map.of("profile", j.profile(), "state", j.state(), "progress", Math.round(j.progress() * 100),
+					"attempts", j.attempts(), "error", j.error() == null ? "" : j.error()))
+			.toList());
+		return state;
+	}
+
+}

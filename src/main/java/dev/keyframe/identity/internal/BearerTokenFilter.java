@@ -1,0 +1,67 @@
+package dev.keyframe.identity.internal;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.keyframe.identity.Accounts;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Authenticates requests that carry a personal API token. A token that is unknown, revoked or belongs to a
+ * disabled user is refused at once with 401, never silently treated as anonymous.
+ */
+class BearerTokenFilter extends OncePerRequestFilter {
+
+	private final Accounts accounts;
+
+	BearerTokenFilter(Accounts accounts) {
+		this.accounts = accounts;
+	}
+
+	static boolean hasBearerToken(HttpServletRequest request) {
+		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+		return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (!hasBearerToken(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		String secret = request.getHeader(HttpHeaders.AUTHORIZATION).substring(7).strip();
+		var user = accounts.authenticate(secret);
+		if (user.isEmpty()) {
+			response.setStatus(HttpStatus.UNAUTHORIZED.value());
+			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+			response.getWriter()
+				.write("{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"The API token is unknown or revoked.\"}");
+			return;
+		}
+		var authorities = List.of(new SimpleGrantedAuthority(user.get().role().authority()));
+		var principal = User.withUsername(user.get().username()).password("").authorities(authorities).build();
+		var context = SecurityContextHolder.createEmptyContext();
+		context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(principal, secret, authorities));
+		SecurityContextHolder.setContext(context);
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			SecurityContextHolder.clearContext();
+		}
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.keyframe.identity.internal;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+import dev.keyframe.identity.Accounts;
+
+/**
+ * Who may use what, in one place. Pages sign in with a form (session cookie, CSRF-protected); the REST API
+ * also takes personal API tokens ({@code Authorization: Bearer kf_...}), which need no CSRF token.
+ *
+ * <table>
+ * <tr><th>path</th><th>who</th></tr>
+ * <tr><td>/login, /app/**, /webjars/**, /error, /actuator/health, API docs</td><td>anyone</td></tr>
+ * <tr><td>/media/**</td><td>anyone with the URL, until signed CDN delivery replaces it</td></tr>
+ * <tr><td>/, /watch/**, /account/**, /api/account/**</td><td>any signed-in user</td></tr>
+ * <tr><td>/library, /upload, /assets/**, /api/assets/**, /api/uploads/**</td><td>editors and admins</td></tr>
+ * <tr><td>/admin/**, /api/admin/**, /actuator/** (metrics)</td><td>admins</td></tr>
+ * <tr><td>anything else</td><td>no one</td></tr>
+ * </table>
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain security(HttpSecurity http, Accounts accounts) throws Exception {
+		var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
+		http.authorizeHttpRequests(requests -> requests
+			.requestMatchers("/login", "/app/**", "/webjars/**", "/error", "/favicon.ico", "/actuator/health",
+					"/actuator/health/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+			.permitAll()
+			.requestMatchers("/media/**")
+			.permitAll()
+			.requestMatchers("/admin/**", "/api/admin/**", "/actuator/**")
+			.hasRole("ADMIN")
+			.requestMatchers("/", "/watch/**", "/account/**", "/api/account/**")
+			.authenticated()
+			.requestMatchers("/library", "/upload", "/assets/**", "/api/assets/**", "/api/uploads/**")
+			.hasRole("EDITOR")
+			.anyRequest()
+			.denyAll())
+			.formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut"))
+			.addFilterBefore(new BearerTokenFilter(accounts), UsernamePasswordAuthenticationFilter.class)
+			// CSRF rides on ambient credentials: API calls with a token, or with no session at all, cannot be forged
+			.csrf(csrf -> csrf.ignoringRequestMatchers(request -> BearerTokenFilter.hasBearerToken(request)
+					|| (api.matches(request) && request.getRequestedSessionId() == null)))
+			.exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+					new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), api))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
+					"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; worker-src 'self' blob:; "
+							+ "style-src 'self'; script-src 'self'; connect-src 'self' *; frame-ancestors 'none'")));
+		return http.build();
+	}
+
+	@Bean
+	RoleHierarchy roleHierarchy() {
+		return RoleHierarchyImpl.fromHierarchy("ROLE_ADMIN > ROLE_EDITOR\nROLE_EDITOR > ROLE_VIEWER");
+	}
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	UserDetailsService userDetailsService(UserAccounts users) {
+		return username -> users.findByUsername(username.toLowerCase(java.util.Locale.ROOT))
+			.map(user -> org.springframework.security.core.userdetails.User.withUsername(user.username())
+				.password(user.passwordHash())
+				.authorities(user.role().authority())
+				.disabled(!user.enabled())
+				.build())
+			.orElseThrow(() -> new UsernameNotFoundException(username));
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.keyframe.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.keyframe.KeyframeIntegrationTest;
+import dev.keyframe.support.KeyframeClient;
+
+/**
+ * Every page and endpoint answers each kind of caller as the security configuration says: anonymous callers
+ * are sent to sign in (pages) or get 401 (API), viewers only watch, editors manage assets, admins manage users.
+ */
+@KeyframeIntegrationTest
+class AccessIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Accounts accounts;
+
+	KeyframeClient anonymous;
+
+	KeyframeClient viewer;
+
+	KeyframeClient editor;
+
+	KeyframeClient admin;
+
+	@BeforeEach
+	void callers() {
+		anonymous = new KeyframeClient(port, "");
+		viewer = client("matrix-viewer", Role.VIEWER);
+		editor = client("matrix-editor", Role.EDITOR);
+		admin = KeyframeClient.admin(port, accounts);
+	}
+
+	@Test
+	void everyEndpointAnswersEachRoleAsConfigured() {
+		// request -> expected status for anonymous, viewer, editor, admin
+		Map<String, int[]> matrix = new LinkedHashMap<>();
+		matrix.put("GET /api/assets", new int[] { 401, 403, 200, 200 });
+		matrix.put("GET /api/uploads", new int[] { 401, 403, 200, 200 });
+		matrix.put("POST /api/uploads", new int[] { 401, 403, 400, 400 });
+		matrix.put("GET /api/account", new int[] { 401, 200, 200, 200 });
+		matrix.put("GET /api/account/tokens", new int[] { 401, 200, 200, 200 });
+		matrix.put("GET /api/admin/users", new int[] { 401, 403, 403, 200 });
+		matrix.put("GET /", new int[] { 302, 200, 302, 302 });
+		matrix.put("GET /library", new int[] { 302, 403, 200, 200 });
+		matrix.put("GET /upload", new int[] { 302, 403, 200, 200 });
+		matrix.put("GET /account", new int[] { 302, 200, 200, 200 });
+		matrix.put("GET /admin/users", new int[] { 302, 403, 403, 200 });
+		matrix.put("GET /actuator/prometheus", new int[] { 401, 403, 403, 200 });
+		matrix.put("GET /actuator/health", new int[] { 200, 200, 200, 200 });
+		matrix.put("GET /login", new int[] { 200, 200, 200, 200 });
+		matrix.put("GET /v3/api-docs", new int[] { 200, 200, 200, 200 });
+		matrix.put("GET /media/00000000-0000-0000-0000-000000000000/master.m3u8", new int[] { 404, 404, 404, 404 });
+		matrix.put("GET /something-else", new int[] { 302, 403, 403, 403 });
+
+		KeyframeClient[] callers = { anonymous, viewer, editor, admin };
+		String[] names = { "anonymous", "viewer", "editor", "admin" };
+		for (var entry : matrix.entrySet()) {
+			String[] request = entry.getKey().split(" ", 2);
+			for (int i = 0; i < callers.length; i++) {
+				boolean api = request[1].matches("/(api|actuator|v3|media)/.*");
+				KeyframeClient.Response response = request[0].equals("POST") ? callers[i].post(request[1], Map.of())
+						: api ? callers[i].get(request[1]) : callers[i].page(request[1]);
+				assertThat(response.status()).as(names[i] + " " + entry.getKey()).isEqualTo(entry.getValue()[i]);
+				if (response.status() == 302) {
+					assertThat(response.header("Location")).as(names[i] + " " + entry.getKey())
+						.matches(".*/(login|library)$");
+				}
+			}
+		}
+	}
+
+	@Test
+	void anUnknownOrRevokedTokenIsRefusedOutright() {
+		assertThat(new KeyframeClient(port, "kf_not-a-real-token").get("/api/account").status()).isEqualTo(401);
+		UserView user = accounts.user("matrix-editor").orElseThrow();
+		IssuedToken issued = accounts.issueToken(user.id(), "to revoke");
+		KeyframeClient withToken = new KeyframeClient(port, issued.secret());
+		assertThat(withToken.get("/api/account").status()).isEqualTo(200);
+
+		accounts.revokeToken(user.id(), issued.token().id());
+
+		assertThat(withToken.get("/api/account").status()).isEqualTo(401);
+	}
+
+	@Test
+	void aDisabledUsersTokensStopWorking() {
+		UserView user = accounts.user("matrix-viewer").orElseThrow();
+		KeyframeClient disabled = new KeyframeClient(port, accounts.issueToken(user.id(), "x").secret());
+		UserView adminUser = accounts.user("admin").orElseThrow();
+		accounts.enable(user.id(), false, adminUser.id());
+		try {
+			assertThat(disabled.get("/api/account").status()).isEqualTo(401);
+		}
+		finally {
+			accounts.enable(user.id(), true, adminUser.id());
+		}
+	}
+
+	@Test
+	void tokensAreStoredOnlyAsHashes() {
+		UserView user = accounts.user("matrix-editor").orElseThrow();
+		IssuedToken issued = accounts.issueToken(user.id(), "hashed");
+		assertThat(issued.secret()).startsWith("kf_").hasSizeGreaterThan(40);
+		assertThat(issued.token().prefix()).isEqualTo(issued.secret().substring(0, 10));
+		assertThat(Accounts.hash(issued.secret())).hasSize(64).doesNotContain(issued.secret());
+	}
+
+	private KeyframeClient client(String username, Role role) {
+		UserView user = accounts.user(username).orElseGet(() -> accounts.create(username, username + "-password", role));
+		return new KeyframeClient(port, accounts.issueToken(user.id(), "matrix").secret());
+	}
+
+}
