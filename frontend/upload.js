@@ -82,6 +82,8 @@ class Upload {
     try {
       if (this.file.size === 0) throw new ApiError(400, 'The file is empty.');
       if (this.file.size > MAX_SIZE) throw new ApiError(413, `The file is ${bytes(this.file.size)}; the limit is ${bytes(MAX_SIZE)}.`);
+      // only this browser's own record resumes an upload: a file that merely has the same name and size
+      // must never be appended to someone else's stored parts
       const known = remembered()[fingerprint(this.file)];
       let stored = [];
       if (known) {
@@ -140,6 +142,9 @@ class Upload {
     const parts = [...this.etags].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
     const done = await api('POST', `/api/uploads/${this.session.uploadId}/complete`, { parts });
     forget(this.file);
+    const seconds = (performance.now() - this.began) / 1000;
+    this.el.querySelector('.figures').textContent =
+      `${bytes(this.file.size)} in ${duration(seconds)} · ${bytes(this.file.size / Math.max(seconds, 0.001))}/s on average`;
     const link = document.createElement('a');
     link.href = `/assets/${done.assetId}`;
     if (done.status === 'FAILED') {
