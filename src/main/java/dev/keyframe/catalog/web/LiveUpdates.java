@@ -33,6 +33,10 @@ class LiveUpdates {
 
 	private static final Duration LIFETIME = Duration.ofMinutes(15);
 
+	private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+	private final java.util.Set<SseEmitter> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	private final AssetManagement assets;
 
 	private final ObjectProvider<TranscodeWork> work;
@@ -52,22 +56,47 @@ class LiveUpdates {
 			.map(AssetId::of)
 			.toList();
 		SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
-		Thread.ofVirtual().name("live-updates").start(() -> stream(watched, emitter));
+		java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+		emitter.onCompletion(() -> closed.set(true));
+		emitter.onTimeout(() -> closed.set(true));
+		emitter.onError(error -> closed.set(true));
+		open.add(emitter);
+		Thread.ofVirtual().name("live-updates").start(() -> {
+			try {
+				stream(watched, emitter, closed);
+			}
+			finally {
+				open.remove(emitter);
+			}
+		});
 		return emitter;
 	}
 
-	private void stream(List<AssetId> watched, SseEmitter emitter) {
+	/** Ends every open stream when the application stops, so a graceful shutdown does not wait for them. */
+	@jakarta.annotation.PreDestroy
+	void closeAll() {
+		open.forEach(SseEmitter::complete);
+	}
+
+	private void stream(List<AssetId> watched, SseEmitter emitter, java.util.concurrent.atomic.AtomicBoolean closed) {
 		Map<AssetId, Map<String, Object>> last = new HashMap<>();
 		long until = System.nanoTime() + LIFETIME.minusSeconds(5).toNanos();
+		long lastSent = System.nanoTime();
 		try {
-			while (System.nanoTime() < until) {
+			while (!closed.get() && System.nanoTime() < until) {
 				Map<AssetId, Double> progress = work.getObject().progress(watched);
 				for (AssetId id : watched) {
 					Map<String, Object> state = assets.find(id).map(a -> state(a, progress.get(id))).orElse(Map.of(
 							"id", id.toString(), "status", "DELETED"));
 					if (!Objects.equals(last.put(id, state), state)) {
 						emitter.send(SseEmitter.event().name("asset").data(state, MediaType.APPLICATION_JSON));
+						lastSent = System.nanoTime();
 					}
+				}
+				if (System.nanoTime() - lastSent > KEEP_ALIVE.toNanos()) {
+					// a comment line: browsers ignore it, and a closed connection shows up as a failed write
+					emitter.send(SseEmitter.event().comment("keep-alive"));
+					lastSent = System.nanoTime();
 				}
 				Thread.sleep(INTERVAL);
 			}
