@@ -221,7 +221,11 @@ public class AssetManagement {
 
 	private AssetView view(Asset asset, boolean withDetails) {
 		AssetId id = new AssetId(asset.id());
-		List<RenditionSpec> published = renditions.findByAssetId(asset.id()).stream().map(Rendition::spec).toList();
+		List<RenditionSpec> published = renditions.findByAssetId(asset.id())
+			.stream()
+			.map(Rendition::spec)
+			.sorted(java.util.Comparator.comparingLong(RenditionSpec::bandwidth).reversed())
+			.toList();
 		List<TranscodeWork.JobView> jobs = withDetails
 				? work.getIfAvailable(() -> NO_WORK).jobsFor(id) : List.of();
 		return new AssetView(id.toString(), asset.title(), asset.description(), asset.originalFilename(),

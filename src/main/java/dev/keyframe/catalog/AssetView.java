@@ -18,6 +18,34 @@ public record AssetView(String id, String title, @Nullable String description, S
 		@Nullable String playlistUrl, @Nullable String posterUrl, Instant createdAt, Instant updatedAt,
 		List<RenditionView> renditions, List<TranscodeWork.JobView> jobs) {
 
+	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */
+	public @Nullable String fps() {
+		if (frameRate == null) {
+			return null;
+		}
+		double fps = dev.keyframe.platform.MediaInfo.Video.fps(frameRate);
+		return fps == Math.rint(fps) ? String.valueOf((long) fps) : String.format(java.util.Locale.ROOT, "%.2f", fps);
+	}
+
+	/** The container for people: {@code MP4 / QuickTime} rather than ffprobe's {@code mov,mp4,m4a,3gp,3g2,mj2}. */
+	public @Nullable String formatLabel() {
+		if (format == null) {
+			return null;
+		}
+		return switch (format.split(",")[0]) {
+			case "mov" -> "MP4 / QuickTime";
+			case "matroska" -> "Matroska / WebM";
+			case "mpegts" -> "MPEG transport stream";
+			case "mxf" -> "MXF";
+			case "avi" -> "AVI";
+			case "wav" -> "WAV";
+			case "mp3" -> "MP3";
+			case "flac" -> "FLAC";
+			case "ogg" -> "Ogg";
+			default -> format;
+		};
+	}
+
 	public record RenditionView(String profile, RenditionKind kind, int width, int height, long bandwidth,
 			long averageBandwidth, String codecs, int segmentCount, long totalBytes) {
 

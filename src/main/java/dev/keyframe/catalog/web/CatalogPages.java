@@ -91,7 +91,7 @@ class CatalogPages {
 			redirect.addFlashAttribute("notice", "Saved.");
 		}
 		catch (Problem problem) {
-			redirect.addFlashAttribute("error", problem.getMessage());
+			redirect.addFlashAttribute("problem", problem.getMessage());
 		}
 		return "redirect:/assets/" + id;
 	}
@@ -108,7 +108,7 @@ class CatalogPages {
 	String delete(@PathVariable UUID id, @RequestParam(defaultValue = "") String confirm,
 			RedirectAttributes redirect) {
 		if (!confirm.equals("delete")) {
-			redirect.addFlashAttribute("error", "Type delete to confirm.");
+			redirect.addFlashAttribute("problem", "Type delete to confirm.");
 			return "redirect:/assets/" + id;
 		}
 		AssetView deleted = assets.find(new AssetId(id)).orElseThrow(() -> new AssetNotFound(new AssetId(id)));

@@ -100,7 +100,7 @@ class IdentityPages {
 			redirect.addFlashAttribute("notice", success);
 		}
 		catch (Problem problem) {
-			redirect.addFlashAttribute("error", problem.getMessage());
+			redirect.addFlashAttribute("problem", problem.getMessage());
 		}
 		return "redirect:" + page;
 	}
