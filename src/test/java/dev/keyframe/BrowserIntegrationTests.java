@@ -1,0 +1,381 @@
+package dev.keyframe;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+
+import dev.keyframe.identity.Accounts;
+import dev.keyframe.identity.Role;
+import dev.keyframe.platform.MediaTools;
+import dev.keyframe.support.Media;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The pages as people use them, in a real (headless) Chromium against the whole platform: uploading through the
+ * browser straight to storage, following the transcode live, playing the result with hls.js, resuming an
+ * interrupted upload after a reload, and what each role may open. Screenshots of the main pages are written to
+ * {@code docs/screenshots/} on the way.
+ */
+@KeyframeIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserIntegrationTests {
+
+	private static final String ADMIN = "admin";
+
+	private static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+	private static final String VIEWER = "browser-viewer";
+
+	private static final String VIEWER_PASSWORD = "browser-viewer-password";
+
+	/** Uploads are local and small: a minute is plenty even on a slow machine. */
+	private static final double UPLOAD = Duration.ofSeconds(60).toMillis();
+
+	private static final double TRANSCODE = Duration.ofSeconds(120).toMillis();
+
+	private static final Path SCREENSHOTS = Paths.get("docs/screenshots");
+
+	/** The presigned PUTs of every part but the first (URLs read {@code ...?partNumber=N&uploadId=...}). */
+	private static final Predicate<String> LATER_PARTS = url -> url.contains("partNumber=")
+			&& !url.contains("partNumber=1&");
+
+	private static final Predicate<String> ANY_PART = url -> url.contains("partNumber=");
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MediaTools tools;
+
+	@Autowired
+	Accounts accounts;
+
+	@TempDir
+	Path dir;
+
+	Playwright playwright;
+
+	Browser browser;
+
+	BrowserContext context;
+
+	/** Uncaught errors of any page of the test: a broken script fails the test even if its assertions pass. */
+	List<String> pageErrors;
+
+	String base;
+
+	@BeforeAll
+	void launchBrowser() {
+		playwright = Playwright.create(
+				new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+		browser = playwright.chromium()
+			.launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get("/usr/bin/chromium"))
+				.setHeadless(true)
+				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+						"--disable-component-update", "--autoplay-policy=no-user-gesture-required")));
+		PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+	}
+
+	@AfterAll
+	void closeBrowser() {
+		if (browser != null) {
+			browser.close();
+		}
+		if (playwright != null) {
+			playwright.close();
+		}
+	}
+
+	@BeforeEach
+	void newContext() throws IOException {
+		base = "http://localhost:" + port;
+		context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800).setBaseURL(base));
+		context.setDefaultTimeout(30_000);
+		pageErrors = new ArrayList<>();
+		context.onPage(page -> page.onPageError(error -> pageErrors.add(page.url() + ": " + error)));
+		Files.createDirectories(SCREENSHOTS);
+	}
+
+	@AfterEach
+	void closeContext() {
+		context.close();
+		assertThat(pageErrors).as("uncaught errors in the pages").isEmpty();
+	}
+
+	@Test
+	void anEditorUploadsWatchesProgressAndPlaysTheResult() throws IOException {
+		Path clip = renamed(Media.clip(tools.ffmpegPath(), dir, 640, 360, 9, true), "browser-upload.mp4");
+		Page page = context.newPage();
+		page.navigate("/login");
+		screenshot(page, "login");
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		assertThat(page).hasURL(base + "/library");
+
+		page.navigate("/upload");
+		// hold the completion back, so the library can be opened while the asset is still uploading
+		List<Route> completions = new ArrayList<>();
+		page.route("**/api/uploads/*/complete", completions::add);
+		JsonNode started = choose(page, clip);
+		String assetId = started.get("assetId").asString();
+		assertThat(started.get("partCount").asInt()).as("a multipart upload").isGreaterThan(1);
+		Locator upload = uploadOf(page, clip);
+		assertThat(upload.locator(".state")).hasText("Checking", timeout(UPLOAD));
+		page.waitForCondition(() -> !completions.isEmpty());
+		assertThat(upload.locator("progress")).hasJSProperty("value", 100);
+		assertThat(upload.locator(".figures")).containsText("100%");
+
+		Page library = context.newPage();
+		library.navigate("/library");
+		Locator status = library.locator("li[data-asset='" + assetId + "'] [data-field=status]");
+		assertThat(status).hasText("Uploading");
+		library.evaluate("""
+				status => {
+				  window.keyframeSameDocument = true;
+				  window.keyframeStatuses = [status.textContent.trim()];
+				  new MutationObserver(() => window.keyframeStatuses.push(status.textContent.trim()))
+				    .observe(status, { childList: true, characterData: true, subtree: true });
+				}""", status.elementHandle());
+
+		completions.forEach(Route::resume);
+		page.bringToFront();
+		assertThat(upload.locator(".state")).hasText("Uploaded", timeout(UPLOAD));
+		// no pause or cancel once the file is stored
+		assertThat(upload.locator(".actions")).isHidden();
+		assertThat(upload.locator(".message a")).hasText("Follow the transcode");
+		assertThat(upload.locator(".message a")).hasAttribute("href", "/assets/" + assetId);
+		screenshot(page, "upload");
+
+		library.bringToFront();
+		assertThat(status).hasText("Ready", timeout(TRANSCODE));
+		assertThat(library.evaluate("window.keyframeSameDocument === true")).as("updated without a reload")
+			.isEqualTo(true);
+		@SuppressWarnings("unchecked")
+		List<String> seen = (List<String>) library.evaluate("window.keyframeStatuses");
+		assertThat(seen).as("the tile's status as it changed live: " + seen).startsWith("Uploading").endsWith("Ready");
+		Locator tile = library.locator("li[data-asset='" + assetId + "']");
+		assertThat(tile.locator("[data-field=duration]")).hasText("0:09");
+		assertThat(tile.locator("img.poster")).isVisible();
+		screenshot(library, "library");
+		library.setViewportSize(390, 844);
+		screenshot(library, "library-phone");
+		library.close();
+
+		page.navigate("/assets/" + assetId);
+		assertThat(page.locator("main [data-field=status]")).hasText("Ready");
+		assertThat(page.locator("#jobs tbody tr")).hasCount(2);
+		assertThat(page.locator("#jobs [data-field=state]")).hasText(new String[] { "done", "done" });
+		page.evaluate("""
+				() => {
+				  const video = document.getElementById('player');
+				  video.muted = true;
+				  video.play().catch((error) => { window.keyframePlayError = String(error); });
+				}""");
+		// a function, not an expression: the page's CSP (no unsafe-eval) refuses expressions
+		page.waitForFunction("() => document.getElementById('player').currentTime > 1", null,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+		assertThat(((Number) page.evaluate("window.keyframeHls.levels.length")).intValue())
+			.as("renditions in the master playlist").isGreaterThanOrEqualTo(2);
+		screenshot(page, "asset");
+	}
+
+	@Test
+	void anInterruptedUploadResumesAfterAReloadFromTheStoredParts() throws IOException {
+		Path clip = renamed(Media.clip(tools.ffmpegPath(), dir, 1280, 720, 12, true), "browser-resume.mp4");
+		assertThat(Files.size(clip)).as("at least three 5 MB parts").isGreaterThan(2L * 5 * 1024 * 1024);
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		page.navigate("/upload");
+
+		// the connection "drops" for every part but the first
+		page.route(LATER_PARTS, Route::abort);
+		JsonNode started = choose(page, clip);
+		String uploadId = started.get("uploadId").asString();
+		String assetId = started.get("assetId").asString();
+		int partCount = started.get("partCount").asInt();
+		assertThat(partCount).isGreaterThanOrEqualTo(3);
+		Locator upload = uploadOf(page, clip);
+		assertThat(upload.locator(".message")).containsText("retrying",
+				new LocatorAssertions.ContainsTextOptions().setTimeout(UPLOAD));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(60))
+			.pollInSameThread() // Playwright is not thread-safe
+			.until(() -> storedParts(page, uploadId).contains(1));
+		assertThat(storedParts(page, uploadId)).as("only the first part got through").containsExactly(1);
+
+		// reload before lifting the block: a retry timer of the old page could otherwise still store a part
+		page.reload();
+		page.unroute(LATER_PARTS);
+		assertThat(page.locator("#unfinished-section")).isVisible();
+		assertThat(page.locator("#unfinished li")
+			.filter(new Locator.FilterOptions().setHasText(clip.getFileName().toString()))
+			.filter(new Locator.FilterOptions().setHasText("started in this browser"))).hasCount(1);
+		screenshot(page, "upload-unfinished");
+
+		// hold the remaining parts until the resume message has been checked, and note which parts are sent
+		List<Route> parts = new ArrayList<>();
+		List<String> sent = new ArrayList<>();
+		page.onRequest(request -> {
+			if (request.method().equals("PUT") && ANY_PART.test(request.url())) {
+				sent.add(request.url());
+			}
+		});
+		page.route(ANY_PART, parts::add);
+		page.setInputFiles("#files", clip);
+		upload = uploadOf(page, clip);
+		assertThat(upload.locator(".message"))
+			.hasText("Resuming: 1 of " + partCount + " parts were already stored.");
+		page.unroute(ANY_PART);
+		parts.forEach(Route::resume);
+
+		assertThat(upload.locator(".state")).hasText("Uploaded", timeout(UPLOAD));
+		assertThat(sent).as("only the missing parts are sent again")
+			.hasSize(partCount - 1)
+			.noneMatch(url -> url.contains("partNumber=1&"));
+		page.navigate("/assets/" + assetId);
+		assertThat(page.locator("main [data-field=status]")).hasText("Ready", timeout(TRANSCODE));
+	}
+
+	@Test
+	void aFileThatIsNotMediaGetsAClearMessage() throws IOException {
+		Path notes = Media.write(dir, "notes.mp4",
+				"Shopping list: milk, eggs, a better camera.\n".repeat(100).getBytes(StandardCharsets.UTF_8));
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		page.navigate("/upload");
+
+		JsonNode started = choose(page, notes);
+
+		Locator upload = uploadOf(page, notes);
+		assertThat(upload.locator(".state")).hasText("Failed", timeout(UPLOAD));
+		assertThat(upload.locator(".message")).containsText("not a video or audio file");
+		assertThat(upload.locator(".message a")).hasAttribute("href",
+				"/assets/" + started.get("assetId").asString());
+	}
+
+	@Test
+	void aViewerCannotReachEditorPages() {
+		if (accounts.user(VIEWER).isEmpty()) {
+			accounts.create(VIEWER, VIEWER_PASSWORD, Role.VIEWER);
+		}
+		Page page = context.newPage();
+		signIn(page, VIEWER, VIEWER_PASSWORD);
+		assertThat(page).hasURL(base + "/");
+		assertThat(page.locator("h1")).hasText("Watch");
+		assertThat(page.locator("header nav")).not().containsText("Library");
+
+		for (String path : List.of("/library", "/upload")) {
+			Response response = page.navigate(path);
+			assertThat(response.status()).as(path).isEqualTo(403);
+			assertThat(page.locator("h1")).hasText("Not allowed");
+		}
+		screenshot(page, "not-allowed");
+	}
+
+	@Test
+	void anAdminCreatesAnApiTokenAndSeesTheUsers() {
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+
+		page.navigate("/account");
+		page.fill("input#token-name", "publishing script");
+		page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+				new Page.GetByRoleOptions().setName("Create token"))
+			.click();
+		Locator issued = page.locator(".notice.secret");
+		assertThat(issued).containsText("publishing script");
+		assertThat(issued.locator("code.token")).hasText(Pattern.compile("^kf_\\S{30,}$"));
+		screenshot(page, "account");
+
+		page.navigate("/admin/users");
+		assertThat(page.locator("h1")).hasText("Users");
+		assertThat(page.locator("main table tbody")).containsText(ADMIN);
+		screenshot(page, "admin-users");
+	}
+
+	private void signIn(Page page, String username, String password) {
+		if (!page.url().endsWith("/login")) {
+			page.navigate("/login");
+		}
+		page.fill("#username", username);
+		page.fill("#password", password);
+		page.locator("main button[type=submit]").click();
+		page.waitForURL(url -> !url.contains("/login"));
+	}
+
+	/** Chooses a file on the upload page and returns the started upload (the answer to its POST /api/uploads). */
+	private JsonNode choose(Page page, Path file) {
+		Response response = page.waitForResponse(
+				r -> r.url().endsWith("/api/uploads") && r.request().method().equals("POST"),
+				() -> page.setInputFiles("#files", file));
+		assertThat(response.status()).as(response.text()).isEqualTo(201);
+		return json.readTree(response.text());
+	}
+
+	/**
+	 * A test clip under a name no other test class uploads: the upload page may offer to resume any unfinished
+	 * upload of a file with the same name and size, and the database is shared.
+	 */
+	private static Path renamed(Path file, String name) throws IOException {
+		return Files.move(file, file.resolveSibling(name));
+	}
+
+	private static Locator uploadOf(Page page, Path file) {
+		return page.locator("#uploads li.upload")
+			.filter(new Locator.FilterOptions().setHasText(file.getFileName().toString()))
+			.first();
+	}
+
+	private List<Integer> storedParts(Page page, String uploadId) {
+		var response = page.request().get("/api/uploads/" + uploadId);
+		assertThat(response.status()).isEqualTo(200);
+		List<Integer> numbers = new ArrayList<>();
+		json.readTree(response.text()).get("storedParts").forEach(p -> numbers.add(p.get("partNumber").asInt()));
+		return numbers;
+	}
+
+	private static LocatorAssertions.HasTextOptions timeout(double millis) {
+		return new LocatorAssertions.HasTextOptions().setTimeout(millis);
+	}
+
+	private static void screenshot(Page page, String name) {
+		page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+	}
+
+}
