@@ -55,6 +55,9 @@ public class Accounts {
 	}
 
 	public UserView create(String username, String password, Role role) {
+		if (username == null || password == null || role == null) {
+			throw new Problem(HttpStatus.BAD_REQUEST, "A new user needs a user name, a password and a role.");
+		}
 		String name = username.strip().toLowerCase(Locale.ROOT);
 		if (!USERNAME.matcher(name).matches()) {
 			throw new Problem(HttpStatus.BAD_REQUEST,

@@ -101,7 +101,7 @@ public class Uploads {
 
 	public List<PartUrl> presignParts(UUID uploadId, List<Integer> partNumbers) {
 		UploadSession session = active(uploadId);
-		if (partNumbers.isEmpty() || partNumbers.size() > 1000) {
+		if (partNumbers == null || partNumbers.isEmpty() || partNumbers.size() > 1000) {
 			throw new Problem(HttpStatus.BAD_REQUEST, "Ask for between 1 and 1000 parts at a time.");
 		}
 		return presign(session, partNumbers);
@@ -141,6 +141,9 @@ public class Uploads {
 		}
 		Optional<ObjectStorage.ObjectInfo> existing = storage.head(session.objectKey());
 		if (existing.isEmpty()) {
+			if (claimed == null) {
+				throw new Problem(HttpStatus.BAD_REQUEST, "List the parts you uploaded, each with its ETag.");
+			}
 			List<StoredPart> parts = checkParts(session, claimed);
 			try {
 				storage.completeMultipartUpload(session.objectKey(), session.s3UploadId(), parts);

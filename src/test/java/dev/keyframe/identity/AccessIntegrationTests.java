@@ -63,15 +63,33 @@ class AccessIntegrationTests {
 		matrix.put("GET /v3/api-docs", new int[] { 200, 200, 200, 200 });
 		matrix.put("GET /media/00000000-0000-0000-0000-000000000000/master.m3u8", new int[] { 404, 404, 404, 404 });
 		matrix.put("GET /something-else", new int[] { 302, 403, 403, 403 });
+		String none = "00000000-0000-0000-0000-000000000001";
+		matrix.put("GET /api/assets/" + none, new int[] { 401, 403, 404, 404 });
+		matrix.put("POST /api/assets/" + none + "/retry", new int[] { 401, 403, 404, 404 });
+		matrix.put("DELETE /api/assets/" + none, new int[] { 401, 403, 404, 404 });
+		matrix.put("GET /api/uploads/" + none, new int[] { 401, 403, 404, 404 });
+		matrix.put("POST /api/uploads/" + none + "/parts", new int[] { 401, 403, 404, 404 });
+		matrix.put("POST /api/uploads/" + none + "/complete", new int[] { 401, 403, 404, 404 });
+		matrix.put("DELETE /api/uploads/" + none, new int[] { 401, 403, 404, 404 });
+		matrix.put("GET /api/assets/live?ids=" + none, new int[] { 401, 403, 200, 200 });
+		matrix.put("POST /api/account/tokens", new int[] { 401, 201, 201, 201 });
+		matrix.put("POST /api/admin/users", new int[] { 401, 403, 403, 400 });
+		matrix.put("GET /assets/" + none, new int[] { 302, 403, 404, 404 });
+		matrix.put("GET /watch/" + none, new int[] { 302, 404, 404, 404 });
+		matrix.put("GET /swagger-ui/index.html", new int[] { 200, 200, 200, 200 });
 
 		KeyframeClient[] callers = { anonymous, viewer, editor, admin };
 		String[] names = { "anonymous", "viewer", "editor", "admin" };
 		for (var entry : matrix.entrySet()) {
 			String[] request = entry.getKey().split(" ", 2);
 			for (int i = 0; i < callers.length; i++) {
-				boolean api = request[1].matches("/(api|actuator|v3|media)/.*");
-				KeyframeClient.Response response = request[0].equals("POST") ? callers[i].post(request[1], Map.of())
-						: api ? callers[i].get(request[1]) : callers[i].page(request[1]);
+				boolean api = request[1].matches("/(api|actuator|v3|media|swagger-ui)/.*");
+				KeyframeClient.Response response = switch (request[0]) {
+					case "POST" -> callers[i].post(request[1], Map.of());
+					case "DELETE" -> callers[i].delete(request[1]);
+					default -> request[1].contains("/live?") ? callers[i].headersOnly(request[1])
+							: api ? callers[i].get(request[1]) : callers[i].page(request[1]);
+				};
 				assertThat(response.status()).as(names[i] + " " + entry.getKey()).isEqualTo(entry.getValue()[i]);
 				if (response.status() == 302) {
 					assertThat(response.header("Location")).as(names[i] + " " + entry.getKey())

@@ -74,6 +74,27 @@ public class KeyframeClient {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
 	}
 
+	/** A GET that only reads the status and headers: for streams that do not end (server-sent events). */
+	public Response headersOnly(String path) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+		if (!token.isEmpty()) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		try {
+			HttpResponse<java.io.InputStream> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+					HttpResponse.BodyHandlers.ofInputStream());
+			response.body().close();
+			return new Response(response.statusCode(), "", response.headers().map(), json);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public Response delete(String path) {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
 	}
