@@ -151,9 +151,11 @@ public class Accounts {
 		});
 	}
 
+	/** bcrypt reads at most 72 bytes of a password, so longer ones are refused rather than cut silently. */
 	private void checkPassword(String password) {
-		if (password == null || password.length() < 10 || password.length() > 200) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "A password is 10 to 200 characters long.");
+		if (password == null || password.length() < 10 || password.getBytes(StandardCharsets.UTF_8).length > 72) {
+			throw new Problem(HttpStatus.BAD_REQUEST,
+					"A password is at least 10 characters and at most 72 bytes (about 72 letters, fewer in some scripts).");
 		}
 	}
 

@@ -24,6 +24,12 @@ public class CurrentUser {
 		return accounts.user(auth.getName());
 	}
 
+	/** Whether this request was authenticated with an API token rather than by signing in. */
+	public boolean viaToken() {
+		Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+		return auth != null && "api-token".equals(auth.getDetails());
+	}
+
 	public UserView require() {
 		return get().orElseThrow(() -> new IllegalStateException("No signed-in user"));
 	}

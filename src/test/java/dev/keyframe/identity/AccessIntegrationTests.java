@@ -1,6 +1,7 @@
 package dev.keyframe.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,12 +35,19 @@ class AccessIntegrationTests {
 
 	KeyframeClient admin;
 
+	/** The same people signed in with the form, for pages: API tokens do not open pages. */
+	KeyframeClient[] signedIn;
+
 	@BeforeEach
 	void callers() {
 		anonymous = new KeyframeClient(port, "");
 		viewer = client("matrix-viewer", Role.VIEWER);
 		editor = client("matrix-editor", Role.EDITOR);
 		admin = KeyframeClient.admin(port, accounts);
+		signedIn = new KeyframeClient[] { new KeyframeClient(port, ""),
+				new KeyframeClient(port, "").signIn("matrix-viewer", "matrix-viewer-password"),
+				new KeyframeClient(port, "").signIn("matrix-editor", "matrix-editor-password"),
+				new KeyframeClient(port, "").signIn("admin", "admin-password-for-tests") };
 	}
 
 	@Test
@@ -72,7 +80,7 @@ class AccessIntegrationTests {
 		matrix.put("POST /api/uploads/" + none + "/complete", new int[] { 401, 403, 404, 404 });
 		matrix.put("DELETE /api/uploads/" + none, new int[] { 401, 403, 404, 404 });
 		matrix.put("GET /api/assets/live?ids=" + none, new int[] { 401, 403, 200, 200 });
-		matrix.put("POST /api/account/tokens", new int[] { 401, 201, 201, 201 });
+		matrix.put("POST /api/account/tokens", new int[] { 401, 403, 403, 403 });
 		matrix.put("POST /api/admin/users", new int[] { 401, 403, 403, 400 });
 		matrix.put("GET /assets/" + none, new int[] { 302, 403, 404, 404 });
 		matrix.put("GET /watch/" + none, new int[] { 302, 404, 404, 404 });
@@ -88,7 +96,7 @@ class AccessIntegrationTests {
 					case "POST" -> callers[i].post(request[1], Map.of());
 					case "DELETE" -> callers[i].delete(request[1]);
 					default -> request[1].contains("/live?") ? callers[i].headersOnly(request[1])
-							: api ? callers[i].get(request[1]) : callers[i].page(request[1]);
+							: api ? callers[i].get(request[1]) : signedIn[i].page(request[1]);
 				};
 				assertThat(response.status()).as(names[i] + " " + entry.getKey()).isEqualTo(entry.getValue()[i]);
 				if (response.status() == 302) {
@@ -97,6 +105,49 @@ class AccessIntegrationTests {
 				}
 			}
 		}
+	}
+
+	@Test
+	void aTokenOpensTheApiButNeitherPagesNorNewTokens() {
+		assertThat(editor.get("/api/assets").status()).isEqualTo(200);
+		KeyframeClient.Response page = editor.page("/library");
+		assertThat(page.status()).as("a token is not a sign-in").isEqualTo(302);
+		assertThat(page.header("Location")).endsWith("/login");
+		KeyframeClient.Response minted = editor.post("/api/account/tokens", Map.of("name", "from a token"));
+		assertThat(minted.status()).isEqualTo(403);
+		assertThat(minted.json().get("detail").asString()).contains("account page");
+	}
+
+	@Test
+	void disablingAUserOrChangingTheirRoleEndsTheirSessionAtOnce() {
+		UserView user = accounts.user("session-editor")
+			.orElseGet(() -> accounts.create("session-editor", "session-editor-password", Role.EDITOR));
+		UserView adminUser = accounts.user("admin").orElseThrow();
+		KeyframeClient browser = new KeyframeClient(port, "").signIn("session-editor", "session-editor-password");
+		assertThat(browser.page("/library").status()).isEqualTo(200);
+
+		accounts.changeRole(user.id(), Role.VIEWER, adminUser.id());
+		assertThat(browser.page("/library").status()).as("the demoted user's session is gone").isEqualTo(302);
+
+		browser.signIn("session-editor", "session-editor-password");
+		assertThat(browser.page("/account").status()).isEqualTo(200);
+		accounts.enable(user.id(), false, adminUser.id());
+		try {
+			KeyframeClient.Response after = browser.page("/account");
+			assertThat(after.status()).isEqualTo(302);
+			assertThat(after.header("Location")).endsWith("/login");
+		}
+		finally {
+			accounts.enable(user.id(), true, adminUser.id());
+			accounts.changeRole(user.id(), Role.EDITOR, adminUser.id());
+		}
+	}
+
+	@Test
+	void passwordsLongerThanBcryptReadsAreRefusedWithAReason() {
+		assertThatThrownBy(() -> accounts.create("long-password", "x".repeat(73), Role.VIEWER))
+			.isInstanceOf(dev.keyframe.platform.Problem.class)
+			.hasMessageContaining("72 bytes");
 	}
 
 	@Test

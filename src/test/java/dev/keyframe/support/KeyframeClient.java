@@ -27,7 +27,27 @@ import tools.jackson.databind.ObjectMapper;
  */
 public class KeyframeClient {
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+	/** Keeps cookies (a session) only once signed in with the form, as a browser would. */
+	private final java.net.CookieManager cookies = new java.net.CookieManager();
+
+	private boolean keepCookies;
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.connectTimeout(Duration.ofSeconds(10))
+		.cookieHandler(new java.net.CookieHandler() {
+			@Override
+			public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+				return keepCookies ? cookies.get(uri, headers) : Map.of();
+			}
+
+			@Override
+			public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+				if (keepCookies) {
+					cookies.put(uri, headers);
+				}
+			}
+		})
+		.build();
 
 	private final ObjectMapper json = new ObjectMapper();
 
@@ -39,6 +59,24 @@ public class KeyframeClient {
 	public KeyframeClient(int port, String token) {
 		this.base = "http://127.0.0.1:" + port;
 		this.token = token;
+	}
+
+	/** Signs in with the sign-in form, as a browser does; the session cookie is kept for later requests. */
+	public KeyframeClient signIn(String username, String password) {
+		keepCookies = true;
+		Response form = page("/login");
+		java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+			.matcher(form.body());
+		assertThat(csrf.find()).as("the sign-in form carries a CSRF token").isTrue();
+		String body = "username=" + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8)
+				+ "&password=" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+				+ "&_csrf=" + java.net.URLEncoder.encode(csrf.group(1), java.nio.charset.StandardCharsets.UTF_8);
+		Response signedIn = send(HttpRequest.newBuilder(URI.create(base + "/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+		assertThat(signedIn.status()).isEqualTo(302);
+		assertThat(signedIn.header("Location")).as("signed in, not sent back to the form").doesNotContain("error");
+		return this;
 	}
 
 	/** A client for the bootstrap admin of an application context, with a fresh API token. */

@@ -30,10 +30,23 @@ class BearerTokenFilter extends OncePerRequestFilter {
 		this.accounts = accounts;
 	}
 
+	/** What a token authenticates: the REST API and the metrics, never the pages. */
+	static boolean tokenPath(HttpServletRequest request) {
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		return path.startsWith("/api/") || path.startsWith("/actuator/");
+	}
+
 	static boolean hasBearerToken(HttpServletRequest request) {
 		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-		return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+		return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && tokenPath(request);
 	}
+
+	/** Whether the request was authenticated by an API token (rather than by signing in). */
+	static boolean isTokenAuthentication(org.springframework.security.core.Authentication auth) {
+		return TOKEN.equals(auth.getDetails());
+	}
+
+	static final String TOKEN = "api-token";
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -54,7 +67,9 @@ class BearerTokenFilter extends OncePerRequestFilter {
 		var authorities = List.of(new SimpleGrantedAuthority(user.get().role().authority()));
 		var principal = User.withUsername(user.get().username()).password("").authorities(authorities).build();
 		var context = SecurityContextHolder.createEmptyContext();
-		context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(principal, secret, authorities));
+		var authentication = UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities);
+		authentication.setDetails(TOKEN);
+		context.setAuthentication(authentication);
 		SecurityContextHolder.setContext(context);
 		try {
 			chain.doFilter(request, response);

@@ -13,9 +13,12 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import dev.keyframe.identity.Accounts;
+import dev.keyframe.platform.StorageSettings;
 
 /**
  * Who may use what, in one place. Pages sign in with a form (session cookie, CSRF-protected); the REST API
@@ -35,7 +38,7 @@ import dev.keyframe.identity.Accounts;
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain security(HttpSecurity http, Accounts accounts) throws Exception {
+	SecurityFilterChain security(HttpSecurity http, Accounts accounts, StorageSettings storage) throws Exception {
 		var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
 		http.authorizeHttpRequests(requests -> requests
 			.requestMatchers("/login", "/app/**", "/webjars/**", "/error", "/favicon.ico", "/actuator/health",
@@ -52,8 +55,11 @@ class SecurityConfiguration {
 			.anyRequest()
 			.denyAll())
 			.formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+			// only pages are remembered for after sign-in: an API call never starts a session
+			.requestCache(cache -> cache.requestCache(pagesOnly(api)))
 			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut"))
 			.addFilterBefore(new BearerTokenFilter(accounts), UsernamePasswordAuthenticationFilter.class)
+			.addFilterAfter(new CurrentAccountFilter(accounts), SecurityContextHolderFilter.class)
 			// CSRF rides on ambient credentials: API calls with a token, or with no session at all, cannot be forged
 			.csrf(csrf -> csrf.ignoringRequestMatchers(request -> BearerTokenFilter.hasBearerToken(request)
 					|| (api.matches(request) && request.getRequestedSessionId() == null)))
@@ -61,8 +67,24 @@ class SecurityConfiguration {
 					new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), api))
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
 					"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; worker-src 'self' blob:; "
-							+ "style-src 'self'; script-src 'self'; connect-src 'self' *; frame-ancestors 'none'")));
+							+ "style-src 'self'; script-src 'self'; connect-src 'self' " + storageOrigin(storage)
+							+ "; frame-ancestors 'none'")));
 		return http.build();
+	}
+
+	private static HttpSessionRequestCache pagesOnly(PathPatternRequestMatcher api) {
+		HttpSessionRequestCache cache = new HttpSessionRequestCache();
+		cache.setRequestMatcher(request -> !api.matches(request) && "GET".equals(request.getMethod()));
+		return cache;
+	}
+
+	/** Where the upload page sends part bytes: the storage endpoint browsers reach, or S3 itself. */
+	static String storageOrigin(StorageSettings storage) {
+		java.net.URI endpoint = storage.publicEndpoint() != null ? storage.publicEndpoint() : storage.endpoint();
+		if (endpoint == null) {
+			return "https://*.amazonaws.com";
+		}
+		return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() > 0 ? ":" + endpoint.getPort() : "");
 	}
 
 	@Bean

@@ -50,6 +50,11 @@ class AccountApi {
 	@PostMapping("/api/account/tokens")
 	@Operation(summary = "Create an API token; the secret is in this answer only")
 	ResponseEntity<IssuedToken> issue(@RequestBody Map<String, String> body) {
+		if (current.viaToken()) {
+			// a leaked token must not be able to mint the tokens that would outlive its revocation
+			throw new dev.keyframe.platform.Problem(HttpStatus.FORBIDDEN,
+					"API tokens are created by signing in, on your account page, not with another token.");
+		}
 		return ResponseEntity.status(HttpStatus.CREATED)
 			.body(accounts.issueToken(current.require().id(), body.getOrDefault("name", "")));
 	}

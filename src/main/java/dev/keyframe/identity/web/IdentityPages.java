@@ -57,9 +57,8 @@ class IdentityPages {
 
 	@PostMapping("/account/tokens/{id}/revoke")
 	String revokeToken(@PathVariable UUID id, RedirectAttributes redirect) {
-		accounts.revokeToken(current.require().id(), id);
-		redirect.addFlashAttribute("notice", "The token was revoked.");
-		return "redirect:/account";
+		return attempt(redirect, "/account", () -> accounts.revokeToken(current.require().id(), id),
+				"The token was revoked.");
 	}
 
 	@PostMapping("/account/password")
