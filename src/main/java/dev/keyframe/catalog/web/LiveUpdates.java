@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -19,6 +20,7 @@ import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.AssetView;
 import dev.keyframe.catalog.TranscodeWork;
+import dev.keyframe.platform.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 
 /**
@@ -34,6 +36,11 @@ class LiveUpdates {
 	private static final Duration LIFETIME = Duration.ofMinutes(15);
 
 	private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+	private static final int MAX_IDS = 50;
+
+	/** Streams this instance serves at once; each reads the database every tick. */
+	private static final int MAX_STREAMS = 200;
 
 	private final java.util.Set<SseEmitter> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -52,9 +59,14 @@ class LiveUpdates {
 		List<AssetId> watched = Arrays.stream(ids.split(","))
 			.map(String::strip)
 			.filter(s -> !s.isEmpty())
-			.limit(100)
+			.distinct()
+			.limit(MAX_IDS)
 			.map(AssetId::of)
 			.toList();
+		if (open.size() >= MAX_STREAMS) {
+			throw new Problem(HttpStatus.TOO_MANY_REQUESTS,
+					"Too many live pages are open on this server; the page falls back to reloading.");
+		}
 		SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
 		java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 		emitter.onCompletion(() -> closed.set(true));
