@@ -185,6 +185,10 @@ class Upload {
       } catch (error) {
         this.loaded.set(n, 0);
         if (this.paused || this.cancelled) throw error;
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+          // Keyframe itself refused: the session ended, retrying will not help
+          throw new Error('Your session has ended. Sign in again in another tab, then press Resume here.');
+        }
         if (error.status === 403) this.urls.delete(n); // the presigned URL expired: get a fresh one
         if (attempt >= MAX_TRIES) throw new Error(`Part ${n} failed ${attempt} times (${error.message}). Check your connection and press Resume.`);
         const wait = Math.min(30000, 500 * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2);
@@ -314,6 +318,10 @@ async function showUnfinished() {
     text.textContent = `${upload.filename} · ${bytes(upload.size)}`;
     const ours = Object.values(mine).some((m) => m.uploadId === upload.uploadId);
     if (ours) text.textContent += ' · started in this browser';
+    li.append(text);
+    ul.append(li);
+    // only the browser that started an upload may discard it: it may be someone else's file in progress
+    if (!ours) continue;
     const cancel = document.createElement('button');
     cancel.type = 'button';
     cancel.className = 'small danger';
@@ -324,8 +332,7 @@ async function showUnfinished() {
       li.remove();
       if (!ul.children.length) section.hidden = true;
     });
-    li.append(text, cancel);
-    ul.append(li);
+    li.append(cancel);
   }
   section.hidden = open.length === 0;
 }
