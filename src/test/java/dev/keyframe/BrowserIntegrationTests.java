@@ -48,7 +48,7 @@ import tools.jackson.databind.ObjectMapper;
  * The pages as people use them, in a real (headless) Chromium against the whole platform: uploading through the
  * browser straight to storage, following the transcode live, playing the result with hls.js, resuming an
  * interrupted upload after a reload, and what each role may open. Screenshots of the main pages are written to
- * {@code docs/screenshots/} on the way.
+ * {@code target/screenshots/} on the way ({@code docs/screenshots/} when asked to refresh the docs).
  */
 @KeyframeIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -67,7 +67,8 @@ class BrowserIntegrationTests {
 
 	private static final double TRANSCODE = Duration.ofSeconds(120).toMillis();
 
-	private static final Path SCREENSHOTS = Paths.get("docs/screenshots");
+	/** target/screenshots, or docs/screenshots with {@code -Dscreenshots.dir=docs/screenshots} to refresh the docs. */
+	private static final Path SCREENSHOTS = Paths.get(System.getProperty("screenshots.dir", "target/screenshots"));
 
 	/** The presigned PUTs of every part but the first (URLs read {@code ...?partNumber=N&uploadId=...}). */
 	private static final Predicate<String> LATER_PARTS = url -> url.contains("partNumber=")
