@@ -144,6 +144,18 @@ class AccessIntegrationTests {
 	}
 
 	@Test
+	void repeatedWrongPasswordsLockTheAccountForAWhile() {
+		accounts.user("guessed").orElseGet(() -> accounts.create("guessed", "the-right-password", Role.EDITOR));
+		KeyframeClient browser = new KeyframeClient(port, "");
+		for (int i = 0; i < 5; i++) {
+			assertThat(browser.signInAnswer("guessed", "wrong-password-" + i)).endsWith("/login?error");
+		}
+		assertThat(browser.signInAnswer("guessed", "the-right-password")).as("even the right password, for now")
+			.endsWith("/login?locked");
+		assertThat(browser.page("/login?locked").body()).contains("Too many failed sign-ins");
+	}
+
+	@Test
 	void passwordsLongerThanBcryptReadsAreRefusedWithAReason() {
 		assertThatThrownBy(() -> accounts.create("long-password", "x".repeat(73), Role.VIEWER))
 			.isInstanceOf(dev.keyframe.platform.Problem.class)

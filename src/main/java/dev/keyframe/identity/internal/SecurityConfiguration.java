@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -54,7 +55,11 @@ class SecurityConfiguration {
 			.hasRole("EDITOR")
 			.anyRequest()
 			.denyAll())
-			.formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+			.formLogin(form -> form.loginPage("/login")
+				.defaultSuccessUrl("/", false)
+				.failureHandler((request, response, failure) -> response.sendRedirect(request.getContextPath()
+						+ (failure instanceof LockedException ? "/login?locked" : "/login?error")))
+				.permitAll())
 			// only pages are remembered for after sign-in: an API call never starts a session
 			.requestCache(cache -> cache.requestCache(pagesOnly(api)))
 			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut"))
@@ -98,12 +103,14 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	UserDetailsService userDetailsService(UserAccounts users) {
+	UserDetailsService userDetailsService(UserAccounts users, SignInThrottle throttle) {
 		return username -> users.findByUsername(username.toLowerCase(java.util.Locale.ROOT))
 			.map(user -> org.springframework.security.core.userdetails.User.withUsername(user.username())
 				.password(user.passwordHash())
 				.authorities(user.role().authority())
 				.disabled(!user.enabled())
+				// checked before the password, so a locked account costs no bcrypt work either
+				.accountLocked(throttle.lockedUntil(username).isPresent())
 				.build())
 			.orElseThrow(() -> new UsernameNotFoundException(username));
 	}
