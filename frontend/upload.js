@@ -320,8 +320,7 @@ async function showUnfinished() {
     if (ours) text.textContent += ' · started in this browser';
     li.append(text);
     ul.append(li);
-    // only the browser that started an upload may discard it: it may be someone else's file in progress
-    if (!ours) continue;
+    // the list holds only your own uploads (an admin's: everyone's); the server enforces that too
     const cancel = document.createElement('button');
     cancel.type = 'button';
     cancel.className = 'small danger';

@@ -46,12 +46,15 @@ class UploadSession {
 
 	private @Nullable Instant completedAt;
 
+	private @Nullable String createdBy;
+
 	protected UploadSession() {
 		// JPA
 	}
 
 	UploadSession(UUID assetId, String objectKey, String s3UploadId, String filename, String contentType,
-			PartPlan plan, Instant now, Instant expiresAt) {
+			PartPlan plan, Instant now, Instant expiresAt, @Nullable String createdBy) {
+		this.createdBy = createdBy;
 		this.id = UUID.randomUUID();
 		this.assetId = assetId;
 		this.objectKey = objectKey;
@@ -111,6 +114,10 @@ class UploadSession {
 
 	Instant expiresAt() {
 		return expiresAt;
+	}
+
+	@Nullable String createdBy() {
+		return createdBy;
 	}
 
 }

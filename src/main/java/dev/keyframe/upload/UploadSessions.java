@@ -17,6 +17,8 @@ interface UploadSessions extends JpaRepository<UploadSession, UUID> {
 
 	List<UploadSession> findTop100ByStateOrderByCreatedAtDesc(UploadState state);
 
+	List<UploadSession> findTop100ByStateAndCreatedByOrderByCreatedAtDesc(UploadState state, String createdBy);
+
 	List<UploadSession> findByAssetIdAndState(UUID assetId, UploadState state);
 
 	@Lock(LockModeType.PESSIMISTIC_WRITE)

@@ -28,6 +28,9 @@ import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.AssetStatus;
 import dev.keyframe.catalog.AssetView;
 import dev.keyframe.catalog.NewAsset;
+import dev.keyframe.identity.CurrentUser;
+import dev.keyframe.identity.Role;
+import dev.keyframe.identity.UserView;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaProbe;
 import dev.keyframe.platform.MediaProbeException;
@@ -62,8 +65,12 @@ public class Uploads {
 
 	private final Clock clock;
 
+	private final CurrentUser current;
+
 	Uploads(UploadSessions sessions, AssetManagement assets, ObjectStorage storage, MediaProbe probe,
-			UploadSettings settings, TransactionTemplate tx, MeterRegistry meters, Optional<Clock> clock) {
+			UploadSettings settings, TransactionTemplate tx, MeterRegistry meters, CurrentUser current,
+			Optional<Clock> clock) {
+		this.current = current;
 		this.sessions = sessions;
 		this.assets = assets;
 		this.storage = storage;
@@ -92,7 +99,8 @@ public class Uploads {
 			String key = AssetKeys.source(asset);
 			String uploadId = storage.startMultipartUpload(key, contentType);
 			return sessions.save(new UploadSession(asset.value(), key, uploadId, filename, contentType, plan,
-					clock.instant(), clock.instant().plus(settings.ttl())));
+					clock.instant(), clock.instant().plus(settings.ttl()),
+					current.get().map(UserView::username).orElse(null)));
 		});
 		int first = Math.min(plan.partCount(), settings.presignBatch());
 		return new StartedUpload(session.id(), session.assetId(), plan.partSize(), plan.partCount(),
@@ -116,10 +124,13 @@ public class Uploads {
 				session.failureReason(), session.expiresAt());
 	}
 
-	/** Unfinished uploads, newest first, so a client can offer to resume them. */
+	/** The caller's unfinished uploads (an admin's: everyone's), newest first, so a client can offer to resume them. */
 	public List<UploadStatus> unfinished() {
-		return sessions.findTop100ByStateOrderByCreatedAtDesc(UploadState.ACTIVE)
-			.stream()
+		var user = current.get();
+		List<UploadSession> open = user.isEmpty() || user.get().role() == Role.ADMIN
+				? sessions.findTop100ByStateOrderByCreatedAtDesc(UploadState.ACTIVE)
+				: sessions.findTop100ByStateAndCreatedByOrderByCreatedAtDesc(UploadState.ACTIVE, user.get().username());
+		return open.stream()
 			.map(s -> new UploadStatus(s.id(), s.assetId(), s.state(), s.filename(), s.plan().size(),
 					s.plan().partSize(), s.plan().partCount(), List.of(), null, s.expiresAt()))
 			.toList();
@@ -310,7 +321,19 @@ public class Uploads {
 
 	private UploadSession load(UUID uploadId) {
 		return sessions.findById(uploadId)
+			.filter(this::mayUse)
 			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no upload " + uploadId + "."));
+	}
+
+	/**
+	 * Only the person who started an upload, or an admin, may see, resume or abort it (others are told it does
+	 * not exist); work without a signed-in user (expiry) may touch any.
+	 */
+	private boolean mayUse(UploadSession session) {
+		return current.get()
+			.map(user -> user.role() == Role.ADMIN || session.createdBy() == null
+					|| session.createdBy().equals(user.username()))
+			.orElse(true);
 	}
 
 	private static String unquote(String etag) {

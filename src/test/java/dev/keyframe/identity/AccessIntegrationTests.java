@@ -144,6 +144,24 @@ class AccessIntegrationTests {
 	}
 
 	@Test
+	void anUploadInProgressBelongsToWhoeverStartedIt() {
+		KeyframeClient other = client("other-editor", Role.EDITOR);
+		String upload = editor.post("/api/uploads", Map.of("filename", "mine.mp4", "size", 1000, "contentType", "video/mp4"))
+			.json()
+			.get("uploadId")
+			.asString();
+
+		assertThat(editor.get("/api/uploads/" + upload).status()).isEqualTo(200);
+		assertThat(editor.get("/api/uploads").body()).contains(upload);
+		assertThat(other.get("/api/uploads/" + upload).status()).as("someone else's upload does not exist").isEqualTo(404);
+		assertThat(other.get("/api/uploads").body()).doesNotContain(upload);
+		assertThat(other.delete("/api/uploads/" + upload).status()).isEqualTo(404);
+		assertThat(admin.get("/api/uploads/" + upload).status()).as("admins see every upload").isEqualTo(200);
+
+		assertThat(editor.delete("/api/uploads/" + upload).status()).isEqualTo(204);
+	}
+
+	@Test
 	void repeatedWrongPasswordsLockTheAccountForAWhile() {
 		accounts.user("guessed").orElseGet(() -> accounts.create("guessed", "the-right-password", Role.EDITOR));
 		KeyframeClient browser = new KeyframeClient(port, "");
