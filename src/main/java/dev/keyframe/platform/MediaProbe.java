@@ -13,7 +13,6 @@ import com.github.kokorin.jaffree.Rational;
 import com.github.kokorin.jaffree.StreamType;
 import com.github.kokorin.jaffree.ffprobe.FFprobeResult;
 import com.github.kokorin.jaffree.ffprobe.Stream;
-import com.github.kokorin.jaffree.process.JaffreeAbnormalExitException;
 
 /**
  * Reads what a media object contains with ffprobe, straight from a URL (a presigned S3 URL), so the app never
@@ -85,8 +84,7 @@ public class MediaProbe {
 	}
 
 	static String explain(@Nullable Throwable failure) {
-		List<String> lines = failure instanceof JaffreeAbnormalExitException abnormal
-				? abnormal.getProcessErrorLogMessages().stream().map(message -> message.message).toList() : List.of();
+		List<String> lines = MediaTools.errorLines(failure);
 		String all = String.join("\n", lines).toLowerCase();
 		if (all.contains("moov atom not found")) {
 			return "The file is incomplete (its index, the 'moov atom', is missing): it was probably truncated. Upload the whole file again.";

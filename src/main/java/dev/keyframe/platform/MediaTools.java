@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import com.github.kokorin.jaffree.ffmpeg.FFmpeg;
 import com.github.kokorin.jaffree.ffprobe.FFprobe;
+import com.github.kokorin.jaffree.process.JaffreeAbnormalExitException;
 
 /**
  * Where ffmpeg and ffprobe are. Configured paths win; otherwise the ffmpeg build packaged in the jar is
@@ -56,6 +57,15 @@ public class MediaTools {
 
 	public Path ffprobePath() {
 		return ffprobe;
+	}
+
+	/**
+	 * What ffmpeg or ffprobe said before failing, oldest first (empty when the failure was not the tool's exit,
+	 * e.g. it could not be started).
+	 */
+	public static List<String> errorLines(@Nullable Throwable failure) {
+		return failure instanceof JaffreeAbnormalExitException abnormal
+				? abnormal.getProcessErrorLogMessages().stream().map(message -> message.message).toList() : List.of();
 	}
 
 	/** The first line of {@code ffmpeg -version}. */

@@ -1,6 +1,5 @@
 package dev.keyframe.catalog.web;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -115,10 +114,6 @@ class CatalogPages {
 		assets.delete(new AssetId(id));
 		redirect.addFlashAttribute("notice", "\u201C" + deleted.title() + "\u201D was deleted with all of its files.");
 		return "redirect:/library";
-	}
-
-	static List<Integer> pages(Page<?> page) {
-		return java.util.stream.IntStream.range(0, page.getTotalPages()).boxed().toList();
 	}
 
 }

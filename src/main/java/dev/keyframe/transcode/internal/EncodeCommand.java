@@ -62,7 +62,7 @@ public final class EncodeCommand {
 		List<String> args = new ArrayList<>();
 		if (job.kind() == RenditionKind.VIDEO && media.video() != null) {
 			String rate = frameRate(media.video());
-			int gop = Math.max(1, (int) Math.round(fps(rate) * gopSeconds));
+			int gop = Math.max(1, (int) Math.round(MediaInfo.Video.fps(rate) * gopSeconds));
 			args.addAll(List.of("-map", "[v" + videoIndex + "]"));
 			args.addAll(List.of("-c:v", "libx264", "-preset", preset, "-profile:v", "high", "-pix_fmt", "yuv420p"));
 			args.addAll(List.of("-b:v", job.videoKbps() + "k", "-maxrate", (int) (job.videoKbps() * 1.07) + "k",
@@ -88,13 +88,9 @@ public final class EncodeCommand {
 		return args;
 	}
 
-	static double fps(String rate) {
-		return MediaInfo.Video.fps(rate);
-	}
-
 	/** Half a frame at the output rate: how far two boundaries may be apart and still be the same. */
 	public static double tolerance(MediaInfo media) {
-		return media.video() == null ? 0.05 : Math.max(0.001, 0.5 / fps(frameRate(media.video())));
+		return media.video() == null ? 0.05 : Math.max(0.001, 0.5 / MediaInfo.Video.fps(frameRate(media.video())));
 	}
 
 	/** ffmpeg's level_idc as the two hex digits of an avc1 codec string. */

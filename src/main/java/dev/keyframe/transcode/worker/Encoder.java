@@ -37,7 +37,6 @@ import com.github.kokorin.jaffree.ffmpeg.UrlOutput;
 import com.github.kokorin.jaffree.ffprobe.FFprobeResult;
 import com.github.kokorin.jaffree.ffprobe.Packet;
 import com.github.kokorin.jaffree.ffprobe.Stream;
-import com.github.kokorin.jaffree.process.JaffreeAbnormalExitException;
 
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetKeys;
@@ -251,8 +250,7 @@ class Encoder {
 	}
 
 	private static String explain(@Nullable Throwable failure) {
-		List<String> lines = failure instanceof JaffreeAbnormalExitException abnormal
-				? abnormal.getProcessErrorLogMessages().stream().map(m -> m.message).toList() : List.of();
+		List<String> lines = MediaTools.errorLines(failure);
 		String detail = lines.isEmpty() ? String.valueOf(failure == null ? "unknown" : failure.getMessage())
 				: lines.get(lines.size() - 1);
 		String all = String.join("\n", lines).toLowerCase();
