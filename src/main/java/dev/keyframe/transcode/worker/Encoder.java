@@ -58,8 +58,8 @@ import dev.keyframe.transcode.internal.TranscodeJob;
 /**
  * Makes a group of renditions with one ffmpeg process reading the source over a presigned URL. Segments are
  * uploaded while ffmpeg is still encoding (ffmpeg writes each to a temporary name and renames it when complete);
- * after it exits, each rendition is checked (playlist, a keyframe at every segment boundary, alignment with the
- * group's other renditions) and its playlist is stored last, so a rendition is publishable only once all of its
+ * after it exits, each rendition is checked (playlist, a keyframe at every segment boundary) and its playlist is
+ * stored last, so a rendition is publishable only once all of its
  * objects are stored. Scratch files are removed whatever happens.
  */
 @Component
@@ -108,14 +108,8 @@ class Encoder {
 				return ordered.stream().map(j -> JobResult.failed(j, reason, retryable)).toList();
 			}
 			List<JobResult> results = new ArrayList<>();
-			Map<String, List<Double>> aligned = new LinkedHashMap<>();
 			for (TranscodeJob job : ordered) {
-				JobResult result = finish(asset, source.media(), job, dir.resolve(job.profile()), uploads, aligned,
-						cancelled);
-				if (result.rendition() != null) {
-					aligned.put(job.profile(), result.rendition().boundaries());
-				}
-				results.add(result);
+				results.add(finish(asset, source.media(), job, dir.resolve(job.profile()), uploads, cancelled));
 			}
 			return results;
 		}
@@ -259,8 +253,13 @@ class Encoder {
 		return (permanent ? PERMANENT : "") + "ffmpeg failed: " + detail.strip();
 	}
 
+	/**
+	 * Checks that every segment of the rendition starts on a keyframe and stores its playlist after its
+	 * segments. Whether its boundaries match the asset's other renditions is checked once, when it is published
+	 * under the asset's lock, where every rendition of every process is seen.
+	 */
 	private JobResult finish(AssetId asset, MediaInfo media, TranscodeJob job, Path out, Uploads uploads,
-			Map<String, List<Double>> groupBoundaries, BooleanSupplier cancelled) {
+			BooleanSupplier cancelled) {
 		String prefix = AssetKeys.renditionPrefix(asset, job.profile());
 		try {
 			Path playlistFile = out.resolve("index.m3u8");
@@ -272,7 +271,7 @@ class Encoder {
 			OutputProbe probe = probe(playlistFile, video);
 			List<Double> boundaries = playlist.boundaries();
 			Optional<String> misaligned = Alignment.check(job.profile(), boundaries, video ? probe.keyframes() : null,
-					groupBoundaries, EncodeCommand.tolerance(media));
+					Map.of(), EncodeCommand.tolerance(media));
 			if (misaligned.isPresent()) {
 				storage.deletePrefix(prefix);
 				return JobResult.failed(job, misaligned.get(), false);
