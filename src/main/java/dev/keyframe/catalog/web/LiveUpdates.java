@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,7 +18,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.AssetView;
-import dev.keyframe.catalog.TranscodeWork;
 import dev.keyframe.platform.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 
@@ -46,11 +44,8 @@ class LiveUpdates {
 
 	private final AssetManagement assets;
 
-	private final ObjectProvider<TranscodeWork> work;
-
-	LiveUpdates(AssetManagement assets, ObjectProvider<TranscodeWork> work) {
+	LiveUpdates(AssetManagement assets) {
 		this.assets = assets;
-		this.work = work;
 	}
 
 	@GetMapping(path = "/api/assets/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -96,9 +91,8 @@ class LiveUpdates {
 		long lastSent = System.nanoTime();
 		try {
 			while (!closed.get() && System.nanoTime() < until) {
-				Map<AssetId, Double> progress = work.getObject().progress(watched);
 				for (AssetId id : watched) {
-					Map<String, Object> state = assets.find(id).map(a -> state(a, progress.get(id))).orElse(Map.of(
+					Map<String, Object> state = assets.find(id).map(LiveUpdates::state).orElse(Map.of(
 							"id", id.toString(), "status", "DELETED"));
 					if (!Objects.equals(last.put(id, state), state)) {
 						emitter.send(SseEmitter.event().name("asset").data(state, MediaType.APPLICATION_JSON));
@@ -122,12 +116,17 @@ class LiveUpdates {
 		}
 	}
 
-	private static Map<String, Object> state(AssetView asset, Double progress) {
+	private static Map<String, Object> state(AssetView asset) {
 		Map<String, Object> state = new HashMap<>();
 		state.put("id", asset.id());
 		state.put("status", asset.status().name());
 		state.put("statusReason", asset.statusReason());
-		state.put("progress", progress == null ? 0 : Math.round(progress * 100));
+		// the mean over the asset's jobs, done ones counting as complete: the view already carries them
+		state.put("progress", Math.round(asset.jobs()
+			.stream()
+			.mapToDouble(j -> j.state().equals("DONE") ? 1 : j.progress())
+			.average()
+			.orElse(0) * 100));
 		state.put("posterUrl", asset.posterUrl());
 		state.put("durationMs", asset.durationMs());
 		state.put("renditions", asset.renditions().size());
