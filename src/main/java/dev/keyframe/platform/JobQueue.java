@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -56,28 +57,41 @@ public class JobQueue {
 		sqs.deleteMessage(b -> b.queueUrl(settings.url()).receiptHandle(receiptHandle));
 	}
 
-	/** Messages waiting (visible) in the job queue. */
-	public long depth() {
-		return count(settings.url(), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES).orElse(0);
-	}
-
-	/** Messages received and not yet deleted: jobs being worked on. */
-	public long inFlight() {
-		return count(settings.url(), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE).orElse(0);
+	/** Messages waiting in the job queue and received but not yet deleted, read together in one call. */
+	public Counts counts() {
+		Map<QueueAttributeName, String> attributes = sqs
+			.getQueueAttributes(b -> b.queueUrl(settings.url())
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+			.attributes();
+		return new Counts(number(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+				number(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
 	}
 
 	/** Messages in the dead-letter queue, if one is configured. */
 	public OptionalLong deadLetterDepth() {
-		return settings.deadLetterUrl() == null ? OptionalLong.empty()
-				: count(settings.deadLetterUrl(), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+		if (settings.deadLetterUrl() == null) {
+			return OptionalLong.empty();
+		}
+		String value = sqs
+			.getQueueAttributes(b -> b.queueUrl(settings.deadLetterUrl())
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+			.attributes()
+			.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+		return value == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value));
 	}
 
-	private OptionalLong count(String url, QueueAttributeName attribute) {
-		Map<QueueAttributeName, String> attributes = sqs
-			.getQueueAttributes(b -> b.queueUrl(url).attributeNames(attribute))
-			.attributes();
-		String value = attributes.get(attribute);
-		return value == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value));
+	private static long number(@Nullable String value) {
+		return value == null ? 0 : Long.parseLong(value);
+	}
+
+	/** @param waiting visible messages; @param inFlight received and not yet deleted */
+	public record Counts(long waiting, long inFlight) {
+
+		public long total() {
+			return waiting + inFlight;
+		}
+
 	}
 
 	private static Received received(Message message) {

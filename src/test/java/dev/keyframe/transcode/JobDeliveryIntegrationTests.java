@@ -170,7 +170,7 @@ class JobDeliveryIntegrationTests {
 	private String uploadWithWorkersStopped() throws IOException {
 		Path clip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 6, true);
 		String id = client.upload(clip, "video/mp4", "Delivery").get("assetId").asString();
-		Awaitility.await().atMost(Duration.ofSeconds(10)).until(queue::depth, depth -> depth >= 2);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queue.counts().waiting(), depth -> depth >= 2);
 		return id;
 	}
 
@@ -181,7 +181,7 @@ class JobDeliveryIntegrationTests {
 	private void awaitQueueEmpty() {
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(60))
-			.until(() -> queue.depth() + queue.inFlight(), remaining -> remaining == 0);
+			.until(() -> queue.counts().total(), remaining -> remaining == 0);
 	}
 
 	private void drainQueue() {

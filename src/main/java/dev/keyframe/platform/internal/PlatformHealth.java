@@ -41,7 +41,8 @@ class PlatformHealth {
 
 		@Override
 		public Health health() {
-			var builder = Health.up().withDetail("waiting", queue.depth()).withDetail("inFlight", queue.inFlight());
+			var counts = queue.counts();
+			var builder = Health.up().withDetail("waiting", counts.waiting()).withDetail("inFlight", counts.inFlight());
 			queue.deadLetterDepth().ifPresent(dead -> builder.withDetail("deadLetters", dead));
 			return builder.build();
 		}

@@ -216,7 +216,7 @@ public class JobLifecycle implements TranscodeWork {
 		Instant now = clock.instant();
 		List<UUID> abandoned = store.releaseAbandoned(settings.visibilityTimeout().multipliedBy(2), now);
 		// while messages wait in the queue, pending jobs are not lost, only waiting: re-send only into an empty queue
-		List<UUID> stale = queue.depth() + queue.inFlight() == 0
+		List<UUID> stale = queue.counts().total() == 0
 				? store.redispatchStale(now.minus(settings.redispatchAfter()), now) : List.of();
 		abandoned.forEach(id -> events.publishEvent(new TranscodeJobQueued(id, 0)));
 		stale.forEach(id -> events.publishEvent(new TranscodeJobQueued(id, 0)));

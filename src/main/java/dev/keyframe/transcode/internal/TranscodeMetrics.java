@@ -62,8 +62,9 @@ class TranscodeMetrics {
 		try {
 			byState.values().forEach(v -> v.set(0));
 			store.countByState().forEach(c -> byState.computeIfAbsent(c.state(), s -> new AtomicLong()).set(c.count()));
-			waiting.set(queue.depth());
-			inFlight.set(queue.inFlight());
+			var counts = queue.counts();
+			waiting.set(counts.waiting());
+			inFlight.set(counts.inFlight());
 			queue.deadLetterDepth().ifPresent(dead::set);
 		}
 		catch (RuntimeException ex) {
