@@ -13,6 +13,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.keyframe.identity.Accounts;
+import dev.keyframe.identity.CurrentUser;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,6 +65,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
 				.write("{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"The API token is unknown or revoked.\"}");
 			return;
 		}
+		CurrentUser.remember(request, user.get());
 		var authorities = List.of(new SimpleGrantedAuthority(user.get().role().authority()));
 		var principal = User.withUsername(user.get().username()).password("").authorities(authorities).build();
 		var context = SecurityContextHolder.createEmptyContext();

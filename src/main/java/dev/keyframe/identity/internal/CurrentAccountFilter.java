@@ -7,6 +7,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.keyframe.identity.Accounts;
+import dev.keyframe.identity.CurrentUser;
 import dev.keyframe.identity.UserView;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -35,7 +36,10 @@ class CurrentAccountFilter extends OncePerRequestFilter {
 			UserView user = accounts.user(auth.getName()).orElse(null);
 			boolean stale = user == null || !user.enabled()
 					|| auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals(user.role().authority()));
-			if (stale) {
+			if (!stale) {
+				CurrentUser.remember(request, user);
+			}
+			else {
 				HttpSession session = request.getSession(false);
 				if (session != null) {
 					session.invalidate();
