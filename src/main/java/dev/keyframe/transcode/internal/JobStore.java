@@ -57,7 +57,7 @@ public class JobStore {
 		return jdbc.sql("""
 				update transcode_job set state = 'RUNNING', lease_owner = :owner,
 				       lease_until = now() + make_interval(secs => :lease),
-				       attempts = attempts + 1, started_at = now(), progress = 0, version = version + 1
+				       attempts = attempts + 1, started_at = now(), progress = 0
 				where asset_id = :asset and encode_group = :grp and attempts < :max
 				  and (state = 'PENDING' or (state = 'RUNNING' and lease_until < now()))
 				returning id""")
@@ -87,7 +87,7 @@ public class JobStore {
 	public boolean finish(UUID job, String owner, Instant now) {
 		return jdbc.sql("""
 				update transcode_job set state = 'DONE', progress = 1, error = null, finished_at = :now,
-				       lease_owner = null, lease_until = null, version = version + 1
+				       lease_owner = null, lease_until = null
 				where id = :id and lease_owner = :owner and state = 'RUNNING'""")
 			.param("now", Timestamp.from(now))
 			.param("id", job)
@@ -99,7 +99,7 @@ public class JobStore {
 	public boolean fail(UUID job, @Nullable String owner, String reason, Instant now) {
 		return jdbc.sql("""
 				update transcode_job set state = 'FAILED', error = :error, finished_at = :now,
-				       lease_owner = null, lease_until = null, version = version + 1
+				       lease_owner = null, lease_until = null
 				where id = :id and state <> 'DONE' and (cast(:owner as varchar) is null or lease_owner = :owner)""")
 			.param("error", reason)
 			.param("now", Timestamp.from(now))
@@ -116,7 +116,7 @@ public class JobStore {
 		return jdbc.sql("""
 				update transcode_job set state = 'PENDING', error = coalesce(:error, error), dispatched_at = :now,
 				       attempts = case when :refund then greatest(attempts - 1, 0) else attempts end,
-				       lease_owner = null, lease_until = null, version = version + 1
+				       lease_owner = null, lease_until = null
 				where id = :id and state <> 'DONE' and (cast(:owner as varchar) is null or lease_owner = :owner)""")
 			.param("refund", refund)
 			.param("error", reason)
@@ -130,7 +130,7 @@ public class JobStore {
 	public List<UUID> resetFailed(UUID asset, Instant now) {
 		return jdbc.sql("""
 				update transcode_job set state = 'PENDING', attempts = 0, progress = 0, dispatched_at = :now,
-				       finished_at = null, version = version + 1
+				       finished_at = null
 				where asset_id = :asset and state = 'FAILED' returning id""")
 			.param("asset", asset)
 			.param("now", Timestamp.from(now))
@@ -142,7 +142,7 @@ public class JobStore {
 	public List<UUID> releaseAbandoned(Duration grace, Instant now) {
 		return jdbc.sql("""
 				update transcode_job set state = 'PENDING', dispatched_at = :now, lease_owner = null, lease_until = null,
-				       error = coalesce(error, 'The worker running this job stopped responding.'), version = version + 1
+				       error = coalesce(error, 'The worker running this job stopped responding.')
 				where state = 'RUNNING' and lease_until < now() - make_interval(secs => :grace) returning id""")
 			.param("grace", grace.toMillis() / 1000.0)
 			.param("now", Timestamp.from(now))

@@ -15,7 +15,8 @@ import jakarta.persistence.Table;
 
 /**
  * One rendition of one asset to make: unique on (asset, profile). State changes that race between workers
- * (claim, lease, finish) are single SQL statements in {@link JobStore}; this entity is for reading and creating.
+ * (claim, lease, finish) are single SQL statements in {@link JobStore}, which also owns the lease columns; this
+ * entity is for reading and creating.
  */
 @Entity
 @Table(name = "transcode_job")
@@ -48,10 +49,6 @@ public class TranscodeJob {
 
 	private @Nullable String error;
 
-	private @Nullable String leaseOwner;
-
-	private @Nullable Instant leaseUntil;
-
 	private @Nullable Instant dispatchedAt;
 
 	private @Nullable Instant startedAt;
@@ -59,8 +56,6 @@ public class TranscodeJob {
 	private @Nullable Instant finishedAt;
 
 	private Instant createdAt;
-
-	private long version;
 
 	protected TranscodeJob() {
 		// JPA
