@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -81,7 +83,7 @@ class JobRunner {
 		log.info("Encoding {} of asset {} ({})", profiles, claim.asset(), owner);
 		AtomicReference<Double> progress = new AtomicReference<>(0.0);
 		AtomicBoolean lost = new AtomicBoolean();
-		AtomicBoolean done = new AtomicBoolean();
+		CountDownLatch done = new CountDownLatch(1);
 		Thread heartbeat = Thread.ofVirtual()
 			.name("heartbeat-" + owner)
 			.start(() -> heartbeat(message, ids, owner, progress, lost, done));
@@ -97,7 +99,7 @@ class JobRunner {
 				results = encoder.encode(claim.asset(), source.get(), claim.jobs(), progress::set,
 						() -> stopping.get() || lost.get());
 			}
-			done.set(true);
+			done.countDown(); // wakes the heartbeat at once: publishing waits for nothing
 			heartbeat.join(5_000);
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			if (stopping.get()) {
@@ -121,7 +123,7 @@ class JobRunner {
 			Thread.currentThread().interrupt();
 		}
 		finally {
-			done.set(true);
+			done.countDown();
 		}
 	}
 
@@ -130,16 +132,15 @@ class JobRunner {
 	 * Each renewal is tried on its own, so an SQS hiccup does not let the lease lapse, or the other way round.
 	 */
 	private void heartbeat(JobQueue.Received message, List<UUID> ids, String owner, AtomicReference<Double> progress,
-			AtomicBoolean lost, AtomicBoolean done) {
+			AtomicBoolean lost, CountDownLatch done) {
 		long lastExtension = System.nanoTime();
-		while (!done.get()) {
+		while (true) {
 			try {
-				Thread.sleep(2_000);
+				if (done.await(2, TimeUnit.SECONDS)) {
+					return;
+				}
 			}
 			catch (InterruptedException ex) {
-				return;
-			}
-			if (done.get()) {
 				return;
 			}
 			try {
