@@ -107,15 +107,29 @@ class Encoder {
 				String reason = failure.get().replace(PERMANENT, "");
 				return ordered.stream().map(j -> JobResult.failed(j, reason, retryable)).toList();
 			}
+			// the renditions are checked and stored side by side: each waits on its own ffprobe run
+			Path output = dir;
+			List<Future<JobResult>> checks = ordered.stream()
+				.map(job -> uploads.executor.submit(
+						() -> finish(asset, source.media(), job, output.resolve(job.profile()), uploads, cancelled)))
+				.toList();
 			List<JobResult> results = new ArrayList<>();
-			for (TranscodeJob job : ordered) {
-				results.add(finish(asset, source.media(), job, dir.resolve(job.profile()), uploads, cancelled));
+			for (Future<JobResult> check : checks) {
+				results.add(check.get());
 			}
 			return results;
 		}
 		catch (IOException | UncheckedIOException ex) {
 			String reason = "Scratch space problem on the worker: " + ex.getMessage();
 			return jobs.stream().map(j -> JobResult.failed(j, reason, true)).toList();
+		}
+		catch (ExecutionException ex) {
+			String reason = "Checking the renditions failed: " + ex.getCause().getMessage();
+			return jobs.stream().map(j -> JobResult.failed(j, reason, true)).toList();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return jobs.stream().map(j -> JobResult.failed(j, "The encode was interrupted.", true)).toList();
 		}
 		finally {
 			if (dir != null) {
@@ -346,13 +360,13 @@ class Encoder {
 	 */
 	private final class Uploads implements AutoCloseable {
 
-		private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+		final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
 		private final Semaphore slots = new Semaphore(8);
 
 		private final Set<Path> started = ConcurrentHashMap.newKeySet();
 
-		private final List<Future<?>> pending = new ArrayList<>();
+		private final List<Future<?>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 		private final BooleanSupplier cancelled;
 
@@ -360,7 +374,10 @@ class Encoder {
 			this.cancelled = cancelled;
 		}
 
-		/** Starts uploading the segments ffmpeg has finished in {@code dir} (renamed from their .tmp name). */
+		/**
+		 * Starts uploading the segments ffmpeg has finished in {@code dir} (renamed from their .tmp name). Safe to
+		 * call from several threads: each file is claimed once.
+		 */
 		void completedSegments(Path dir, String prefix) {
 			if (cancelled.getAsBoolean()) {
 				return;
