@@ -2,6 +2,7 @@ package dev.keyframe.catalog;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -20,6 +22,7 @@ import dev.keyframe.catalog.internal.Rendition;
 import dev.keyframe.catalog.internal.Renditions;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.Problem;
 
 /**
  * The catalog's use cases: assets come into being with their upload, learn what they contain, gain renditions
@@ -187,13 +190,13 @@ public class AssetManagement {
 	public AssetView describe(AssetId id, String title, @Nullable String description) {
 		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
 		if (cleanTitle.isEmpty() || cleanTitle.length() > 300) {
-			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.BAD_REQUEST,
+			throw new Problem(HttpStatus.BAD_REQUEST,
 					"A title is 1 to 300 characters.");
 		}
 		String cleanDescription = description == null ? null
 				: description.replaceAll("[\\u202A-\\u202E]", "").strip();
 		if (cleanDescription != null && cleanDescription.length() > 5000) {
-			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.BAD_REQUEST,
+			throw new Problem(HttpStatus.BAD_REQUEST,
 					"A description is at most 5000 characters.");
 		}
 		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
@@ -224,7 +227,7 @@ public class AssetManagement {
 		List<RenditionSpec> published = renditions.findByAssetId(asset.id())
 			.stream()
 			.map(Rendition::spec)
-			.sorted(java.util.Comparator.comparingLong(RenditionSpec::bandwidth).reversed())
+			.sorted(Comparator.comparingLong(RenditionSpec::bandwidth).reversed())
 			.toList();
 		List<TranscodeWork.JobView> jobs = withDetails
 				? work.getIfAvailable(() -> NO_WORK).jobsFor(id) : List.of();

@@ -120,10 +120,7 @@ public class KeyframeClient {
 
 	/** A GET that only reads the status and headers: for streams that do not end (server-sent events). */
 	public Response headersOnly(String path) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
-		if (!token.isEmpty()) {
-			request.header("Authorization", "Bearer " + token);
-		}
+		HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(base + path)).GET());
 		try {
 			HttpResponse<java.io.InputStream> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofInputStream());
@@ -214,11 +211,12 @@ public class KeyframeClient {
 		};
 	}
 
+	private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+		return token.isEmpty() ? request : request.header("Authorization", "Bearer " + token);
+	}
+
 	private Response send(HttpRequest.Builder request) {
-		if (!token.isEmpty()) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		HttpResponse<String> response = sendRaw(request);
+		HttpResponse<String> response = sendRaw(authorized(request));
 		return new Response(response.statusCode(), response.body(), response.headers().map(), json);
 	}
 
