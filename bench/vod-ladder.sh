@@ -7,7 +7,8 @@
 #   3. Keyframe: the same source uploaded through the REST API; time from "complete" returning to the first
 #      playable status (PLAYABLE or READY) and to READY, plus the app's CPU (JVM + reaped ffmpeg children)
 #
-# Env: DURATION (source seconds, default 60), PRESET (x264 preset for both sides, default fast), FFMPEG (ffmpeg binary; default the app's bundled wrapper),
+# Env: KEYFRAME_ARGS (extra app arguments, e.g. --keyframe.transcode.first-rung-alone=false),
+#      DURATION (source seconds, default 60), PRESET (x264 preset for both sides, default fast), FFMPEG (ffmpeg binary; default the app's bundled wrapper),
 #      PORT (app HTTP port, default 18080), JAVA_HOME (default temurin 25), KEEP_WORK=1 (keep the temp dir),
 #      STARTUP_TIMEOUT (s, default 300), READY_TIMEOUT (s, default max(600, 40*DURATION)),
 #      STOP_GRACE (s the app gets to stop after SIGTERM before SIGKILL, default 45).
@@ -19,6 +20,9 @@ cd "$ROOT"
 
 DURATION="${DURATION:-60}"
 PRESET="${PRESET:-fast}" # x264 preset for both sides; Keyframe's default is fast
+# the bench's own instance gets a throwaway admin password; the script signs in like a person and makes a token
+ADMIN_PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export ADMIN_PASSWORD
 PORT="${PORT:-18080}"
 FPS=30
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -119,7 +123,8 @@ start_app() {
 		--server.port="$PORT" \
 		--keyframe.local.data-dir="$data" \
 		--keyframe.local.postgres-port=0 --keyframe.local.s3-port=0 --keyframe.local.sqs-port=0 \
-		--keyframe.transcode.preset="$PRESET" \
+		--keyframe.transcode.preset="$PRESET" ${KEYFRAME_ARGS:-} \
+		--keyframe.identity.admin-password="$ADMIN_PASSWORD" \
 		--keyframe.media.scratch-dir="$WORK/scratch" \
 		"${extra[@]}" >>"$WORK/app.log" 2>&1 &
 	APP_PID=$!
@@ -281,11 +286,31 @@ base, src, pid, timeout, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), float
 TICK = os.sysconf("SC_CLK_TCK")
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
+def api_token():
+    """Signs in with the form (as a browser does) and creates an API token on the account page's API."""
+    import http.cookiejar, re, urllib.parse
+    browser = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                          urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = browser.open(f"{base}/login", timeout=30).read().decode()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', form).group(1)
+    browser.open(f"{base}/login", data=urllib.parse.urlencode(
+        {"username": "admin", "password": os.environ["ADMIN_PASSWORD"], "_csrf": csrf}).encode(), timeout=30).read()
+    account = browser.open(f"{base}/account", timeout=30).read().decode()
+    header = re.search(r'name="csrf-header" content="([^"]+)"', account).group(1)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', account).group(1)
+    req = urllib.request.Request(f"{base}/api/account/tokens", data=json.dumps({"name": "bench"}).encode(),
+                                 method="POST", headers={"Content-Type": "application/json", header: token})
+    return json.loads(browser.open(req, timeout=30).read())["secret"]
+
+TOKEN = api_token()
+
 def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 def call(method, url, body=None, data=None, headers=None):
     headers = dict(headers or {})
+    if url.startswith(base):  # Keyframe's API; presigned storage URLs carry their own signature
+        headers["Authorization"] = f"Bearer {TOKEN}"
     if body is not None:
         data = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
