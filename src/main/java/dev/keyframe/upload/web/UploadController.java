@@ -42,7 +42,7 @@ class UploadController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Unfinished uploads, to offer resuming them")
+	@Operation(summary = "Your unfinished uploads (an admin: everyone's), to offer resuming them")
 	List<UploadStatus> unfinished() {
 		return uploads.unfinished();
 	}
