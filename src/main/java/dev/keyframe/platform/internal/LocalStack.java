@@ -102,6 +102,7 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 	private void startPostgres(Path dataDir, int port, Map<String, Object> settings) throws IOException {
 		Path pgData = dataDir.resolve("postgres");
 		Files.createDirectories(pgData);
+		stopOrphan(pgData);
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setDataDirectory(pgData)
 			.setCleanDataDirectory(false)
@@ -114,6 +115,37 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		settings.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
 		settings.put("spring.datasource.username", "postgres");
 		settings.put("spring.datasource.password", "postgres");
+	}
+
+	/**
+	 * A server left running on this data directory by a process that was killed outright (kill -9, the OOM
+	 * killer) would keep the directory locked: stop it first, with PostgreSQL's fast shutdown.
+	 */
+	private void stopOrphan(Path pgData) throws IOException {
+		Path pidFile = pgData.resolve("postmaster.pid");
+		if (!Files.exists(pidFile)) {
+			return;
+		}
+		List<String> lines = Files.readAllLines(pidFile);
+		if (lines.size() < 2 || !lines.get(0).strip().matches("\\d+")) {
+			return;
+		}
+		long pid = Long.parseLong(lines.get(0).strip());
+		var process = ProcessHandle.of(pid)
+			.filter(ProcessHandle::isAlive)
+			.filter(p -> p.info().commandLine().map(c -> c.contains("postgres")).orElse(false))
+			.filter(p -> Path.of(lines.get(1).strip()).toAbsolutePath().equals(pgData.toAbsolutePath()));
+		if (process.isEmpty()) {
+			return;
+		}
+		log.warn("Stopping the PostgreSQL (pid " + pid + ") a previous run left on " + pgData);
+		try {
+			new ProcessBuilder("kill", "-INT", String.valueOf(pid)).inheritIO().start().waitFor();
+			process.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IOException("PostgreSQL pid " + pid + " still holds " + pgData + "; stop it and start again", ex);
+		}
 	}
 
 	private void startS3(Path dataDir, int port, String bucket, Map<String, Object> settings) throws Exception {
