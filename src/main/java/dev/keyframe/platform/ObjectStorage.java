@@ -152,6 +152,37 @@ public class ObjectStorage {
 		}
 	}
 
+	/**
+	 * Opens an object unless it still has the entity tag {@code etag} (a conditional GET): {@link Read#unchanged()}
+	 * then, {@link Read#missing()} when there is no such object.
+	 */
+	public Read openIfChanged(String key, @Nullable String etag) {
+		try {
+			return new Read(s3.getObject(b -> b.bucket(bucket()).key(key).ifNoneMatch(etag)), false);
+		}
+		catch (NoSuchKeyException ex) {
+			return new Read(null, false);
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 304) {
+				return new Read(null, true);
+			}
+			if (ex.statusCode() == 404) {
+				return new Read(null, false);
+			}
+			throw ex;
+		}
+	}
+
+	/** What a conditional read found: the object, or that it is unchanged, or neither (it does not exist). */
+	public record Read(@Nullable ResponseInputStream<GetObjectResponse> object, boolean unchanged) {
+
+		public boolean missing() {
+			return object == null && !unchanged;
+		}
+
+	}
+
 	/** Deletes every object under a prefix in batches of up to 1000; returns how many were deleted. */
 	public int deletePrefix(String prefix) {
 		int deleted = 0;
