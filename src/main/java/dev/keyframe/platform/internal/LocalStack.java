@@ -81,6 +81,7 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 					settings);
 			startSqs(port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
 					settings);
+			edge(dataDir, port(env, "edge-port", 19080), env, settings);
 			env.getPropertySources().addFirst(new MapPropertySource("keyframe-local-stack", settings));
 			application.addInitializers(context -> {
 				((GenericApplicationContext) context).registerBean("localStack", LocalStack.class, () -> this);
@@ -226,6 +227,38 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		List<String> names = new java.util.ArrayList<>(dependsOn == null ? List.of() : List.of(dependsOn));
 		names.add(name);
 		return names.toArray(String[]::new);
+	}
+
+	/**
+	 * The local edge stands in for CloudFront: it is playback's code, so here only its settings are made. A signing
+	 * key is generated once and kept in the data directory, so signed URLs and cookies outlive a restart.
+	 */
+	private void edge(Path dataDir, int port, ConfigurableEnvironment env, Map<String, Object> settings)
+			throws Exception {
+		settings.put("keyframe.edge.enabled", "true");
+		settings.put("keyframe.edge.port", port);
+		if (!env.containsProperty("keyframe.cdn.url")) {
+			settings.put("keyframe.cdn.url", "http://localhost:" + port);
+		}
+		if (env.containsProperty("keyframe.cdn.keys[0].id")) {
+			return;
+		}
+		Path keys = Files.createDirectories(dataDir.resolve("cdn"));
+		Path pem = keys.resolve("local-signing-key.pem");
+		Path id = keys.resolve("local-signing-key.id");
+		if (!Files.exists(pem) || !Files.exists(id)) {
+			var generator = java.security.KeyPairGenerator.getInstance("RSA");
+			generator.initialize(2048);
+			byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
+			Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+					+ java.util.Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(pkcs8)
+					+ "\n-----END PRIVATE KEY-----\n");
+			byte[] random = new byte[8];
+			new java.security.SecureRandom().nextBytes(random);
+			Files.writeString(id, "KLOCAL" + java.util.HexFormat.of().withUpperCase().formatHex(random) + "\n");
+		}
+		settings.put("keyframe.cdn.keys[0].id", Files.readString(id).strip());
+		settings.put("keyframe.cdn.keys[0].private-key", pem.toString());
 	}
 
 	private static int port(ConfigurableEnvironment env, String name, int fallback) throws IOException {

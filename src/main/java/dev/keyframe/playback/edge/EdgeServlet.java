@@ -1,0 +1,335 @@
+package dev.keyframe.playback.edge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * The edge's one route, in CloudFront's order: the signature first (403 without a valid one, whether or not the
+ * object exists), then the cache, then the origin. Answers GET, HEAD and CORS preflights; honours single byte
+ * ranges and {@code If-None-Match}; passes the object's Content-Type and Cache-Control through and says how it
+ * was served in {@code X-Cache} and {@code Age}, as CloudFront does.
+ */
+final class EdgeServlet extends HttpServlet {
+
+	private static final Log log = LogFactory.getLog(EdgeServlet.class);
+
+	/** The cache behaviour's path pattern: only media objects are behind the edge, never sources. */
+	private static final Pattern MEDIA_KEY = Pattern.compile("^media/[0-9a-f-]{36}/[A-Za-z0-9._/-]{1,200}$");
+
+	private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
+
+	private static final String VIA = "1.1 keyframe-edge";
+
+	private final SignatureVerifier verifier;
+
+	private final EdgeCache cache;
+
+	private final EdgeSettings settings;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	EdgeServlet(SignatureVerifier verifier, EdgeCache cache, EdgeSettings settings, Clock clock, MeterRegistry meters) {
+		this.verifier = verifier;
+		this.cache = cache;
+		this.settings = settings;
+		this.clock = clock;
+		this.meters = meters;
+	}
+
+	@Override
+	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		String method = request.getMethod();
+		cors(request, response);
+		if ("OPTIONS".equals(method)) {
+			response.setHeader("Access-Control-Allow-Methods", "GET, HEAD");
+			response.setHeader("Access-Control-Allow-Headers", "Range, If-None-Match");
+			response.setHeader("Access-Control-Max-Age", "86400");
+			response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+			return;
+		}
+		if (!"GET".equals(method) && !"HEAD".equals(method)) {
+			response.setHeader("Allow", "GET, HEAD, OPTIONS");
+			error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "MethodNotAllowed", "Only GET and HEAD");
+			return;
+		}
+		String path = request.getRequestURI();
+		String base = request.getScheme() + "://" + host(request) + path;
+		SignatureVerifier.Decision decision = verifier.verify(base, request.getQueryString(), cookies(request),
+				InetAddress.getByName(request.getRemoteAddr()), clock.instant());
+		if (!decision.allowed()) {
+			count("denied");
+			error(response, HttpServletResponse.SC_FORBIDDEN, decision.code(), decision.reason());
+			return;
+		}
+		String key = path.substring(1);
+		if (!MEDIA_KEY.matcher(key).matches() || key.contains("..")) {
+			count("not_found");
+			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
+			return;
+		}
+		EdgeCache.Lookup lookup;
+		try {
+			lookup = cache.get(key);
+		}
+		catch (RuntimeException ex) {
+			log.warn("The origin failed for " + key + ": " + ex.getMessage());
+			count("error");
+			error(response, HttpServletResponse.SC_BAD_GATEWAY, "OriginError", "The origin did not answer");
+			return;
+		}
+		if (!lookup.found()) {
+			count("not_found");
+			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
+			return;
+		}
+		count(lookup.source().name().toLowerCase(Locale.ROOT));
+		response.setHeader("X-Cache", lookup.source().header + " from keyframe-edge");
+		response.setHeader("Via", VIA);
+		response.setHeader("Accept-Ranges", "bytes");
+		if (lookup.entry() != null) {
+			serve(lookup.entry(), request, response, "HEAD".equals(method));
+		}
+		else {
+			stream(key, request, response, "HEAD".equals(method));
+		}
+	}
+
+	private void serve(EdgeCache.Entry entry, HttpServletRequest request, HttpServletResponse response, boolean head)
+			throws IOException {
+		response.setContentType(entry.contentType() != null ? entry.contentType() : contentType(request.getRequestURI()));
+		if (entry.cacheControl() != null) {
+			response.setHeader("Cache-Control", entry.cacheControl());
+		}
+		if (entry.etag() != null) {
+			response.setHeader("ETag", entry.etag());
+		}
+		if (entry.lastModified() != null) {
+			response.setHeader("Last-Modified", entry.lastModified());
+		}
+		response.setHeader("Age", String.valueOf(Math.max(0, (clock.millis() - entry.storedAt()) / 1000)));
+		String ifNoneMatch = request.getHeader("If-None-Match");
+		if (ifNoneMatch != null && entry.etag() != null
+				&& (ifNoneMatch.equals("*") || ifNoneMatch.contains(entry.etag()))) {
+			response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+			return;
+		}
+		byte[] body = entry.body();
+		long[] range = range(request.getHeader("Range"), body.length);
+		if (range != null && range.length == 0) {
+			response.setHeader("Content-Range", "bytes */" + body.length);
+			error(response, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE, "InvalidRange",
+					"The requested range is not satisfiable");
+			return;
+		}
+		int from = range == null ? 0 : (int) range[0];
+		int length = range == null ? body.length : (int) (range[1] - range[0] + 1);
+		if (range != null) {
+			response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
+			response.setHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + body.length);
+		}
+		response.setContentLength(length);
+		if (!head) {
+			write(response, body, from, length);
+		}
+	}
+
+	/** An object too large to cache: this request reads it (or the range it asks for) from the origin. */
+	private void stream(String key, HttpServletRequest request, HttpServletResponse response, boolean head)
+			throws IOException {
+		String range = request.getHeader("Range");
+		ResponseInputStream<GetObjectResponse> object;
+		try {
+			object = cache.stream(key, range != null && RANGE.matcher(range).matches() ? range : null);
+		}
+		catch (software.amazon.awssdk.services.s3.model.S3Exception ex) {
+			if (ex.statusCode() == 416) {
+				error(response, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE, "InvalidRange",
+						"The requested range is not satisfiable");
+				return;
+			}
+			throw ex;
+		}
+		if (object == null) {
+			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
+			return;
+		}
+		GetObjectResponse meta = object.response();
+		response.setContentType(meta.contentType() != null ? meta.contentType() : contentType(key));
+		if (meta.cacheControl() != null) {
+			response.setHeader("Cache-Control", meta.cacheControl());
+		}
+		if (meta.eTag() != null) {
+			response.setHeader("ETag", meta.eTag());
+		}
+		if (meta.contentRange() != null) {
+			response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
+			response.setHeader("Content-Range", meta.contentRange());
+		}
+		if (meta.contentLength() != null) {
+			response.setContentLengthLong(meta.contentLength());
+		}
+		try (InputStream in = object) {
+			if (!head) {
+				in.transferTo(response.getOutputStream());
+			}
+			else {
+				object.abort();
+			}
+		}
+		catch (IOException ex) {
+			// the viewer went away: stop reading the origin instead of draining it
+			object.abort();
+		}
+	}
+
+	private static void write(HttpServletResponse response, byte[] body, int from, int length) {
+		try {
+			OutputStream out = response.getOutputStream();
+			out.write(body, from, length);
+		}
+		catch (IOException ex) {
+			// the viewer went away
+		}
+	}
+
+	/**
+	 * A single byte range as {@code [first, last]}; an empty array when it cannot be satisfied; null for no range,
+	 * or one the edge answers with the whole object (several ranges, or one it cannot parse), as HTTP allows.
+	 */
+	static long @Nullable [] range(@Nullable String header, long size) {
+		if (header == null) {
+			return null;
+		}
+		Matcher m = RANGE.matcher(header.strip());
+		if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+			return null;
+		}
+		try {
+			if (m.group(1).isEmpty()) {
+				long suffix = Long.parseLong(m.group(2));
+				if (suffix == 0) {
+					return new long[0];
+				}
+				return new long[] { Math.max(0, size - suffix), size - 1 };
+			}
+			long first = Long.parseLong(m.group(1));
+			long last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+			if (first >= size || last < first) {
+				return new long[0];
+			}
+			return new long[] { first, last };
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	/** Lets players on allowed pages read media with the viewer's cookies. */
+	private void cors(HttpServletRequest request, HttpServletResponse response) {
+		String origin = request.getHeader("Origin");
+		response.addHeader("Vary", "Origin");
+		if (origin == null || !allowed(origin, request)) {
+			return;
+		}
+		response.setHeader("Access-Control-Allow-Origin", origin);
+		response.setHeader("Access-Control-Allow-Credentials", "true");
+		response.setHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range, Age, X-Cache");
+	}
+
+	private boolean allowed(String origin, HttpServletRequest request) {
+		if (!settings.allowedOrigins().isEmpty()) {
+			return settings.allowedOrigins().contains(origin);
+		}
+		try {
+			String host = URI.create(origin).getHost();
+			return host != null && host.equalsIgnoreCase(request.getServerName());
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	private static String host(HttpServletRequest request) {
+		String host = request.getHeader("Host");
+		if (host != null && !host.isBlank()) {
+			return host;
+		}
+		int port = request.getServerPort();
+		return request.getServerName() + (port == 80 || port == 443 ? "" : ":" + port);
+	}
+
+	private static Map<String, String> cookies(HttpServletRequest request) {
+		Cookie[] cookies = request.getCookies();
+		if (cookies == null) {
+			return Map.of();
+		}
+		Map<String, String> byName = new HashMap<>();
+		for (Cookie cookie : cookies) {
+			byName.putIfAbsent(cookie.getName(), cookie.getValue());
+		}
+		return byName;
+	}
+
+	private static String contentType(String path) {
+		if (path.endsWith(".m3u8")) {
+			return "application/vnd.apple.mpegurl";
+		}
+		if (path.endsWith(".ts")) {
+			return "video/mp2t";
+		}
+		if (path.endsWith(".jpg")) {
+			return "image/jpeg";
+		}
+		return "application/octet-stream";
+	}
+
+	/** CloudFront's error document. */
+	private static void error(HttpServletResponse response, int status, String code, String message)
+			throws IOException {
+		response.setStatus(status);
+		response.setContentType("text/xml");
+		response.setHeader("Cache-Control", "no-store");
+		response.setHeader("Via", VIA);
+		response.setHeader("X-Cache", "Error from keyframe-edge");
+		String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
+				+ message.replace("&", "&amp;").replace("<", "&lt;") + "</Message></Error>";
+		byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		response.setContentLength(bytes.length);
+		response.getOutputStream().write(bytes);
+	}
+
+	private void count(String result) {
+		counters.computeIfAbsent(result, value -> Counter.builder("keyframe.edge.requests")
+			.description("Requests the edge answered, by result")
+			.tag("result", value)
+			.register(meters)).increment();
+	}
+
+}
