@@ -1,16 +1,129 @@
-// Attaches a <video data-src="…m3u8"> to hls.js (or to the browser's own HLS support, as in Safari).
+// Plays an asset through the CDN. The page never holds a media URL of its own: the player asks the app for a
+// grant (a signed master playlist URL, and signed cookies the response sets for everything under the asset), lets
+// hls.js send those cookies to the CDN, renews the grant before it lapses so long films play to the end, and
+// offers a quality menu.
+
+async function fetchGrant(url) {
+  const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!response.ok) {
+    let detail = 'The video could not be loaded.';
+    try {
+      detail = (await response.json()).detail || detail;
+    } catch (ignored) { /* not a problem document */ }
+    throw new Error(detail);
+  }
+  const grant = await response.json();
+  // renew by the server's clock, not this device's: how long from now, per the response's own Date
+  const serverNow = Date.parse(response.headers.get('Date')) || Date.now();
+  grant.renewInMs = Math.max(5000, Date.parse(grant.renewAt) - serverNow);
+  return grant;
+}
+
+class Player {
+  constructor(video) {
+    this.video = video;
+    this.url = video.dataset.grant;
+    const bar = video.parentElement.querySelector('.player-bar');
+    this.quality = bar?.querySelector('select');
+    this.status = bar?.querySelector('.player-status');
+    this.hls = null;
+  }
+
+  say(message) {
+    if (this.status) this.status.textContent = message;
+  }
+
+  async start() {
+    try {
+      await this.renew();
+    } catch (error) {
+      this.say(error.message);
+      return;
+    }
+    const Hls = window.Hls;
+    if (Hls && Hls.isSupported()) {
+      const hls = new Hls({ capLevelToPlayerSize: true, xhrSetup: (xhr) => { xhr.withCredentials = true; } });
+      hls.on(Hls.Events.MANIFEST_PARSED, () => this.showLevels());
+      hls.on(Hls.Events.LEVEL_SWITCHED, () => this.showLevels());
+      hls.on(Hls.Events.ERROR, (event, data) => this.recover(data));
+      hls.loadSource(this.grant.masterUrl);
+      hls.attachMedia(this.video);
+      this.hls = hls;
+      window.keyframeHls = hls; // for tests and the curious: levels, current level
+    } else if (this.video.canPlayType('application/vnd.apple.mpegurl')) {
+      this.video.src = this.grant.masterUrl; // Safari: the cookies go with its own requests
+      this.quality?.parentElement.setAttribute('hidden', '');
+    }
+    // timers sleep in background tabs: renew on return if the grant is due
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && Date.now() >= this.renewDue) this.renew().catch(() => {});
+    });
+  }
+
+  async renew() {
+    clearTimeout(this.timer);
+    try {
+      this.grant = await fetchGrant(this.url);
+      window.keyframeGrant = this.grant;
+      this.renewDue = Date.now() + this.grant.renewInMs;
+      this.timer = setTimeout(() => this.renew().catch(() => {}), this.grant.renewInMs);
+      if (this.stalled) {
+        this.stalled = false;
+        this.say('');
+      }
+    } catch (error) {
+      // keep playing what is buffered; try again soon
+      this.timer = setTimeout(() => this.renew().catch(() => {}), 15000);
+      throw error;
+    }
+  }
+
+  async recover(data) {
+    const Hls = window.Hls;
+    const refused = data.response && data.response.code === 403;
+    if (refused || (data.fatal && data.type === Hls.ErrorTypes.NETWORK_ERROR)) {
+      // the grant lapsed (a sleeping laptop) or the network dropped: fresh signatures, then carry on
+      this.stalled = true;
+      this.say('Reconnecting…');
+      try {
+        await this.renew();
+        this.hls.startLoad();
+      } catch (error) {
+        this.say(error.message);
+      }
+    } else if (data.fatal && data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      this.hls.recoverMediaError();
+    } else if (data.fatal) {
+      this.say('This video cannot be played here.');
+    }
+  }
+
+  showLevels() {
+    const select = this.quality;
+    if (!select || !this.hls) return;
+    const levels = this.hls.levels || [];
+    if (select.options.length !== levels.length + 1) {
+      select.replaceChildren(new Option('Auto', '-1'));
+      levels
+        .map((level, index) => ({ level, index }))
+        .sort((a, b) => (b.level.height - a.level.height) || (b.level.bitrate - a.level.bitrate))
+        .forEach(({ level, index }) => select.add(new Option(
+          level.height ? `${level.height}p` : `${Math.round(level.bitrate / 1000)} kb/s`, String(index))));
+      select.disabled = levels.length < 2;
+      select.addEventListener('change', () => {
+        this.hls.currentLevel = Number(select.value);
+      });
+    }
+    const current = this.hls.levels[this.hls.currentLevel];
+    select.options[0].text = this.hls.autoLevelEnabled && current?.height ? `Auto (${current.height}p)` : 'Auto';
+    select.value = this.hls.autoLevelEnabled ? '-1' : String(this.hls.currentLevel);
+  }
+}
+
+// Attaches a <video data-grant="/api/playback/…"> to hls.js (or to the browser's own HLS support, as in Safari).
 export function attach(video) {
-  if (!video || !video.dataset.src) return null;
-  const src = video.dataset.src;
-  if (window.Hls && window.Hls.isSupported()) {
-    const hls = new window.Hls({ capLevelToPlayerSize: true });
-    hls.loadSource(src);
-    hls.attachMedia(video);
-    window.keyframeHls = hls; // for tests and the curious: levels, current level
-    return hls;
-  }
-  if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = src;
-  }
-  return null;
+  if (!video || !video.dataset.grant) return null;
+  const player = new Player(video);
+  player.start();
+  return player;
 }

@@ -17,7 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 		"keyframe.local.data-dir=target/it-data/${random.uuid}", "keyframe.local.postgres-port=0",
-		"keyframe.local.s3-port=0", "keyframe.local.sqs-port=0",
+		"keyframe.local.s3-port=0", "keyframe.local.sqs-port=0", "keyframe.local.edge-port=0",
 		"keyframe.transcode.ladder=480p:480:1000:96,360p:360:600:96,240p:240:300:64",
 		"keyframe.transcode.preset=ultrafast", "keyframe.transcode.visibility-timeout=6s",
 		"keyframe.transcode.heartbeat=2s", "keyframe.transcode.poll-wait=1s", "keyframe.transcode.retry-backoff=1s",

@@ -29,12 +29,4 @@ public final class AssetKeys {
 		return mediaPrefix(asset) + profile + "/";
 	}
 
-	/** The path players use for a media object: the app's media route today, the CDN's later. */
-	public static String url(String mediaKey) {
-		if (!mediaKey.startsWith("media/")) {
-			throw new IllegalArgumentException("Only media objects are served: " + mediaKey);
-		}
-		return "/" + mediaKey;
-	}
-
 }

@@ -44,10 +44,13 @@ public class AssetManagement {
 
 	private final ObjectProvider<TranscodeWork> work;
 
+	private final MediaLinks links;
+
 	private final Clock clock;
 
 	AssetManagement(Assets assets, Renditions renditions, ObjectStorage storage, ApplicationEventPublisher events,
-			ObjectProvider<TranscodeWork> work, Optional<Clock> clock) {
+			ObjectProvider<TranscodeWork> work, MediaLinks links, Optional<Clock> clock) {
+		this.links = links;
 		this.assets = assets;
 		this.renditions = renditions;
 		this.storage = storage;
@@ -179,15 +182,17 @@ public class AssetManagement {
 		return found.map(asset -> view(asset, false));
 	}
 
-	/** What viewers can watch: assets with at least one published rendition. */
+	/** What a viewer can watch: assets with at least one published rendition, visible to them. */
 	@Transactional(readOnly = true)
-	public Page<AssetView> playable(Pageable page) {
-		return assets.findByStatusInOrderByCreatedAtDesc(List.of(AssetStatus.PLAYABLE, AssetStatus.READY), page)
+	public Page<AssetView> playable(java.util.Collection<Visibility> visibleTo, Pageable page) {
+		return assets
+			.findByStatusInAndVisibilityInOrderByCreatedAtDesc(List.of(AssetStatus.PLAYABLE, AssetStatus.READY),
+					visibleTo, page)
 			.map(asset -> view(asset, false));
 	}
 
-	/** Changes what people see of the asset: its title and description. */
-	public AssetView describe(AssetId id, String title, @Nullable String description) {
+	/** Changes what people see of the asset: its title and description, and who may watch it. */
+	public AssetView describe(AssetId id, String title, @Nullable String description, Visibility visibility) {
 		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
 		if (cleanTitle.isEmpty() || cleanTitle.length() > 300) {
 			throw new Problem(HttpStatus.BAD_REQUEST,
@@ -202,6 +207,7 @@ public class AssetManagement {
 		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
 		asset.describe(cleanTitle, cleanDescription == null || cleanDescription.isEmpty() ? null : cleanDescription,
 				clock.instant());
+		asset.show(visibility, clock.instant());
 		return view(asset, true);
 	}
 
@@ -234,8 +240,8 @@ public class AssetManagement {
 		return new AssetView(id.toString(), asset.title(), asset.description(), asset.originalFilename(),
 				asset.declaredSize(), asset.status(), asset.statusReason(), asset.durationMs(), asset.formatName(),
 				asset.bitrate(), asset.width(), asset.height(), asset.videoCodec(), asset.frameRate(),
-				asset.audioCodec(), published.isEmpty() ? null : AssetKeys.url(AssetKeys.master(id)),
-				asset.posterKey() == null ? null : AssetKeys.url(asset.posterKey()), asset.createdAt(),
+				asset.audioCodec(), asset.visibility(), published.isEmpty() ? null : "/api/playback/" + id,
+				asset.posterKey() == null ? null : links.objectUrl(asset.posterKey()), asset.createdAt(),
 				asset.updatedAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs);
 	}
 

@@ -8,14 +8,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * An asset as the API shows it.
  *
- * @param playlistUrl the master playlist, once anything is playable
- * @param posterUrl the poster image, once extracted
+ * @param visibility who may watch it
+ * @param playbackUrl where a player gets signed playback URLs and cookies, once anything is playable
+ * @param posterUrl the poster image, once extracted: a signed CDN URL, valid for minutes
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
 		long size, AssetStatus status, @Nullable String statusReason, @Nullable Long durationMs,
 		@Nullable String format, @Nullable Long bitrate, @Nullable Integer width, @Nullable Integer height,
 		@Nullable String videoCodec, @Nullable String frameRate, @Nullable String audioCodec,
-		@Nullable String playlistUrl, @Nullable String posterUrl, Instant createdAt, Instant updatedAt,
+		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, Instant createdAt, Instant updatedAt,
 		List<RenditionView> renditions, List<TranscodeWork.JobView> jobs) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */

@@ -1,6 +1,7 @@
 /**
- * How viewers reach media: the media route that serves stored objects with their cache headers and byte
- * ranges, and the player page. Signed CDN delivery replaces the unsigned route in a later step.
+ * How viewers reach media: who may watch what (entitlements), CloudFront signatures for entitled viewers
+ * (signed cookies over the asset's prefix and a signed master playlist URL), the player page, and the local edge
+ * that verifies those signatures in front of the private bucket as CloudFront does in production.
  */
 @NullMarked
 @ApplicationModule(displayName = "Playback")

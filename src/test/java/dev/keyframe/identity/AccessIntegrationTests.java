@@ -69,7 +69,7 @@ class AccessIntegrationTests {
 		matrix.put("GET /actuator/health", new int[] { 200, 200, 200, 200 });
 		matrix.put("GET /login", new int[] { 200, 200, 200, 200 });
 		matrix.put("GET /v3/api-docs", new int[] { 200, 200, 200, 200 });
-		matrix.put("GET /media/00000000-0000-0000-0000-000000000000/master.m3u8", new int[] { 404, 404, 404, 404 });
+		matrix.put("GET /media/00000000-0000-0000-0000-000000000000/master.m3u8", new int[] { 302, 403, 403, 403 });
 		matrix.put("GET /something-else", new int[] { 302, 403, 403, 403 });
 		String none = "00000000-0000-0000-0000-000000000001";
 		matrix.put("GET /api/assets/" + none, new int[] { 401, 403, 404, 404 });
@@ -83,7 +83,8 @@ class AccessIntegrationTests {
 		matrix.put("POST /api/account/tokens", new int[] { 401, 403, 403, 403 });
 		matrix.put("POST /api/admin/users", new int[] { 401, 403, 403, 400 });
 		matrix.put("GET /assets/" + none, new int[] { 302, 403, 404, 404 });
-		matrix.put("GET /watch/" + none, new int[] { 302, 404, 404, 404 });
+		matrix.put("GET /watch/" + none, new int[] { 404, 404, 404, 404 });
+		matrix.put("GET /api/playback/" + none, new int[] { 404, 404, 404, 404 });
 		matrix.put("GET /swagger-ui/index.html", new int[] { 200, 200, 200, 200 });
 
 		KeyframeClient[] callers = { anonymous, viewer, editor, admin };
@@ -91,7 +92,7 @@ class AccessIntegrationTests {
 		for (var entry : matrix.entrySet()) {
 			String[] request = entry.getKey().split(" ", 2);
 			for (int i = 0; i < callers.length; i++) {
-				boolean api = request[1].matches("/(api|actuator|v3|media|swagger-ui)/.*");
+				boolean api = request[1].matches("/(api|actuator|v3|swagger-ui)/.*");
 				KeyframeClient.Response response = switch (request[0]) {
 					case "POST" -> callers[i].post(request[1], Map.of());
 					case "DELETE" -> callers[i].delete(request[1]);

@@ -136,6 +136,41 @@ public class KeyframeClient {
 		}
 	}
 
+	/** A playback grant for an asset: the signed master URL and the signed cookies. */
+	public JsonNode grant(String assetId) {
+		Response grant = get("/api/playback/" + assetId);
+		assertThat(grant.status()).as("grant: " + grant.body()).isEqualTo(200);
+		return grant.json();
+	}
+
+	/** The Cookie header a browser sends to the CDN after taking a grant. */
+	public static String cookies(JsonNode grant) {
+		List<String> pairs = new java.util.ArrayList<>();
+		grant.get("cookies").properties().forEach(e -> pairs.add(e.getKey() + "=" + e.getValue().asString()));
+		return String.join("; ", pairs);
+	}
+
+	/**
+	 * A request to the CDN (the local edge) at an absolute URL, with a Cookie header when {@code cookie} is not
+	 * empty, and any further headers as name, value pairs. Never carries the app's credentials.
+	 */
+	public Response edgeRequest(String method, String url, String cookie, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.method(method, HttpRequest.BodyPublishers.noBody());
+		if (!cookie.isEmpty()) {
+			request.header("Cookie", cookie);
+		}
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		HttpResponse<String> response = sendRaw(request);
+		return new Response(response.statusCode(), response.body(), response.headers().map(), json);
+	}
+
+	public Response edge(String url, String cookie, String... headers) {
+		return edgeRequest("GET", url, cookie, headers);
+	}
+
 	public Response delete(String path) {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
 	}

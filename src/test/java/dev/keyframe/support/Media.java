@@ -43,10 +43,13 @@ public final class Media {
 		return out;
 	}
 
-	/** Keyframe times (seconds) of the first video stream of an HLS playlist, read over HTTP. */
-	public static List<Double> keyframes(Path ffprobe, String playlistUrl) throws IOException {
-		List<String> lines = run(List.of(ffprobe.toString(), "-v", "error", "-select_streams", "v:0",
-				"-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", playlistUrl));
+	/**
+	 * Keyframe times (seconds) of the first video stream of an HLS playlist, read over HTTP with a Cookie header
+	 * (the CDN's signed cookies; ffmpeg sends it with the segment requests too).
+	 */
+	public static List<Double> keyframes(Path ffprobe, String playlistUrl, String cookie) throws IOException {
+		List<String> lines = run(List.of(ffprobe.toString(), "-v", "error", "-headers", "Cookie: " + cookie + "\r\n",
+				"-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", playlistUrl));
 		List<Double> keyframes = new ArrayList<>();
 		for (String line : lines) {
 			String[] parts = line.split(",");
@@ -59,9 +62,10 @@ public final class Media {
 	}
 
 	/** {@code width,height,codec} of the first video stream of a URL or file. */
-	public static String videoStream(Path ffprobe, String url) throws IOException {
-		return run(List.of(ffprobe.toString(), "-v", "error", "-select_streams", "v:0", "-show_entries",
-				"stream=width,height,codec_name", "-of", "csv=p=0", url)).get(0);
+	public static String videoStream(Path ffprobe, String url, String cookie) throws IOException {
+		return run(List.of(ffprobe.toString(), "-v", "error", "-headers", "Cookie: " + cookie + "\r\n",
+				"-select_streams", "v:0", "-show_entries", "stream=width,height,codec_name", "-of", "csv=p=0", url))
+			.get(0);
 	}
 
 	static List<String> run(List<String> command) throws IOException {

@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 import dev.keyframe.catalog.AssetStatus;
+import dev.keyframe.catalog.Visibility;
 import dev.keyframe.catalog.TranscodeWork.JobCounts;
 import dev.keyframe.platform.MediaInfo;
 import jakarta.persistence.Column;
@@ -60,6 +61,9 @@ public class Asset {
 	private @Nullable Integer audioChannels;
 
 	private @Nullable String posterKey;
+
+	@Enumerated(EnumType.STRING)
+	private Visibility visibility = Visibility.SIGNED_IN;
 
 	private Instant createdAt;
 
@@ -211,6 +215,15 @@ public class Asset {
 
 	public @Nullable Integer audioChannels() {
 		return audioChannels;
+	}
+
+	public Visibility visibility() {
+		return visibility;
+	}
+
+	public void show(Visibility visibility, Instant now) {
+		this.visibility = visibility;
+		this.updatedAt = now;
 	}
 
 	public @Nullable String posterKey() {

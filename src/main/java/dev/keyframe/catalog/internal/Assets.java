@@ -10,6 +10,7 @@ import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 
 import dev.keyframe.catalog.AssetStatus;
+import dev.keyframe.catalog.Visibility;
 import jakarta.persistence.LockModeType;
 
 public interface Assets extends JpaRepository<Asset, UUID> {
@@ -23,7 +24,8 @@ public interface Assets extends JpaRepository<Asset, UUID> {
 	Page<Asset> findByStatusAndTitleContainingIgnoreCaseOrderByCreatedAtDesc(AssetStatus status, String title,
 			Pageable page);
 
-	Page<Asset> findByStatusInOrderByCreatedAtDesc(java.util.Collection<AssetStatus> statuses, Pageable page);
+	Page<Asset> findByStatusInAndVisibilityInOrderByCreatedAtDesc(java.util.Collection<AssetStatus> statuses,
+			java.util.Collection<Visibility> visibilities, Pageable page);
 
 	/** Serialises writers of one asset's renditions and master playlist. */
 	@Lock(LockModeType.PESSIMISTIC_WRITE)

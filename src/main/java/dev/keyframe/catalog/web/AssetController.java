@@ -13,7 +13,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,6 +25,7 @@ import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.AssetNotFound;
 import dev.keyframe.catalog.AssetStatus;
 import dev.keyframe.catalog.AssetView;
+import dev.keyframe.catalog.Visibility;
 import dev.keyframe.catalog.TranscodeWork;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -58,6 +61,20 @@ class AssetController {
 	AssetView get(@PathVariable UUID id) {
 		AssetId asset = new AssetId(id);
 		return assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
+	}
+
+	@PatchMapping("/{id}")
+	@Operation(summary = "Change an asset's title, description or visibility; fields left out keep their value")
+	AssetView describe(@PathVariable UUID id, @RequestBody Details details) {
+		AssetId asset = new AssetId(id);
+		AssetView current = assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
+		return assets.describe(asset, details.title() != null ? details.title() : current.title(),
+				details.description() != null ? details.description() : current.description(),
+				details.visibility() != null ? details.visibility() : current.visibility());
+	}
+
+	/** The fields of an asset an editor may change. */
+	record Details(@Nullable String title, @Nullable String description, @Nullable Visibility visibility) {
 	}
 
 	@PostMapping("/{id}/retry")

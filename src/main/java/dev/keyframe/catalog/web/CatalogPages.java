@@ -1,5 +1,6 @@
 package dev.keyframe.catalog.web;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,6 +22,7 @@ import dev.keyframe.catalog.AssetNotFound;
 import dev.keyframe.catalog.AssetStatus;
 import dev.keyframe.catalog.AssetView;
 import dev.keyframe.catalog.TranscodeWork;
+import dev.keyframe.catalog.Visibility;
 import dev.keyframe.identity.CurrentUser;
 import dev.keyframe.identity.Role;
 import dev.keyframe.platform.Problem;
@@ -54,7 +56,8 @@ class CatalogPages {
 		if (current.get().map(u -> u.role() != Role.VIEWER).orElse(false)) {
 			return "redirect:/library";
 		}
-		model.addAttribute("assets", assets.playable(PageRequest.of(Math.max(0, page), PAGE_SIZE)));
+		model.addAttribute("assets", assets.playable(List.of(Visibility.PUBLIC, Visibility.SIGNED_IN),
+				PageRequest.of(Math.max(0, page), PAGE_SIZE)));
 		return HOME;
 	}
 
@@ -79,14 +82,16 @@ class CatalogPages {
 	String asset(@PathVariable UUID id, Model model) {
 		AssetId asset = new AssetId(id);
 		model.addAttribute("asset", assets.find(asset).orElseThrow(() -> new AssetNotFound(asset)));
+		model.addAttribute("visibilities", Visibility.values());
 		return ASSET;
 	}
 
 	@PostMapping("/assets/{id}")
 	String describe(@PathVariable UUID id, @RequestParam String title,
-			@RequestParam(required = false) @Nullable String description, RedirectAttributes redirect) {
+			@RequestParam(required = false) @Nullable String description,
+			@RequestParam(defaultValue = "SIGNED_IN") Visibility visibility, RedirectAttributes redirect) {
 		try {
-			assets.describe(new AssetId(id), title, description);
+			assets.describe(new AssetId(id), title, description, visibility);
 			redirect.addFlashAttribute("notice", "Saved.");
 		}
 		catch (Problem problem) {

@@ -1,5 +1,6 @@
 package dev.keyframe.identity.internal;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -28,7 +29,7 @@ import dev.keyframe.platform.StorageSettings;
  * <table>
  * <tr><th>path</th><th>who</th></tr>
  * <tr><td>/login, /app/**, /webjars/**, /error, /actuator/health, API docs</td><td>anyone</td></tr>
- * <tr><td>/media/**</td><td>anyone with the URL, until signed CDN delivery replaces it</td></tr>
+ * <tr><td>/watch/**, /api/playback/**</td><td>anyone; playback decides per asset who is entitled</td></tr>
  * <tr><td>/, /watch/**, /account/**, /api/account/**</td><td>any signed-in user</td></tr>
  * <tr><td>/library, /upload, /assets/**, /api/assets/**, /api/uploads/**</td><td>editors and admins</td></tr>
  * <tr><td>/admin/**, /api/admin/**, /actuator/** (metrics)</td><td>admins</td></tr>
@@ -39,17 +40,19 @@ import dev.keyframe.platform.StorageSettings;
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain security(HttpSecurity http, Accounts accounts, StorageSettings storage) throws Exception {
+	SecurityFilterChain security(HttpSecurity http, Accounts accounts, StorageSettings storage,
+			@Value("${keyframe.cdn.url:}") String cdn) throws Exception {
 		var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
 		http.authorizeHttpRequests(requests -> requests
 			.requestMatchers("/login", "/app/**", "/webjars/**", "/error", "/favicon.ico", "/actuator/health",
 					"/actuator/health/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
 			.permitAll()
-			.requestMatchers("/media/**")
+			// entitlement depends on the asset (public, signed-in, private): playback decides, and asks for sign-in
+			.requestMatchers("/watch/**", "/api/playback/**")
 			.permitAll()
 			.requestMatchers("/admin/**", "/api/admin/**", "/actuator/**")
 			.hasRole("ADMIN")
-			.requestMatchers("/", "/watch/**", "/account/**", "/api/account/**")
+			.requestMatchers("/", "/account/**", "/api/account/**")
 			.authenticated()
 			.requestMatchers("/library", "/upload", "/assets/**", "/api/assets/**", "/api/uploads/**")
 			.hasRole("EDITOR")
@@ -71,8 +74,9 @@ class SecurityConfiguration {
 			.exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
 					new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), api))
 			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
-					"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; worker-src 'self' blob:; "
-							+ "style-src 'self'; script-src 'self'; connect-src 'self' " + storageOrigin(storage)
+					"default-src 'self'; img-src 'self' data: blob: " + origin(cdn) + "; media-src 'self' blob: "
+							+ origin(cdn) + "; worker-src 'self' blob:; style-src 'self'; script-src 'self'; "
+							+ "connect-src 'self' " + storageOrigin(storage) + " " + origin(cdn)
 							+ "; frame-ancestors 'none'")));
 		return http.build();
 	}
@@ -86,10 +90,16 @@ class SecurityConfiguration {
 	/** Where the upload page sends part bytes: the storage endpoint browsers reach, or S3 itself. */
 	static String storageOrigin(StorageSettings storage) {
 		java.net.URI endpoint = storage.publicEndpoint() != null ? storage.publicEndpoint() : storage.endpoint();
-		if (endpoint == null) {
-			return "https://*.amazonaws.com";
+		return endpoint == null ? "https://*.amazonaws.com" : origin(endpoint.toString());
+	}
+
+	/** The origin (scheme, host, port) of a URL, for the content security policy. */
+	static String origin(String url) {
+		if (url.isBlank()) {
+			return "";
 		}
-		return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() > 0 ? ":" + endpoint.getPort() : "");
+		java.net.URI uri = java.net.URI.create(url);
+		return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
 	}
 
 	@Bean

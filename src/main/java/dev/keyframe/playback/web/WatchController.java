@@ -2,6 +2,7 @@ package dev.keyframe.playback.web;
 
 import java.util.UUID;
 
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,7 +11,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.AssetNotFound;
+import dev.keyframe.catalog.AssetView;
+import dev.keyframe.playback.internal.Entitlements;
 
+/**
+ * The player page. Open to anyone for a public asset; anyone else not signed in is sent to sign in and brought
+ * back; a signed-in viewer is told a private asset does not exist.
+ */
 @Controller
 class WatchController {
 
@@ -18,14 +25,23 @@ class WatchController {
 
 	private final AssetManagement assets;
 
-	WatchController(AssetManagement assets) {
+	private final Entitlements entitlements;
+
+	WatchController(AssetManagement assets, Entitlements entitlements) {
 		this.assets = assets;
+		this.entitlements = entitlements;
 	}
 
 	@GetMapping("/watch/{id}")
 	String watch(@PathVariable UUID id, Model model) {
 		AssetId asset = new AssetId(id);
-		model.addAttribute("asset", assets.find(asset).orElseThrow(() -> new AssetNotFound(asset)));
+		AssetView found = assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
+		switch (entitlements.check(found)) {
+			// the security chain answers this for an anonymous visitor: remember the page, then the sign-in form
+			case SIGN_IN -> throw new AccessDeniedException("Sign in to watch this video.");
+			case HIDDEN -> throw new AssetNotFound(asset);
+			case WATCH -> model.addAttribute("asset", found);
+		}
 		return WATCH;
 	}
 

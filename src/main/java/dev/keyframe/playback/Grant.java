@@ -1,0 +1,19 @@
+package dev.keyframe.playback;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What a player needs to play one asset through the CDN: a signed URL for the master playlist and signed cookies
+ * for everything under the asset's prefix, all under one policy.
+ *
+ * @param masterUrl the master playlist's signed URL
+ * @param cookies the signed cookies by name ({@code CloudFront-Policy}, {@code CloudFront-Signature},
+ *        {@code CloudFront-Key-Pair-Id}); set by the response too, for browsers
+ * @param cookiePath the path the cookies are scoped to: the asset's prefix on the CDN
+ * @param expiresAt when the policy stops being accepted
+ * @param renewAt when the player should ask for a fresh grant
+ */
+public record Grant(String asset, String masterUrl, Map<String, String> cookies, String cookiePath,
+		Instant expiresAt, Instant renewAt) {
+}
