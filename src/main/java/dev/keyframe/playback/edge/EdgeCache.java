@@ -2,6 +2,7 @@ package dev.keyframe.playback.edge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -45,8 +46,11 @@ final class EdgeCache {
 
 	}
 
-	/** One object as the edge serves it. */
-	record Entry(byte[] body, @Nullable String contentType, @Nullable String cacheControl, @Nullable String etag,
+	/**
+	 * One object as the edge serves it. The body is off-heap and read-only, so the servlet container writes it to
+	 * the socket without copying it first.
+	 */
+	record Entry(ByteBuffer body, @Nullable String contentType, @Nullable String cacheControl, @Nullable String etag,
 			@Nullable String lastModified, long storedAt, long freshUntil) {
 	}
 
@@ -165,7 +169,8 @@ final class EdgeCache {
 				count("ok");
 				return new Lookup(null, true, Source.MISS);
 			}
-			byte[] body = object.readAllBytes();
+			byte[] bytes = object.readAllBytes();
+			ByteBuffer body = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
 			count("ok");
 			String cacheControl = meta.cacheControl();
 			Entry entry = new Entry(body, meta.contentType(), cacheControl, meta.eTag(),
@@ -235,23 +240,23 @@ final class EdgeCache {
 
 	private synchronized void store(String key, Entry entry) {
 		long limit = settings.cacheSize().toBytes();
-		if (entry.body().length > limit) {
+		if (entry.body().capacity() > limit) {
 			return;
 		}
 		Entry previous = entries.put(key, entry);
-		bytes += entry.body().length - (previous == null ? 0 : previous.body().length);
+		bytes += entry.body().capacity() - (previous == null ? 0 : previous.body().capacity());
 		var eldest = entries.entrySet().iterator();
 		while (bytes > limit && eldest.hasNext()) {
 			Entry evicted = eldest.next().getValue();
 			eldest.remove();
-			bytes -= evicted.body().length;
+			bytes -= evicted.body().capacity();
 		}
 	}
 
 	private synchronized void remove(String key) {
 		Entry removed = entries.remove(key);
 		if (removed != null) {
-			bytes -= removed.body().length;
+			bytes -= removed.body().capacity();
 		}
 	}
 

@@ -2,7 +2,6 @@ package dev.keyframe.playback.edge;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -140,23 +139,29 @@ final class EdgeServlet extends HttpServlet {
 			response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
 			return;
 		}
-		byte[] body = entry.body();
-		long[] range = range(request.getHeader("Range"), body.length);
+		int size = entry.body().capacity();
+		long[] range = range(request.getHeader("Range"), size);
 		if (range != null && range.length == 0) {
-			response.setHeader("Content-Range", "bytes */" + body.length);
+			response.setHeader("Content-Range", "bytes */" + size);
 			error(response, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE, "InvalidRange",
 					"The requested range is not satisfiable");
 			return;
 		}
 		int from = range == null ? 0 : (int) range[0];
-		int length = range == null ? body.length : (int) (range[1] - range[0] + 1);
+		int length = range == null ? size : (int) (range[1] - range[0] + 1);
 		if (range != null) {
 			response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
-			response.setHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + body.length);
+			response.setHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
 		}
 		response.setContentLength(length);
 		if (!head) {
-			write(response, body, from, length);
+			try {
+				// a view of the shared buffer: position and limit are this response's own
+				response.getOutputStream().write(entry.body().duplicate().limit(from + length).position(from));
+			}
+			catch (IOException ex) {
+				// the viewer went away
+			}
 		}
 	}
 
@@ -206,16 +211,6 @@ final class EdgeServlet extends HttpServlet {
 		catch (IOException ex) {
 			// the viewer went away: stop reading the origin instead of draining it
 			object.abort();
-		}
-	}
-
-	private static void write(HttpServletResponse response, byte[] body, int from, int length) {
-		try {
-			OutputStream out = response.getOutputStream();
-			out.write(body, from, length);
-		}
-		catch (IOException ex) {
-			// the viewer went away
 		}
 	}
 
