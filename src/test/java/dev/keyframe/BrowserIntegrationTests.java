@@ -4,15 +4,22 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
@@ -36,10 +43,16 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.Cookie;
+import com.microsoft.playwright.options.SameSiteAttribute;
 
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.Visibility;
 import dev.keyframe.identity.Accounts;
 import dev.keyframe.identity.Role;
 import dev.keyframe.platform.MediaTools;
+import dev.keyframe.playback.CdnSettings;
 import dev.keyframe.support.Media;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -86,6 +99,12 @@ class BrowserIntegrationTests {
 
 	@Autowired
 	Accounts accounts;
+
+	@Autowired
+	AssetManagement assets;
+
+	@Autowired
+	CdnSettings cdn;
 
 	@TempDir
 	Path dir;
@@ -330,6 +349,167 @@ class BrowserIntegrationTests {
 		screenshot(page, "admin-users");
 	}
 
+	@Test
+	void anAnonymousVisitorWatchesAPublicVideoThroughTheSignedEdge() throws Exception {
+		Path clip = renamed(Media.clip(tools.ffmpegPath(), dir, 640, 360, 12, true), "browser-public.mp4");
+		Page editor = context.newPage();
+		signIn(editor, ADMIN, ADMIN_PASSWORD);
+		String assetId = uploadUntilReady(editor, clip);
+		AssetId asset = AssetId.of(assetId);
+		String title = "A test pattern for everyone";
+		assets.describe(asset, title, "Twelve seconds of colour bars and a tone, open to anyone with the link.",
+				Visibility.PUBLIC);
+		String edge = cdn.origin();
+		String prefix = "/media/" + assetId + "/";
+
+		// a visitor who never signed in: a context of its own, with no session
+		BrowserContext anonymous = browser
+			.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800).setBaseURL(base));
+		try {
+			anonymous.setDefaultTimeout(30_000);
+			anonymous.onPage(page -> page.onPageError(error -> pageErrors.add(page.url() + ": " + error)));
+			// every request to the edge, with its status (or why it got none)
+			List<String> edgeRequests = new ArrayList<>();
+			Map<String, Integer> edgeStatuses = new java.util.LinkedHashMap<>();
+			List<String> edgeFailures = new ArrayList<>();
+			anonymous.onRequest(request -> {
+				if (request.url().startsWith(edge + "/")) {
+					edgeRequests.add(request.url());
+				}
+			});
+			anonymous.onResponse(response -> {
+				if (response.url().startsWith(edge + "/")) {
+					edgeStatuses.put(response.url(), response.status());
+				}
+			});
+			anonymous.onRequestFailed(request -> {
+				if (request.url().startsWith(edge + "/")) {
+					edgeFailures.add(request.url() + " " + request.failure());
+				}
+			});
+
+			Page page = anonymous.newPage();
+			Response opened = page.navigate("/watch/" + assetId);
+			assertThat(opened.status()).isEqualTo(200);
+			assertThat(page).hasURL(base + "/watch/" + assetId);
+			assertThat(page.locator("main h1")).hasText(title);
+			assertThat(page.locator("main .badge")).hasText("Anyone with the link");
+			page.waitForFunction("() => window.keyframeGrant !== undefined && window.keyframeHls !== undefined");
+			String masterUrl = (String) page.evaluate("window.keyframeGrant.masterUrl");
+			assertThat(masterUrl).as("the master playlist, signed, on the edge")
+				.startsWith(edge + prefix + "master.m3u8?")
+				.contains("Signature=");
+
+			page.evaluate("""
+					() => {
+					  const video = document.getElementById('player');
+					  video.muted = true;
+					  video.play().catch((error) => { window.keyframePlayError = String(error); });
+					}""");
+			page.waitForFunction(
+					"() => document.getElementById('player').currentTime > 1 && window.keyframeHls.levels.length >= 2",
+					null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+			assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+
+			// the quality menu: Auto, then one choice per rendition
+			int levels = ((Number) page.evaluate("window.keyframeHls.levels.length")).intValue();
+			Locator quality = page.locator("select#quality");
+			assertThat(quality).isEnabled();
+			Locator options = quality.locator("option");
+			assertThat(options).hasCount(levels + 1);
+			assertThat(options.first()).hasText(Pattern.compile("^Auto( \\(\\d+p\\))?$"));
+			assertThat(options.first()).hasAttribute("value", "-1");
+			Set<String> values = new LinkedHashSet<>();
+			for (int i = 1; i <= levels; i++) {
+				assertThat(options.nth(i)).hasText(Pattern.compile("^\\d+p$"));
+				values.add(options.nth(i).getAttribute("value"));
+			}
+			assertThat(values).as("one option per level").hasSize(levels);
+			for (int i = 0; i < levels; i++) {
+				assertThat(values).contains(String.valueOf(i));
+			}
+			// choose a level other than the one playing: hls.js switches to it and stops choosing by itself
+			int playing = ((Number) page.evaluate("window.keyframeHls.currentLevel")).intValue();
+			int chosen = playing == levels - 1 ? 0 : levels - 1;
+			quality.selectOption(String.valueOf(chosen));
+			page.waitForFunction("level => window.keyframeHls.currentLevel === level", chosen,
+					new Page.WaitForFunctionOptions().setTimeout(30_000));
+			assertThat(page.evaluate("window.keyframeHls.autoLevelEnabled")).isEqualTo(false);
+			assertThat(quality).hasValue(String.valueOf(chosen));
+			page.waitForFunction("() => { const video = document.getElementById('player');"
+					+ " return !video.paused && video.readyState >= 3; }");
+			screenshot(page, "watch");
+
+			// what went over the wire: all of it to the edge answered, segments included
+			assertThat(edgeStatuses).as("edge answers").allSatisfy((url, status) -> assertThat(status).as(url).isIn(200, 206));
+			// a switch of level may cancel a segment in flight: the player's doing, never a refusal
+			assertThat(edgeFailures).as("edge requests without an answer")
+				.allMatch(failure -> failure.endsWith("net::ERR_ABORTED"));
+			assertThat(edgeRequests).as("every edge request answered or cancelled")
+				.allMatch(url -> edgeStatuses.containsKey(url) || edgeFailures.stream().anyMatch(f -> f.startsWith(url + " ")));
+			List<String> segments = edgeStatuses.keySet().stream().filter(url -> url.endsWith(".ts")).toList();
+			assertThat(segments).as("segments fetched from the edge: " + edgeRequests).isNotEmpty();
+			assertThat(segments).as("segments ride on the cookies, not on signed URLs")
+				.allMatch(url -> url.startsWith(edge + prefix) && !url.contains("?"));
+
+			List<Cookie> signed = anonymous.cookies(edge + prefix)
+				.stream()
+				.filter(cookie -> cookie.name.startsWith("CloudFront-"))
+				.toList();
+			assertThat(signed).extracting(cookie -> cookie.name)
+				.containsExactlyInAnyOrder("CloudFront-Policy", "CloudFront-Signature", "CloudFront-Key-Pair-Id");
+			assertThat(signed).allSatisfy(cookie -> {
+				assertThat(cookie.path).as(cookie.name).isEqualTo(prefix);
+				assertThat(cookie.domain).as(cookie.name).isEqualTo("localhost");
+				assertThat(cookie.httpOnly).as(cookie.name).isTrue();
+				assertThat(cookie.sameSite).as(cookie.name).isEqualTo(SameSiteAttribute.LAX);
+			});
+			assertThat(anonymous.cookies(edge + "/media/" + java.util.UUID.randomUUID() + "/master.m3u8"))
+				.as("no signatures for other assets")
+				.noneMatch(cookie -> cookie.name.startsWith("CloudFront-"));
+
+			// a segment the player fetched is refused without the cookies, and served with the grant's
+			@SuppressWarnings("unchecked")
+			Map<String, String> grantCookies = (Map<String, String>) page.evaluate("window.keyframeGrant.cookies");
+			String cookieHeader = grantCookies.entrySet()
+				.stream()
+				.map(cookie -> cookie.getKey() + "=" + cookie.getValue())
+				.collect(Collectors.joining("; "));
+			HttpClient http = HttpClient.newBuilder()
+				.version(HttpClient.Version.HTTP_1_1)
+				.connectTimeout(Duration.ofSeconds(10))
+				.build();
+			URI segment = URI.create(segments.get(0));
+			HttpResponse<String> refused = http.send(HttpRequest.newBuilder(segment).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(refused.statusCode()).as("without cookies").isEqualTo(403);
+			assertThat(refused.body()).contains("<Code>MissingKey</Code>");
+			HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(segment).header("Cookie", cookieHeader).build(),
+					HttpResponse.BodyHandlers.ofByteArray());
+			assertThat(served.statusCode()).as("with the grant's cookies").isEqualTo(200);
+			assertThat(served.headers().firstValue("Content-Type")).hasValue("video/mp2t");
+			assertThat(served.body()).isNotEmpty();
+			page.close();
+
+			// once the video is for signed-in users only, the same visitor is asked to sign in, then brought back
+			assets.describe(asset, title, null, Visibility.SIGNED_IN);
+			if (accounts.user(VIEWER).isEmpty()) {
+				accounts.create(VIEWER, VIEWER_PASSWORD, Role.VIEWER);
+			}
+			Page again = anonymous.newPage();
+			again.navigate("/watch/" + assetId);
+			assertThat(again).hasURL(base + "/login");
+			assertThat(again.locator("main h1")).hasText("Sign in");
+			signIn(again, VIEWER, VIEWER_PASSWORD);
+			// (Playwright hands the pattern to JavaScript: no \\Q...\\E quoting; a UUID needs none)
+			assertThat(again).hasURL(Pattern.compile("^" + base + "/watch/" + assetId + "(\\?continue)?$"));
+			assertThat(again.locator("main .badge")).hasText("Signed-in users");
+		}
+		finally {
+			anonymous.close();
+		}
+	}
+
 	private void signIn(Page page, String username, String password) {
 		if (!page.url().endsWith("/login")) {
 			page.navigate("/login");
@@ -347,6 +527,16 @@ class BrowserIntegrationTests {
 				() -> page.setInputFiles("#files", file));
 		assertThat(response.status()).as(response.text()).isEqualTo(201);
 		return json.readTree(response.text());
+	}
+
+	/** Uploads a clip on the upload page and waits on the asset's page until it is ready; returns its id. */
+	private String uploadUntilReady(Page page, Path clip) {
+		page.navigate("/upload");
+		String assetId = choose(page, clip).get("assetId").asString();
+		assertThat(uploadOf(page, clip).locator(".state")).hasText("Uploaded", timeout(UPLOAD));
+		page.navigate("/assets/" + assetId);
+		assertThat(page.locator("main [data-field=status]")).hasText("Ready", timeout(TRANSCODE));
+		return assetId;
 	}
 
 	/**

@@ -28,6 +28,21 @@ public record AssetView(String id, String title, @Nullable String description, S
 		return fps == Math.rint(fps) ? String.valueOf((long) fps) : String.format(java.util.Locale.ROOT, "%.2f", fps);
 	}
 
+	/** The length for people: {@code 12 s}, {@code 4 min 05 s}, {@code 1 h 02 min}. */
+	public @Nullable String durationLabel() {
+		if (durationMs == null) {
+			return null;
+		}
+		long seconds = Math.round(durationMs / 1000.0);
+		if (seconds < 60) {
+			return seconds + " s";
+		}
+		if (seconds < 3600) {
+			return String.format(java.util.Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+		}
+		return String.format(java.util.Locale.ROOT, "%d h %02d min", seconds / 3600, seconds / 60 % 60);
+	}
+
 	/** The container for people: {@code MP4 / QuickTime} rather than ffprobe's {@code mov,mp4,m4a,3gp,3g2,mj2}. */
 	public @Nullable String formatLabel() {
 		if (format == null) {

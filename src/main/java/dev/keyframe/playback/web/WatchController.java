@@ -42,6 +42,8 @@ class WatchController {
 			case HIDDEN -> throw new AssetNotFound(asset);
 			case WATCH -> model.addAttribute("asset", found);
 		}
+		// a public video's visitor may have an account: offer to sign in
+		model.addAttribute("signInLink", true);
 		return WATCH;
 	}
 
