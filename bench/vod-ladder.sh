@@ -41,112 +41,9 @@ RUNGS=("1080p 1080 5000 128" "720p 720 2800 128" "480p 480 1400 96" "360p 360 80
 
 [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || { echo "DURATION must be a positive integer" >&2; exit 2; }
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-WORK="$(mktemp -d /tmp/keyframe-bench.XXXXXX)"
-APP_PID=""
-
-stop_app() {
-	[[ -n "$APP_PID" ]] || return 0
-	local pid="$APP_PID"
-	APP_PID=""
-	if kill -0 "$pid" 2>/dev/null; then
-		log "Stopping Keyframe (pid $pid)"
-		# A graceful stop takes ~40 s: the workers finish their SQS long poll, and the embedded PostgreSQL is
-		# stopped by its own shutdown hook first, so closing the context waits out a 30 s pool timeout.
-		kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 1 $((STOP_GRACE * 2))); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.5
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			log "Keyframe did not stop in $STOP_GRACE s; killing pid $pid"
-			kill -KILL "$pid" 2>/dev/null || true
-		fi
-		wait "$pid" 2>/dev/null || true
-	fi
-	# Anything the app left behind that lives in our work dir (embedded PostgreSQL), by pid.
-	local p
-	for p in /proc/[0-9]*; do
-		p="${p#/proc/}"
-		if [[ "$p" == "$$" ]]; then continue; fi
-		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$WORK/"; then
-			log "Killing leftover process $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-80))"
-			kill -TERM "$p" 2>/dev/null || true
-		fi
-	done
-}
-
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	stop_app
-	if [[ $rc -ne 0 && -f "$WORK/app.log" ]]; then
-		mkdir -p "$OUT_DIR"
-		cp "$WORK/app.log" "$OUT_DIR/vod-ladder-$STAMP-app.log" 2>/dev/null \
-			&& log "App log kept at $OUT_DIR/vod-ladder-$STAMP-app.log"
-	fi
-	if [[ "${KEEP_WORK:-0}" == 1 ]]; then
-		log "Work dir kept: $WORK"
-	else
-		rm -rf "$WORK"
-	fi
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# ---------------------------------------------------------------- app control
-
-build_jar() {
-	if [[ ! -f "$JAR" ]]; then
-		log "Building $JAR (mvn package -DskipTests)"
-		(cd "$ROOT" && JAVA_HOME="$JAVA_HOME" mvn -B -q package -DskipTests) || die "build failed"
-		[[ -f "$JAR" ]] || die "build produced no $JAR"
-	fi
-	local newer
-	newer="$(find "$ROOT/src/main" -newer "$JAR" -type f 2>/dev/null | head -3 || true)"
-	if [[ -n "$newer" ]]; then
-		log "WARNING: source files are newer than the jar (the bench runs the jar as built):"
-		printf '    %s\n' $newer >&2
-	fi
-}
-
-start_app() {
-	local data="$1"
-	local extra=()
-	if [[ -n "${APP_FFMPEG:-}" ]]; then extra+=("--keyframe.media.ffmpeg=$APP_FFMPEG"); fi
-	log "Starting Keyframe on port $PORT (data dir $data)"
-	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp" -jar "$JAR" \
-		--server.port="$PORT" \
-		--keyframe.local.data-dir="$data" \
-		--keyframe.local.postgres-port=0 --keyframe.local.s3-port=0 --keyframe.local.sqs-port=0 \
-		--keyframe.transcode.preset="$PRESET" ${KEYFRAME_ARGS:-} \
-		--keyframe.identity.admin-password="$ADMIN_PASSWORD" \
-		--keyframe.media.scratch-dir="$WORK/scratch" \
-		"${extra[@]}" >>"$WORK/app.log" 2>&1 &
-	APP_PID=$!
-	local t0 code
-	t0=$(date +%s.%N)
-	while true; do
-		if ! kill -0 "$APP_PID" 2>/dev/null; then
-			tail -40 "$WORK/app.log" >&2 || true
-			APP_PID=""
-			die "Keyframe exited during startup (log above)"
-		fi
-		code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/actuator/health" || true)"
-		[[ "$code" == 200 ]] && break
-		if (( $(date +%s) - ${t0%.*} > STARTUP_TIMEOUT )); then
-			tail -40 "$WORK/app.log" >&2 || true
-			die "Keyframe not healthy after ${STARTUP_TIMEOUT}s (last HTTP code: $code)"
-		fi
-		sleep 1
-	done
-	APP_STARTUP_S="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')"
-	log "Keyframe healthy after ${APP_STARTUP_S}s (pid $APP_PID)"
-}
+BENCH_NAME=vod-ladder
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------- ffmpeg and timing
 
@@ -286,23 +183,10 @@ base, src, pid, timeout, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), float
 TICK = os.sysconf("SC_CLK_TCK")
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-def api_token():
-    """Signs in with the form (as a browser does) and creates an API token on the account page's API."""
-    import http.cookiejar, re, urllib.parse
-    browser = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                          urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    form = browser.open(f"{base}/login", timeout=30).read().decode()
-    csrf = re.search(r'name="_csrf" value="([^"]+)"', form).group(1)
-    browser.open(f"{base}/login", data=urllib.parse.urlencode(
-        {"username": "admin", "password": os.environ["ADMIN_PASSWORD"], "_csrf": csrf}).encode(), timeout=30).read()
-    account = browser.open(f"{base}/account", timeout=30).read().decode()
-    header = re.search(r'name="csrf-header" content="([^"]+)"', account).group(1)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', account).group(1)
-    req = urllib.request.Request(f"{base}/api/account/tokens", data=json.dumps({"name": "bench"}).encode(),
-                                 method="POST", headers={"Content-Type": "application/json", header: token})
-    return json.loads(browser.open(req, timeout=30).read())["secret"]
+sys.path.insert(0, os.environ["BENCH_DIR"])
+from keyframe_api import api_token  # signs in like a person and makes a token
 
-TOKEN = api_token()
+TOKEN = api_token(base, os.environ["ADMIN_PASSWORD"])
 
 def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
