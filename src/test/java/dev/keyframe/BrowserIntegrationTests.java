@@ -388,6 +388,8 @@ class BrowserIntegrationTests {
 				}
 			});
 
+			// the page's clock, so the grant's renewal can be brought forward (time otherwise flows as usual)
+			anonymous.clock().install();
 			Page page = anonymous.newPage();
 			Response opened = page.navigate("/watch/" + assetId);
 			assertThat(opened.status()).isEqualTo(200);
@@ -489,6 +491,14 @@ class BrowserIntegrationTests {
 			assertThat(served.statusCode()).as("with the grant's cookies").isEqualTo(200);
 			assertThat(served.headers().firstValue("Content-Type")).hasValue("video/mp2t");
 			assertThat(served.body()).isNotEmpty();
+
+			// the page renews the grant at half its life (5 of 10 minutes), before it lapses, and keeps playing
+			Response renewal = page.waitForResponse(response -> response.url().contains("/api/playback/" + assetId),
+					() -> page.clock().fastForward("05:30"));
+			assertThat(renewal.status()).isEqualTo(200);
+			page.waitForFunction("masterUrl => window.keyframeGrant.masterUrl !== masterUrl", masterUrl);
+			assertThat(anonymous.cookies(edge + prefix).stream().filter(cookie -> cookie.name.startsWith("CloudFront-")))
+				.hasSize(3);
 			page.close();
 
 			// once the video is for signed-in users only, the same visitor is asked to sign in, then brought back
