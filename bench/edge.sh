@@ -61,6 +61,7 @@ for tool in wrk nginx; do
 	fi
 done
 
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$WORK/scratch" "$WORK/tmp" "$OUT_DIR"
 build_jar
 start_app "$WORK/data"
@@ -180,7 +181,7 @@ PER_SEGMENT="$(awk -v f="$FETCHES" -v c="$COLD" 'BEGIN { printf "%.2f", f / c }'
 {
 	echo "# Edge benchmark $STAMP"
 	echo
-	echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load at start $(cut -d' ' -f1-3 /proc/loadavg)."
+	echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load at start $LOAD_AT_START, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo "Segment: \`$SEGMENT\`, $SEGMENT_BYTES bytes. wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, on the same machine as the servers."
 	echo
 	echo "| run | nginx (static file, sendfile) | Keyframe edge (signed cookies verified, memory cache) |"
