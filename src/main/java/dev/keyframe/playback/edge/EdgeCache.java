@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -36,7 +38,7 @@ final class EdgeCache {
 	/** How an object was found: in the cache, fetched now, revalidated, or shared from another request's fetch. */
 	enum Source {
 
-		HIT("Hit"), MISS("Miss"), REFRESH_HIT("RefreshHit"), COLLAPSED("Miss");
+		HIT("Hit"), MISS("Miss"), REFRESH_HIT("RefreshHit"), COLLAPSED("Miss"), STALE("Hit");
 
 		final String header;
 
@@ -65,6 +67,9 @@ final class EdgeCache {
 		}
 
 	}
+
+	/** How long a request waits for another request's origin fetch before it gives up with an error. */
+	private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(60);
 
 	private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
@@ -110,11 +115,19 @@ final class EdgeCache {
 		if (running != null) {
 			collapsed.increment();
 			try {
-				Lookup shared = running.join();
+				Lookup shared = running.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 				return new Lookup(shared.entry(), shared.tooLarge(), Source.COLLAPSED);
 			}
-			catch (CompletionException ex) {
-				throw ex.getCause() instanceof RuntimeException cause ? cause : ex;
+			catch (ExecutionException ex) {
+				throw ex.getCause() instanceof RuntimeException cause ? cause
+						: new IllegalStateException("The origin fetch failed", ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				throw new IllegalStateException("The origin fetch of " + key + " took longer than " + WAIT, ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for the origin", ex);
 			}
 		}
 		try {
@@ -126,6 +139,17 @@ final class EdgeCache {
 			return found;
 		}
 		catch (RuntimeException ex) {
+			if (cached != null) {
+				// the origin is unreachable: a stale copy is better than an error (CloudFront does the same)
+				Lookup stale = new Lookup(cached, false, Source.STALE);
+				mine.complete(stale);
+				return stale;
+			}
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		catch (Error ex) {
+			// whatever happens to the leader, the requests waiting on it must not wait forever
 			mine.completeExceptionally(ex);
 			throw ex;
 		}

@@ -1,7 +1,6 @@
 package dev.keyframe.playback.edge;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -64,6 +63,21 @@ final class EdgeServlet extends HttpServlet {
 
 	@Override
 	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		try {
+			answer(request, response);
+		}
+		catch (RuntimeException ex) {
+			// a CDN's error says what went wrong, not which software it runs or where
+			log.warn("The edge failed on " + request.getRequestURI() + ": " + ex);
+			count("error");
+			if (!response.isCommitted()) {
+				response.reset();
+				error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "InternalError", "The edge failed");
+			}
+		}
+	}
+
+	private void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String method = request.getMethod();
 		cors(request, response);
 		if ("OPTIONS".equals(method)) {
@@ -80,8 +94,15 @@ final class EdgeServlet extends HttpServlet {
 		}
 		String path = request.getRequestURI();
 		String base = request.getScheme() + "://" + host(request) + path;
-		SignatureVerifier.Decision decision = verifier.verify(base, request.getQueryString(), cookies(request),
-				InetAddress.getByName(request.getRemoteAddr()), clock.instant());
+		SignatureVerifier.Decision decision;
+		try {
+			decision = verifier.verify(base, request.getQueryString(), cookies(request),
+					InetAddress.getByName(request.getRemoteAddr()), clock.instant());
+		}
+		catch (IllegalArgumentException ex) {
+			// a query string that does not decode, and the like: refused, like any other bad signature
+			decision = SignatureVerifier.Decision.deny("MalformedPolicy", "Malformed signing parameters");
+		}
 		if (!decision.allowed()) {
 			count("denied");
 			error(response, HttpServletResponse.SC_FORBIDDEN, decision.code(), decision.reason());
@@ -200,16 +221,17 @@ final class EdgeServlet extends HttpServlet {
 		if (meta.contentLength() != null) {
 			response.setContentLengthLong(meta.contentLength());
 		}
-		try (InputStream in = object) {
+		try {
 			if (!head) {
-				in.transferTo(response.getOutputStream());
+				object.transferTo(response.getOutputStream());
 			}
 			else {
 				object.abort();
 			}
+			object.close();
 		}
 		catch (IOException ex) {
-			// the viewer went away: stop reading the origin instead of draining it
+			// the viewer went away: drop the origin connection instead of reading the rest of the object
 			object.abort();
 		}
 	}
@@ -229,16 +251,19 @@ final class EdgeServlet extends HttpServlet {
 		try {
 			if (m.group(1).isEmpty()) {
 				long suffix = Long.parseLong(m.group(2));
-				if (suffix == 0) {
+				if (suffix == 0 || size == 0) {
 					return new long[0];
 				}
 				return new long[] { Math.max(0, size - suffix), size - 1 };
 			}
 			long first = Long.parseLong(m.group(1));
-			long last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
-			if (first >= size || last < first) {
+			if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < first) {
+				return null; // not a valid range: ignored, the whole object is sent (RFC 9110, 14.2)
+			}
+			if (first >= size) {
 				return new long[0];
 			}
+			long last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
 			return new long[] { first, last };
 		}
 		catch (NumberFormatException ex) {

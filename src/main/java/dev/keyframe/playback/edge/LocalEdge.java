@@ -68,6 +68,8 @@ class LocalEdge implements SmartLifecycle {
 	public void stop() {
 		if (server != null) {
 			server.stop();
+			// stop() only takes the connector away: destroy() ends Tomcat and its threads too
+			server.destroy();
 			server = null;
 		}
 	}

@@ -89,12 +89,15 @@ public final class SignatureVerifier {
 			policyText = new String(decoded, StandardCharsets.UTF_8);
 		}
 		else {
-			if (!credentials.expires.chars().allMatch(Character::isDigit) || credentials.expires.length() > 12) {
+			if (credentials.expires.isEmpty() || credentials.expires.length() > 12
+					|| !credentials.expires.chars().allMatch(Character::isDigit)) {
 				return Decision.deny("MalformedPolicy", "Malformed Expires");
 			}
 			policyText = cannedPolicy(credentials.resource, Long.parseLong(credentials.expires));
 		}
-		String memo = credentials.keyPairId + '\n' + credentials.signature + '\n' + policyText;
+		// the form is part of it: a policy without a Resource is valid in a URL and not in cookies
+		String memo = credentials.fromCookies + "\n" + credentials.keyPairId + '\n' + credentials.signature + '\n'
+				+ policyText;
 		Policy policy = verified.get(memo);
 		if (policy == null) {
 			byte[] signature = decode(credentials.signature);
