@@ -68,25 +68,25 @@ public class CdnSigner implements MediaLinks {
 		String prefix = base + "/" + AssetKeys.mediaPrefix(asset);
 		String ipRange = settings.bindClientIp() && viewer instanceof Inet4Address ? viewer.getHostAddress() + "/32"
 				: null;
-		CustomSignerRequest.Builder request = CustomSignerRequest.builder()
+		// the SDK's cookie signer ignores resourceUrlPattern (aws-sdk-java-v2#6127): the pattern is the resource
+		CookiesForCustomPolicy cookies = cloudFront.getCookiesForCustomPolicy(CustomSignerRequest.builder()
+			.resourceUrl(prefix + "*")
 			.privateKey(keys.signingKey())
 			.keyPairId(keys.signingKeyId())
 			.expirationDate(expires)
-			.ipRange(ipRange);
-		String master = cloudFront
-			.getSignedUrlWithCustomPolicy(request.resourceUrl(base + "/" + AssetKeys.master(asset))
-				.resourceUrlPattern(prefix + "*")
-				.build())
-			.url();
-		// the SDK's cookie signer ignores resourceUrlPattern (aws-sdk-java-v2#6127): the pattern is the resource
-		CookiesForCustomPolicy cookies = cloudFront
-			.getCookiesForCustomPolicy(request.resourceUrl(prefix + "*").resourceUrlPattern(null).build());
+			.ipRange(ipRange)
+			.build());
 		Map<String, String> values = new LinkedHashMap<>();
 		for (String header : new String[] { cookies.policyHeaderValue(), cookies.signatureHeaderValue(),
 				cookies.keyPairIdHeaderValue() }) {
 			int eq = header.indexOf('=');
 			values.put(header.substring(0, eq), header.substring(eq + 1));
 		}
+		// the master playlist's signed URL carries the same policy and signature (one RSA signature per grant);
+		// the values are CloudFront's URL-safe base64 and key id, safe in a query string as they are
+		String master = base + "/" + AssetKeys.master(asset) + "?Policy=" + values.get("CloudFront-Policy")
+				+ "&Signature=" + values.get("CloudFront-Signature") + "&Key-Pair-Id="
+				+ values.get("CloudFront-Key-Pair-Id");
 		Duration ttl = settings.ttl();
 		return new Grant(asset.toString(), master, values, settings.url().getPath().replaceAll("/+$", "") + "/"
 				+ AssetKeys.mediaPrefix(asset), expires,
