@@ -82,14 +82,30 @@ class Player {
     const Hls = window.Hls;
     const refused = data.response && data.response.code === 403;
     if (refused || (data.fatal && data.type === Hls.ErrorTypes.NETWORK_ERROR)) {
-      // the grant lapsed (a sleeping laptop) or the network dropped: fresh signatures, then carry on
+      if (this.recovering) return; // one renewal answers a burst of refusals
+      // the grant lapsed (a sleeping laptop) or the network dropped: fresh signatures, then carry on; but a
+      // fresh grant that is refused too (say, a CDN that sees another address) is not asked for forever
+      const now = Date.now();
+      this.refusals = (this.refusals || []).filter((at) => now - at < 60000).concat(now);
+      if (this.refusals.length > 3) {
+        this.say('The video cannot be loaded from here right now. Reload the page to try again.');
+        return;
+      }
+      this.recovering = true;
       this.stalled = true;
       this.say('Reconnecting…');
       try {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * (this.refusals.length - 1)));
         await this.renew();
-        this.hls.startLoad();
+        if (this.hls.levels && this.hls.levels.length) {
+          this.hls.startLoad();
+        } else {
+          this.hls.loadSource(this.grant.masterUrl); // the master playlist itself was refused
+        }
       } catch (error) {
         this.say(error.message);
+      } finally {
+        this.recovering = false;
       }
     } else if (data.fatal && data.type === Hls.ErrorTypes.MEDIA_ERROR) {
       this.hls.recoverMediaError();
