@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -100,6 +101,17 @@ class PlaybackIntegrationTests {
 		KeyframeClient.Response playlist = client.edge(base + "360p/index.m3u8", cookie);
 		assertThat(playlist.header("Content-Type")).isEqualTo("application/vnd.apple.mpegurl");
 		assertThat(playlist.header("Cache-Control")).isEqualTo("public, max-age=2");
+		// after its two seconds the playlist is asked for again, with its ETag: unchanged, no body travels
+		Awaitility.await()
+			.pollDelay(Duration.ofMillis(2100))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> client.edge(base + "360p/index.m3u8", cookie).header("X-Cache"),
+					"RefreshHit from keyframe-edge"::equals);
+		storage.put(prefix + "360p/index.m3u8", "#EXTM3U\n#EXT-X-ENDLIST\n".getBytes(),
+				"application/vnd.apple.mpegurl", ObjectStorage.SHORT_LIVED);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> client.edge(base + "360p/index.m3u8", cookie).body(), body -> body.contains("ENDLIST"));
 
 		KeyframeClient.Response range = client.edge(base + "360p/seg_00000.ts", cookie, "Range", "bytes=100-199");
 		assertThat(range.status()).isEqualTo(206);
@@ -216,6 +228,11 @@ class PlaybackIntegrationTests {
 		assertThat(page.header("Location")).endsWith("/login");
 		assertThat(client.page("/watch/" + open).status()).isEqualTo(200);
 		assertThat(client.page("/watch/" + open).body()).contains("not ready to watch yet");
+		KeyframeClient viewerSession = new KeyframeClient(port, "").signIn("entitled-viewer", "entitled-viewer-password");
+		KeyframeClient editorSession = new KeyframeClient(port, "").signIn("entitled-editor", "entitled-editor-password");
+		assertThat(viewerSession.page("/watch/" + editors).status()).as("a viewer, an editors-only video").isEqualTo(404);
+		assertThat(editorSession.page("/watch/" + editors).status()).isEqualTo(200);
+		assertThat(viewerSession.page("/watch/" + members).status()).isEqualTo(200);
 	}
 
 	private AssetId created(Visibility visibility) {
