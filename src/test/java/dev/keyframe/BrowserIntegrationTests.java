@@ -268,23 +268,31 @@ class BrowserIntegrationTests {
 			.filter(new Locator.FilterOptions().setHasText("started in this browser"))).hasCount(1);
 		screenshot(page, "upload-unfinished");
 
-		// hold the remaining parts until the resume message has been checked, and note which parts are sent
-		List<Route> parts = new ArrayList<>();
+		// note every part the page sends (in the route handler, which sees each request on this thread), and hold
+		// them until the resume message has been checked
+		List<Route> held = new ArrayList<>();
 		List<String> sent = new ArrayList<>();
-		page.onRequest(request -> {
-			if (request.method().equals("PUT") && ANY_PART.test(request.url())) {
-				sent.add(request.url());
+		boolean[] released = { false };
+		page.route(ANY_PART, route -> {
+			if (route.request().method().equals("PUT")) {
+				sent.add(route.request().url());
+			}
+			if (released[0]) {
+				route.resume();
+			}
+			else {
+				held.add(route);
 			}
 		});
-		page.route(ANY_PART, parts::add);
 		page.setInputFiles("#files", clip);
 		upload = uploadOf(page, clip);
 		assertThat(upload.locator(".message"))
 			.hasText("Resuming: 1 of " + partCount + " parts were already stored.");
-		page.unroute(ANY_PART);
-		parts.forEach(Route::resume);
+		released[0] = true;
+		held.forEach(Route::resume);
 
 		assertThat(upload.locator(".state")).hasText("Uploaded", timeout(UPLOAD));
+		page.unroute(ANY_PART);
 		assertThat(sent).as("only the missing parts are sent again")
 			.hasSize(partCount - 1)
 			.noneMatch(url -> url.contains("partNumber=1&"));
