@@ -161,7 +161,6 @@ class PlaybackIntegrationTests {
 		String url = cdn.url() + "/media/" + asset + "/1080p/seg_00007.ts";
 		String cookie = cookie(asset);
 		double fetchesBefore = count("keyframe.edge.origin.fetches");
-		double collapsedBefore = count("keyframe.edge.collapsed");
 
 		int viewers = 150;
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -184,10 +183,9 @@ class PlaybackIntegrationTests {
 				assertThat(answer.get()).isEqualTo("200 " + sha256(segment));
 			}
 		}
+		// whether each request arrived during the fetch (and waited for it) or after it (a cache hit) is the
+		// scheduler's choice; either way storage was asked once (the benchmark counts the waiters)
 		assertThat(count("keyframe.edge.origin.fetches") - fetchesBefore).as("origin fetches").isEqualTo(1.0);
-		// the rest were cache hits: those that arrived after the fetch had finished
-		assertThat(count("keyframe.edge.collapsed") - collapsedBefore).as("requests that waited for the one fetch")
-			.isPositive();
 	}
 
 	@Test
