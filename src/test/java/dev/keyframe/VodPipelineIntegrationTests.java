@@ -77,7 +77,13 @@ class VodPipelineIntegrationTests {
 		});
 
 		// played as a viewer plays it: a grant, then the CDN (the local edge) with the signed URL and cookies
+		assertThat(asset.get("lastPlayedAt").isNull()).as("nobody has played it yet").isTrue();
 		JsonNode grant = client.grant(id);
+		String playedAt = client.asset(id).get("lastPlayedAt").asString();
+		assertThat(playedAt).as("a grant is a play").isNotEmpty();
+		client.grant(id);
+		assertThat(client.asset(id).get("lastPlayedAt").asString()).as("recorded at most once an hour")
+			.isEqualTo(playedAt);
 		String masterUrl = grant.get("masterUrl").asString();
 		assertThat(masterUrl).contains("/media/" + id + "/master.m3u8?Policy=").contains("&Key-Pair-Id=");
 		KeyframeClient.Response master = client.edge(masterUrl, "");

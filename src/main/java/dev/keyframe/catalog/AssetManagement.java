@@ -2,6 +2,7 @@ package dev.keyframe.catalog;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -191,6 +192,12 @@ public class AssetManagement {
 			.map(asset -> view(asset, false));
 	}
 
+	/** Notes that a player was given the asset now; at most one write an hour per asset. */
+	public void played(AssetId id) {
+		Instant now = clock.instant();
+		assets.played(id.value(), now, now.minus(java.time.Duration.ofHours(1)));
+	}
+
 	/** Changes what people see of the asset: its title and description, and who may watch it. */
 	public AssetView describe(AssetId id, String title, @Nullable String description, Visibility visibility) {
 		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
@@ -241,7 +248,8 @@ public class AssetManagement {
 				asset.declaredSize(), asset.status(), asset.statusReason(), asset.durationMs(), asset.formatName(),
 				asset.bitrate(), asset.width(), asset.height(), asset.videoCodec(), asset.frameRate(),
 				asset.audioCodec(), asset.visibility(), published.isEmpty() ? null : "/api/playback/" + id,
-				asset.posterKey() == null ? null : links.objectUrl(asset.posterKey()), asset.createdAt(),
+				asset.posterKey() == null ? null : links.objectUrl(asset.posterKey()), asset.lastPlayedAt(),
+				asset.createdAt(),
 				asset.updatedAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs);
 	}
 

@@ -11,12 +11,13 @@ import org.jspecify.annotations.Nullable;
  * @param visibility who may watch it
  * @param playbackUrl where a player gets signed playback URLs and cookies, once anything is playable
  * @param posterUrl the poster image, once extracted: a signed CDN URL, valid for minutes
+ * @param lastPlayedAt when a player was last given it (to the hour), or null if never
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
 		long size, AssetStatus status, @Nullable String statusReason, @Nullable Long durationMs,
 		@Nullable String format, @Nullable Long bitrate, @Nullable Integer width, @Nullable Integer height,
 		@Nullable String videoCodec, @Nullable String frameRate, @Nullable String audioCodec,
-		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, Instant createdAt, Instant updatedAt,
+		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, @Nullable Instant lastPlayedAt, Instant createdAt, Instant updatedAt,
 		List<RenditionView> renditions, List<TranscodeWork.JobView> jobs) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */

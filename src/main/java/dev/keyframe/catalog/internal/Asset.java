@@ -65,6 +65,10 @@ public class Asset {
 	@Enumerated(EnumType.STRING)
 	private Visibility visibility = Visibility.SIGNED_IN;
 
+	/** Written only by {@link Assets#played}, never with the rest of the entity (no lost updates either way). */
+	@Column(insertable = false, updatable = false)
+	private @Nullable Instant lastPlayedAt;
+
 	private Instant createdAt;
 
 	private Instant updatedAt;
@@ -232,6 +236,10 @@ public class Asset {
 
 	public Instant createdAt() {
 		return createdAt;
+	}
+
+	public @Nullable Instant lastPlayedAt() {
+		return lastPlayedAt;
 	}
 
 	public Instant updatedAt() {

@@ -7,6 +7,7 @@ import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 import dev.keyframe.catalog.AssetStatus;
@@ -31,5 +32,10 @@ public interface Assets extends JpaRepository<Asset, UUID> {
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select a from Asset a where a.id = :id")
 	Optional<Asset> lockById(UUID id);
+
+	/** Records a play, unless one was recorded since {@code since}: one write an hour, however many viewers. */
+	@Modifying
+	@Query("update Asset a set a.lastPlayedAt = :now where a.id = :id and (a.lastPlayedAt is null or a.lastPlayedAt < :since)")
+	int played(UUID id, java.time.Instant now, java.time.Instant since);
 
 }

@@ -66,6 +66,7 @@ class PlaybackController {
 			throw new Problem(HttpStatus.CONFLICT, "This video is not ready to watch yet.");
 		}
 		Grant grant = signer.grant(asset, InetAddress.getByName(request.getRemoteAddr()));
+		assets.played(asset);
 		var response = ResponseEntity.ok().cacheControl(CacheControl.noStore());
 		boolean secure = "https".equals(cdn.url().getScheme());
 		grant.cookies().forEach((name, value) -> response.header(HttpHeaders.SET_COOKIE, ResponseCookie.from(name, value)
