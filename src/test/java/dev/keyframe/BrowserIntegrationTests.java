@@ -522,7 +522,7 @@ class BrowserIntegrationTests {
 			assertThat(again).hasURL(base + "/login");
 			assertThat(again.locator("main h1")).hasText("Sign in");
 			signIn(again, VIEWER, VIEWER_PASSWORD);
-			// (Playwright hands the pattern to JavaScript: no \\Q...\\E quoting; a UUID needs none)
+			// (Playwright hands the pattern to JavaScript: no \Q...\E quoting; a UUID needs none)
 			assertThat(again).hasURL(Pattern.compile("^" + base + "/watch/" + assetId + "(\\?continue)?$"));
 			assertThat(again.locator("main .badge")).hasText("Signed-in users");
 		}
