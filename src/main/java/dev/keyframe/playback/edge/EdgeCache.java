@@ -189,8 +189,8 @@ final class EdgeCache {
 		try (ResponseInputStream<GetObjectResponse> object = read.object()) {
 			GetObjectResponse meta = object.response();
 			if (meta.contentLength() != null && meta.contentLength() > settings.maxObjectSize().toBytes()) {
+				// each request for it streams it from the origin, and counts its own fetch (stream)
 				object.abort();
-				count("ok");
 				return new Lookup(null, true, Source.MISS);
 			}
 			byte[] bytes = object.readAllBytes();

@@ -143,7 +143,7 @@ final class EdgeServlet extends HttpServlet {
 
 	private void serve(EdgeCache.Entry entry, HttpServletRequest request, HttpServletResponse response, boolean head)
 			throws IOException {
-		response.setContentType(entry.contentType() != null ? entry.contentType() : contentType(request.getRequestURI()));
+		response.setContentType(entry.contentType());
 		if (entry.cacheControl() != null) {
 			response.setHeader("Cache-Control", entry.cacheControl());
 		}
@@ -207,7 +207,7 @@ final class EdgeServlet extends HttpServlet {
 			return;
 		}
 		GetObjectResponse meta = object.response();
-		response.setContentType(meta.contentType() != null ? meta.contentType() : contentType(key));
+		response.setContentType(meta.contentType());
 		if (meta.cacheControl() != null) {
 			response.setHeader("Cache-Control", meta.cacheControl());
 		}
@@ -315,19 +315,6 @@ final class EdgeServlet extends HttpServlet {
 			byName.putIfAbsent(cookie.getName(), cookie.getValue());
 		}
 		return byName;
-	}
-
-	private static String contentType(String path) {
-		if (path.endsWith(".m3u8")) {
-			return "application/vnd.apple.mpegurl";
-		}
-		if (path.endsWith(".ts")) {
-			return "video/mp2t";
-		}
-		if (path.endsWith(".jpg")) {
-			return "image/jpeg";
-		}
-		return "application/octet-stream";
 	}
 
 	/** CloudFront's error document. */
