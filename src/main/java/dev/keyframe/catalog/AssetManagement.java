@@ -161,6 +161,12 @@ public class AssetManagement {
 		return assets.findById(id.value()).map(asset -> view(asset, true));
 	}
 
+	/** The asset without its transcode jobs: what the player page and playback grants need, one query fewer. */
+	@Transactional(readOnly = true)
+	public Optional<AssetView> summary(AssetId id) {
+		return assets.findById(id.value()).map(asset -> view(asset, false));
+	}
+
 	/** Newest first, optionally only those in one status. */
 	@Transactional(readOnly = true)
 	public Page<AssetView> list(@Nullable AssetStatus status, Pageable page) {

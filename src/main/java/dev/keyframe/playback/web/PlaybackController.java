@@ -55,7 +55,7 @@ class PlaybackController {
 					+ "body for players that set them themselves. Ask again after renewAt.")
 	ResponseEntity<Grant> grant(@PathVariable UUID id, HttpServletRequest request) throws UnknownHostException {
 		AssetId asset = new AssetId(id);
-		AssetView found = assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
+		AssetView found = assets.summary(asset).orElseThrow(() -> new AssetNotFound(asset));
 		switch (entitlements.check(found)) {
 			case SIGN_IN -> throw new Problem(HttpStatus.UNAUTHORIZED, "Sign in to watch this video.");
 			case HIDDEN -> throw new AssetNotFound(asset);

@@ -35,7 +35,7 @@ class WatchController {
 	@GetMapping("/watch/{id}")
 	String watch(@PathVariable UUID id, Model model) {
 		AssetId asset = new AssetId(id);
-		AssetView found = assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
+		AssetView found = assets.summary(asset).orElseThrow(() -> new AssetNotFound(asset));
 		switch (entitlements.check(found)) {
 			// the security chain answers this for an anonymous visitor: remember the page, then the sign-in form
 			case SIGN_IN -> throw new AccessDeniedException("Sign in to watch this video.");
