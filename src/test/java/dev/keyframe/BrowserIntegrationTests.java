@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
@@ -53,6 +52,7 @@ import dev.keyframe.identity.Accounts;
 import dev.keyframe.identity.Role;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.playback.CdnSettings;
+import dev.keyframe.support.KeyframeClient;
 import dev.keyframe.support.Media;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -220,12 +220,7 @@ class BrowserIntegrationTests {
 		assertThat(page.locator("main [data-field=status]")).hasText("Ready");
 		assertThat(page.locator("#jobs tbody tr")).hasCount(2);
 		assertThat(page.locator("#jobs [data-field=state]")).hasText(new String[] { "done", "done" });
-		page.evaluate("""
-				() => {
-				  const video = document.getElementById('player');
-				  video.muted = true;
-				  video.play().catch((error) => { window.keyframePlayError = String(error); });
-				}""");
+		startMuted(page);
 		// a function, not an expression: the page's CSP (no unsafe-eval) refuses expressions
 		page.waitForFunction("() => document.getElementById('player').currentTime > 1", null,
 				new Page.WaitForFunctionOptions().setTimeout(60_000));
@@ -410,12 +405,7 @@ class BrowserIntegrationTests {
 				.startsWith(edge + prefix + "master.m3u8?")
 				.contains("Signature=");
 
-			page.evaluate("""
-					() => {
-					  const video = document.getElementById('player');
-					  video.muted = true;
-					  video.play().catch((error) => { window.keyframePlayError = String(error); });
-					}""");
+			startMuted(page);
 			page.waitForFunction(
 					"() => document.getElementById('player').currentTime > 1 && window.keyframeHls.levels.length >= 2",
 					null, new Page.WaitForFunctionOptions().setTimeout(60_000));
@@ -481,10 +471,7 @@ class BrowserIntegrationTests {
 			// a segment the player fetched is refused without the cookies, and served with the grant's
 			@SuppressWarnings("unchecked")
 			Map<String, String> grantCookies = (Map<String, String>) page.evaluate("window.keyframeGrant.cookies");
-			String cookieHeader = grantCookies.entrySet()
-				.stream()
-				.map(cookie -> cookie.getKey() + "=" + cookie.getValue())
-				.collect(Collectors.joining("; "));
+			String cookieHeader = KeyframeClient.cookies(grantCookies);
 			HttpClient http = HttpClient.newBuilder()
 				.version(HttpClient.Version.HTTP_1_1)
 				.connectTimeout(Duration.ofSeconds(10))
@@ -548,6 +535,16 @@ class BrowserIntegrationTests {
 				() -> page.setInputFiles("#files", file));
 		assertThat(response.status()).as(response.text()).isEqualTo(201);
 		return json.readTree(response.text());
+	}
+
+	/** Starts the player muted (headless Chromium refuses sound without a gesture); a refusal lands in the page. */
+	private static void startMuted(Page page) {
+		page.evaluate("""
+				() => {
+				  const video = document.getElementById('player');
+				  video.muted = true;
+				  video.play().catch((error) => { window.keyframePlayError = String(error); });
+				}""");
 	}
 
 	private static String signature(BrowserContext context, String url) {

@@ -245,10 +245,7 @@ class PlaybackIntegrationTests {
 	}
 
 	private String cookie(AssetId asset) {
-		StringBuilder header = new StringBuilder();
-		signer.grant(asset, null).cookies().forEach((name, value) -> header.append(header.isEmpty() ? "" : "; ")
-			.append(name).append('=').append(value));
-		return header.toString();
+		return KeyframeClient.cookies(signer.grant(asset, null).cookies());
 	}
 
 	private double count(String name) {

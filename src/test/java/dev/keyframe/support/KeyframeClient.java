@@ -145,9 +145,17 @@ public class KeyframeClient {
 
 	/** The Cookie header a browser sends to the CDN after taking a grant. */
 	public static String cookies(JsonNode grant) {
-		List<String> pairs = new java.util.ArrayList<>();
-		grant.get("cookies").properties().forEach(e -> pairs.add(e.getKey() + "=" + e.getValue().asString()));
-		return String.join("; ", pairs);
+		Map<String, String> values = new java.util.LinkedHashMap<>();
+		grant.get("cookies").properties().forEach(e -> values.put(e.getKey(), e.getValue().asString()));
+		return cookies(values);
+	}
+
+	/** The Cookie header for a grant's cookies, by name. */
+	public static String cookies(Map<String, String> values) {
+		return values.entrySet()
+			.stream()
+			.map(cookie -> cookie.getKey() + "=" + cookie.getValue())
+			.collect(java.util.stream.Collectors.joining("; "));
 	}
 
 	/**

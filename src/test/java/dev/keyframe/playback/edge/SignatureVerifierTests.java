@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.keyframe.playback.CdnSettings;
 import dev.keyframe.playback.internal.KeyRing;
+import dev.keyframe.support.TestKeys;
 import software.amazon.awssdk.services.cloudfront.CloudFrontUtilities;
 import software.amazon.awssdk.services.cloudfront.cookie.SignedCookie;
 import software.amazon.awssdk.services.cloudfront.model.CannedSignerRequest;
@@ -52,14 +52,13 @@ class SignatureVerifierTests {
 
 	@BeforeAll
 	static void keys() throws Exception {
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-		generator.initialize(2048);
-		oldKey = generator.generateKeyPair();
-		newKey = generator.generateKeyPair();
-		outsider = generator.generateKeyPair();
+		oldKey = TestKeys.rsa();
+		newKey = TestKeys.rsa();
+		outsider = TestKeys.rsa();
 		// the key group while a key rotates: the old key's public half, and the new key that signs
-		verifier = new SignatureVerifier(new KeyRing(List.of(new CdnSettings.Key("K-OLD", null, pem(oldKey)),
-				new CdnSettings.Key("K-NEW", privatePem(newKey), null))));
+		verifier = new SignatureVerifier(new KeyRing(List.of(
+				new CdnSettings.Key("K-OLD", null, TestKeys.pem("PUBLIC KEY", oldKey.getPublic().getEncoded())),
+				new CdnSettings.Key("K-NEW", TestKeys.pem("PRIVATE KEY", newKey.getPrivate().getEncoded()), null))));
 		viewer = InetAddress.getByName("198.51.100.7");
 	}
 
@@ -279,16 +278,6 @@ class SignatureVerifierTests {
 		catch (java.net.UnknownHostException ex) {
 			throw new IllegalArgumentException(ex);
 		}
-	}
-
-	private static String pem(KeyPair key) {
-		return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getPublic().getEncoded())
-				+ "\n-----END PUBLIC KEY-----\n";
-	}
-
-	private static String privatePem(KeyPair key) {
-		return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getPrivate().getEncoded())
-				+ "\n-----END PRIVATE KEY-----\n";
 	}
 
 }

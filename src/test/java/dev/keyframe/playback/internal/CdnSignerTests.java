@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.playback.CdnSettings;
 import dev.keyframe.playback.Grant;
+import dev.keyframe.support.TestKeys;
 
 class CdnSignerTests {
 
@@ -35,11 +35,9 @@ class CdnSignerTests {
 	static KeyPair newer;
 
 	@BeforeAll
-	static void keys() throws Exception {
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-		generator.initialize(2048);
-		older = generator.generateKeyPair();
-		newer = generator.generateKeyPair();
+	static void keys() {
+		older = TestKeys.rsa();
+		newer = TestKeys.rsa();
 	}
 
 	@Test
@@ -82,10 +80,10 @@ class CdnSignerTests {
 	void keysAreReadAsPkcs8OrPkcs1PemAndAGroupNeedsAKeyThatSigns() {
 		byte[] pkcs8 = newer.getPrivate().getEncoded();
 		byte[] pkcs1 = Arrays.copyOfRange(pkcs8, 26, pkcs8.length); // the RSAPrivateKey inside the PKCS#8 envelope
-		KeyRing ring = new KeyRing(List.of(new CdnSettings.Key("K1", pem("RSA PRIVATE KEY", pkcs1), null)));
+		KeyRing ring = new KeyRing(List.of(new CdnSettings.Key("K1", TestKeys.pem("RSA PRIVATE KEY", pkcs1), null)));
 		assertThat(ring.signingKey().getEncoded()).isEqualTo(pkcs8);
 		assertThat(ring.trusted("K1")).isEqualTo(newer.getPublic());
-		assertThatThrownBy(() -> new KeyRing(List.of(new CdnSettings.Key("K1", null, pem("PUBLIC KEY",
+		assertThatThrownBy(() -> new KeyRing(List.of(new CdnSettings.Key("K1", null, TestKeys.pem("PUBLIC KEY",
 				newer.getPublic().getEncoded()))))).hasMessageContaining("No CDN key can sign");
 		assertThatThrownBy(() -> new KeyRing(List.of(new CdnSettings.Key("K1", "/no/such/key.pem", null))))
 			.hasMessageContaining("Cannot read the CDN key file /no/such/key.pem");
@@ -93,8 +91,8 @@ class CdnSignerTests {
 
 	private static CdnSigner signer(boolean bindIp, Instant now) {
 		CdnSettings settings = new CdnSettings(URI.create("https://cdn.example.com"), Duration.ofMinutes(10), null,
-				bindIp, List.of(new CdnSettings.Key("K-OLD", pem("PRIVATE KEY", older.getPrivate().getEncoded()), null),
-						new CdnSettings.Key("K-NEW", pem("PRIVATE KEY", newer.getPrivate().getEncoded()), null)));
+				bindIp, List.of(new CdnSettings.Key("K-OLD", TestKeys.pem("PRIVATE KEY", older.getPrivate().getEncoded()), null),
+						new CdnSettings.Key("K-NEW", TestKeys.pem("PRIVATE KEY", newer.getPrivate().getEncoded()), null)));
 		return new CdnSigner(settings, new KeyRing(settings.keys()), Optional.of(Clock.fixed(now, ZoneOffset.UTC)));
 	}
 
@@ -102,11 +100,6 @@ class CdnSignerTests {
 		String encoded = grant.cookies().get("CloudFront-Policy");
 		return new String(Base64.getDecoder().decode(encoded.replace('-', '+').replace('_', '=').replace('~', '/')),
 				StandardCharsets.UTF_8);
-	}
-
-	private static String pem(String type, byte[] der) {
-		return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
-				+ "-----\n";
 	}
 
 }
