@@ -131,7 +131,9 @@ public class AssetManagement {
 	/** The asset's source object and what it contains, once uploaded. */
 	@Transactional(readOnly = true)
 	public Optional<AssetSource> source(AssetId id) {
-		return assets.findById(id.value()).filter(asset -> asset.durationMs() != null).map(asset -> {
+		return assets.findById(id.value())
+			.filter(asset -> asset.durationMs() != null && blocker(asset).isEmpty())
+			.map(asset -> {
 			MediaInfo.Video video = asset.width() == null || asset.height() == null ? null
 					: new MediaInfo.Video(asset.width(), asset.height(), String.valueOf(asset.videoCodec()),
 							String.valueOf(asset.frameRate()), fps(asset.frameRate()));
@@ -206,6 +208,16 @@ public class AssetManagement {
 
 	/** Changes what people see of the asset: its title and description, and who may watch it. */
 	public AssetView describe(AssetId id, String title, @Nullable String description, Visibility visibility) {
+		return describe(id, title, description, visibility, null);
+	}
+
+	/**
+	 * Changes the asset's title, description, visibility and, unless {@code tags} is null, its tags (what
+	 * retention rules can be scoped to): lower case letters, digits, {@code -} and {@code _}, at most 20.
+	 */
+	public AssetView describe(AssetId id, String title, @Nullable String description, Visibility visibility,
+			java.util.@Nullable Collection<String> tags) {
+		List<String> cleanTags = tags == null ? null : tags(tags);
 		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
 		if (cleanTitle.isEmpty() || cleanTitle.length() > 300) {
 			throw new Problem(HttpStatus.BAD_REQUEST,
@@ -221,8 +233,59 @@ public class AssetManagement {
 		asset.describe(cleanTitle, cleanDescription == null || cleanDescription.isEmpty() ? null : cleanDescription,
 				clock.instant());
 		asset.show(visibility, clock.instant());
+		if (cleanTags != null) {
+			asset.tag(cleanTags, clock.instant());
+		}
 		return view(asset, true);
 	}
+
+	private static List<String> tags(java.util.Collection<String> tags) {
+		List<String> clean = tags.stream()
+			.flatMap(t -> java.util.Arrays.stream(t.split(",")))
+			.map(t -> t.strip().toLowerCase(java.util.Locale.ROOT))
+			.filter(t -> !t.isEmpty())
+			.distinct()
+			.sorted()
+			.toList();
+		for (String tag : clean) {
+			if (!tag.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+				throw new Problem(HttpStatus.BAD_REQUEST, "\u201C" + tag.replaceAll("\\p{Cntrl}", "?")
+						+ "\u201D is not a tag: use letters, digits, - and _ (up to 64).");
+			}
+		}
+		if (clean.size() > 20) {
+			throw new Problem(HttpStatus.BAD_REQUEST, "An asset has at most 20 tags.");
+		}
+		return clean;
+	}
+
+	/**
+	 * Why the asset cannot be transcoded again, if it cannot: its source was deleted or sits in an archive
+	 * storage class, or the asset was removed.
+	 */
+	@Transactional(readOnly = true)
+	public Optional<String> transcodeBlocker(AssetId id) {
+		return assets.findById(id.value()).flatMap(AssetManagement::blocker);
+	}
+
+	static Optional<String> blocker(Asset asset) {
+		if (asset.status() == AssetStatus.REMOVED) {
+			return Optional.of("The asset was removed by a retention rule.");
+		}
+		if (asset.sourceDeletedAt() != null) {
+			return Optional.of("The source file was deleted by a retention rule on "
+					+ java.time.format.DateTimeFormatter.ISO_LOCAL_DATE.format(asset.sourceDeletedAt().atZone(java.time.ZoneOffset.UTC))
+					+ ". The renditions still play, but it cannot be transcoded again; upload the file again to make new renditions.");
+		}
+		if (ARCHIVED.contains(asset.sourceStorageClass())) {
+			return Optional.of("The source file is in " + asset.sourceStorageClass()
+					+ " storage, which must be restored before it can be read. Restore it (S3 RestoreObject) to transcode again.");
+		}
+		return Optional.empty();
+	}
+
+	/** Storage classes whose objects must be restored before they can be read. */
+	private static final java.util.Set<String> ARCHIVED = java.util.Set.of("GLACIER", "DEEP_ARCHIVE");
 
 	/**
 	 * Deletes the asset, its source and every rendition object. A worker still encoding it finds it gone when it
@@ -256,7 +319,10 @@ public class AssetManagement {
 				asset.audioCodec(), asset.visibility(), published.isEmpty() ? null : "/api/playback/" + id,
 				asset.posterKey() == null ? null : links.objectUrl(asset.posterKey()), asset.lastPlayedAt(),
 				asset.createdAt(),
-				asset.updatedAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs);
+				asset.updatedAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs,
+				new AssetView.Keeping(asset.tags(), asset.origin(), asset.readyAt(), asset.sourceStorageClass(),
+						asset.sourceDeletedAt(), asset.holdReason(), asset.holdBy(), asset.holdAt(), asset.removedAt(),
+						blocker(asset).orElse(null)));
 	}
 
 	private static final TranscodeWork NO_WORK = new TranscodeWork() {

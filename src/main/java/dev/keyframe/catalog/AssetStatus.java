@@ -12,6 +12,8 @@ public enum AssetStatus {
 	/** Every rendition is published. */
 	READY,
 	/** Nothing can be played: the upload or every rendition failed (see the reason). */
-	FAILED
+	FAILED,
+	/** A retention rule expired it: its files are gone, the row stays as the record of what was there. */
+	REMOVED
 
 }

@@ -12,13 +12,14 @@ import org.jspecify.annotations.Nullable;
  * @param playbackUrl where a player gets signed playback URLs and cookies, once anything is playable
  * @param posterUrl the poster image, once extracted: a signed CDN URL, valid for minutes
  * @param lastPlayedAt when a player was last given it (to the hour), or null if never
+ * @param keeping what retention knows and did to it
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
 		long size, AssetStatus status, @Nullable String statusReason, @Nullable Long durationMs,
 		@Nullable String format, @Nullable Long bitrate, @Nullable Integer width, @Nullable Integer height,
 		@Nullable String videoCodec, @Nullable String frameRate, @Nullable String audioCodec,
 		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, @Nullable Instant lastPlayedAt, Instant createdAt, Instant updatedAt,
-		List<RenditionView> renditions, List<TranscodeWork.JobView> jobs) {
+		List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */
 	public @Nullable String fps() {
@@ -61,6 +62,27 @@ public record AssetView(String id, String title, @Nullable String description, S
 			case "ogg" -> "Ogg";
 			default -> format;
 		};
+	}
+
+	/**
+	 * The asset as retention sees it.
+	 *
+	 * @param tags what rules can be scoped to
+	 * @param readyAt when every rendition was first published
+	 * @param sourceStorageClass the S3 storage class the source was last moved to
+	 * @param sourceDeletedAt when a rule deleted the source (renditions still play), or null
+	 * @param holdReason why it is on legal hold (no rule touches it), or null
+	 * @param removedAt when a rule expired it, or null
+	 * @param transcodeBlocker why it cannot be transcoded again, or null if it can
+	 */
+	public record Keeping(List<String> tags, AssetOrigin origin, @Nullable Instant readyAt, String sourceStorageClass,
+			@Nullable Instant sourceDeletedAt, @Nullable String holdReason, @Nullable String holdBy,
+			@Nullable Instant holdAt, @Nullable Instant removedAt, @Nullable String transcodeBlocker) {
+
+		public String tagList() {
+			return String.join(", ", tags);
+		}
+
 	}
 
 	public record RenditionView(String profile, RenditionKind kind, int width, int height, long bandwidth,

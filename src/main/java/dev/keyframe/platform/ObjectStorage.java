@@ -20,11 +20,13 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -190,19 +192,103 @@ public class ObjectStorage {
 		do {
 			String from = token;
 			var page = s3.listObjectsV2(b -> b.bucket(bucket()).prefix(prefix).continuationToken(from));
-			List<ObjectIdentifier> ids = page.contents()
-				.stream()
-				.map(S3Object::key)
-				.map(k -> ObjectIdentifier.builder().key(k).build())
-				.toList();
-			if (!ids.isEmpty()) {
-				s3.deleteObjects(b -> b.bucket(bucket()).delete(Delete.builder().objects(ids).quiet(true).build()));
-				deleted += ids.size();
-			}
+			deleted += deleteAll(page.contents().stream().map(S3Object::key).toList());
 			token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
 		}
 		while (token != null);
 		return deleted;
+	}
+
+	/** Every object under a prefix, in key order, with its size and storage class. */
+	public List<Listed> list(String prefix) {
+		List<Listed> listed = new ArrayList<>();
+		String token = null;
+		do {
+			String from = token;
+			var page = s3.listObjectsV2(b -> b.bucket(bucket()).prefix(prefix).continuationToken(from));
+			page.contents().forEach(o -> listed.add(new Listed(o.key(), o.size(), o.storageClassAsString())));
+			token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+		}
+		while (token != null);
+		return listed;
+	}
+
+	/**
+	 * Deletes the keys with S3 batch deletes (up to 1000 a request). Keys that do not exist count as deleted, as
+	 * S3 counts them; any key S3 refuses fails the call with its error, after the rest of the batch is gone.
+	 * @return how many keys were asked to go
+	 */
+	public int deleteAll(Collection<String> keys) {
+		List<String> all = List.copyOf(keys);
+		for (int from = 0; from < all.size(); from += 1000) {
+			List<ObjectIdentifier> ids = all.subList(from, Math.min(all.size(), from + 1000))
+				.stream()
+				.map(k -> ObjectIdentifier.builder().key(k).build())
+				.toList();
+			var response = s3.deleteObjects(b -> b.bucket(bucket()).delete(Delete.builder().objects(ids).quiet(true).build()));
+			if (response.hasErrors() && !response.errors().isEmpty()) {
+				var first = response.errors().getFirst();
+				throw new IllegalStateException(response.errors().size() + " of " + ids.size()
+						+ " objects could not be deleted; first " + first.key() + ": " + first.code() + " "
+						+ first.message());
+			}
+		}
+		return all.size();
+	}
+
+	/**
+	 * Rewrites an object onto itself in another storage class, keeping its content, type, caching and metadata.
+	 * Objects up to {@code partSize} take one CopyObject; larger ones (CopyObject stops at 5 GB) a multipart copy
+	 * in parts of {@code partSize}. Repeating it is harmless.
+	 */
+	public void changeStorageClass(String key, String storageClass, long partSize) {
+		HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket()).key(key));
+		StorageClass target = StorageClass.fromValue(storageClass);
+		if (head.contentLength() <= partSize) {
+			s3.copyObject(b -> b.sourceBucket(bucket()).sourceKey(key).destinationBucket(bucket()).destinationKey(key)
+				.metadataDirective(MetadataDirective.REPLACE).storageClass(target).contentType(head.contentType())
+				.cacheControl(head.cacheControl()).metadata(head.metadata()));
+			return;
+		}
+		String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket()).key(key).storageClass(target)
+			.contentType(head.contentType()).cacheControl(head.cacheControl()).metadata(head.metadata())).uploadId();
+		try {
+			List<CompletedPart> parts = new ArrayList<>();
+			long size = head.contentLength();
+			int number = 1;
+			for (long start = 0; start < size; start += partSize, number++) {
+				String range = "bytes=" + start + "-" + (Math.min(size, start + partSize) - 1);
+				int part = number;
+				var copied = s3.uploadPartCopy(b -> b.sourceBucket(bucket()).sourceKey(key).destinationBucket(bucket())
+					.destinationKey(key).uploadId(uploadId).partNumber(part).copySourceRange(range)
+					.copySourceIfMatch(head.eTag()));
+				parts.add(CompletedPart.builder().partNumber(part).eTag(copied.copyPartResult().eTag()).build());
+			}
+			s3.completeMultipartUpload(b -> b.bucket(bucket()).key(key).uploadId(uploadId)
+				.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+		}
+		catch (RuntimeException ex) {
+			abortMultipartUpload(key, uploadId);
+			throw ex;
+		}
+	}
+
+	/** Multipart uploads S3 holds open under a prefix, whether or not anything still knows of them. */
+	public List<OpenMultipartUpload> openMultipartUploads(String prefix) {
+		List<OpenMultipartUpload> open = new ArrayList<>();
+		String keyMarker = null;
+		String idMarker = null;
+		while (true) {
+			String key = keyMarker;
+			String id = idMarker;
+			var page = s3.listMultipartUploads(b -> b.bucket(bucket()).prefix(prefix).keyMarker(key).uploadIdMarker(id));
+			page.uploads().forEach(u -> open.add(new OpenMultipartUpload(u.key(), u.uploadId(), u.initiated())));
+			if (!Boolean.TRUE.equals(page.isTruncated())) {
+				return open;
+			}
+			keyMarker = page.nextKeyMarker();
+			idMarker = page.nextUploadIdMarker();
+		}
 	}
 
 	public void delete(String key) {
@@ -215,6 +301,13 @@ public class ObjectStorage {
 	}
 
 	public record StoredPart(int partNumber, String etag, long size) {
+	}
+
+	/** An object as a listing shows it. */
+	public record Listed(String key, long size, @Nullable String storageClass) {
+	}
+
+	public record OpenMultipartUpload(String key, String uploadId, java.time.Instant initiated) {
 	}
 
 	public record ObjectInfo(String key, long size, @Nullable String contentType, @Nullable String cacheControl,

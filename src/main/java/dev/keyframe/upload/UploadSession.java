@@ -120,4 +120,8 @@ class UploadSession {
 		return createdBy;
 	}
 
+	public Instant createdAt() {
+		return createdAt;
+	}
+
 }

@@ -21,6 +21,11 @@ interface UploadSessions extends JpaRepository<UploadSession, UUID> {
 
 	List<UploadSession> findByAssetIdAndState(UUID assetId, UploadState state);
 
+	List<UploadSession> findByStateAndCreatedAtBeforeOrderByCreatedAt(UploadState state, Instant before,
+			org.springframework.data.domain.Pageable page);
+
+	boolean existsByS3UploadId(String s3UploadId);
+
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select s from UploadSession s where s.id = :id")
 	Optional<UploadSession> lockById(UUID id);

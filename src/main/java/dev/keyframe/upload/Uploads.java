@@ -1,6 +1,7 @@
 package dev.keyframe.upload;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -223,21 +224,87 @@ public class Uploads {
 	public void expireAbandoned() {
 		for (UploadSession session : sessions.findTop100ByStateAndExpiresAtBefore(UploadState.ACTIVE, clock.instant())) {
 			try {
-				storage.abortMultipartUpload(session.objectKey(), session.s3UploadId());
-				tx.executeWithoutResult(status -> {
-					UploadSession locked = sessions.lockById(session.id()).orElseThrow();
-					if (locked.state() == UploadState.ACTIVE) {
-						locked.ended(UploadState.EXPIRED, "Not completed in time", clock.instant());
-						assets.failed(new AssetId(session.assetId()), "The upload was not completed within "
-								+ settings.ttl().toHours() + " h and was discarded. Upload the file again.");
-					}
-				});
+				end(session, "Not completed in time", "The upload was not completed within "
+						+ settings.ttl().toHours() + " h and was discarded. Upload the file again.");
 				log.info("Expired upload {} of asset {}", session.id(), session.assetId());
 			}
 			catch (RuntimeException ex) {
 				log.warn("Could not expire upload {}: {}", session.id(), ex.getMessage());
 			}
 		}
+	}
+
+	/**
+	 * Unfinished uploads started before {@code cutoff}, oldest first: open upload sessions, and multipart uploads
+	 * storage holds under the sources prefix that no session knows of (an instance that died between starting one
+	 * and recording it). What an abort-unfinished-uploads rule ends.
+	 */
+	public List<StaleUpload> staleSince(Instant cutoff, int limit) {
+		List<StaleUpload> stale = new ArrayList<>();
+		for (UploadSession s : sessions.findByStateAndCreatedAtBeforeOrderByCreatedAt(UploadState.ACTIVE, cutoff,
+				org.springframework.data.domain.PageRequest.of(0, limit))) {
+			stale.add(new StaleUpload(s.id(), s.assetId(), s.objectKey(), s.s3UploadId(), s.filename(),
+					storedBytes(s.objectKey(), s.s3UploadId()), s.createdAt()));
+		}
+		for (var open : storage.openMultipartUploads("sources/")) {
+			if (stale.size() >= limit) {
+				break;
+			}
+			if (open.initiated().isBefore(cutoff) && !sessions.existsByS3UploadId(open.uploadId())) {
+				stale.add(new StaleUpload(null, null, open.key(), open.uploadId(), open.key(),
+						storedBytes(open.key(), open.uploadId()), open.initiated()));
+			}
+		}
+		return stale;
+	}
+
+	/**
+	 * Aborts an unfinished upload in storage (its parts are freed) and, for a session, marks it expired and its
+	 * asset failed with {@code reason}. Harmless when it is already gone.
+	 * @return whether the upload was still open
+	 */
+	public boolean abortStale(StaleUpload upload, String reason) {
+		if (upload.sessionId() == null) {
+			storage.abortMultipartUpload(upload.key(), upload.s3UploadId());
+			return true;
+		}
+		UploadSession session = load(upload.sessionId());
+		if (session.state() != UploadState.ACTIVE) {
+			return false;
+		}
+		return end(session, reason, reason + " Upload the file again.");
+	}
+
+	private boolean end(UploadSession session, String sessionReason, String assetReason) {
+		storage.abortMultipartUpload(session.objectKey(), session.s3UploadId());
+		return Boolean.TRUE.equals(tx.execute(status -> {
+			UploadSession locked = sessions.lockById(session.id()).orElseThrow();
+			if (locked.state() != UploadState.ACTIVE) {
+				return false;
+			}
+			locked.ended(UploadState.EXPIRED, sessionReason, clock.instant());
+			assets.failed(new AssetId(session.assetId()), assetReason);
+			return true;
+		}));
+	}
+
+	private long storedBytes(String key, String uploadId) {
+		try {
+			return storage.listParts(key, uploadId).stream().mapToLong(StoredPart::size).sum();
+		}
+		catch (RuntimeException ex) {
+			return 0; // already aborted or completed
+		}
+	}
+
+	/**
+	 * An upload left unfinished.
+	 *
+	 * @param sessionId its session, or null for a multipart upload storage holds that no session knows
+	 * @param storedBytes what its stored parts hold
+	 */
+	public record StaleUpload(@Nullable UUID sessionId, @Nullable UUID assetId, String key, String s3UploadId,
+			String filename, long storedBytes, Instant startedAt) {
 	}
 
 	private List<StoredPart> checkParts(UploadSession session, List<PartEtag> claimed) {

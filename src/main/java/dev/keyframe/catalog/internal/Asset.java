@@ -1,10 +1,15 @@
 package dev.keyframe.catalog.internal;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.keyframe.catalog.AssetOrigin;
 import dev.keyframe.catalog.AssetStatus;
 import dev.keyframe.catalog.Visibility;
 import dev.keyframe.catalog.TranscodeWork.JobCounts;
@@ -69,6 +74,28 @@ public class Asset {
 	@Column(insertable = false, updatable = false)
 	private @Nullable Instant lastPlayedAt;
 
+	@JdbcTypeCode(SqlTypes.ARRAY)
+	private String[] tags = new String[0];
+
+	@Enumerated(EnumType.STRING)
+	private AssetOrigin origin = AssetOrigin.UPLOAD;
+
+	private @Nullable Instant readyAt;
+
+	private String sourceStorageClass = "STANDARD";
+
+	private @Nullable Instant sourceDeletedAt;
+
+	private @Nullable String holdReason;
+
+	private @Nullable String holdBy;
+
+	private @Nullable Instant holdAt;
+
+	private @Nullable Instant removedAt;
+
+	private @Nullable Instant purgedAt;
+
 	private Instant createdAt;
 
 	private Instant updatedAt;
@@ -122,6 +149,9 @@ public class Asset {
 		}
 		else if (jobs.failed() == 0 && jobs.total() > 0) {
 			moveTo(AssetStatus.READY, null, now);
+			if (readyAt == null) {
+				readyAt = now;
+			}
 		}
 		else if (anythingPublished) {
 			moveTo(AssetStatus.PLAYABLE, jobs.failed() + " of " + jobs.total() + " renditions failed: "
@@ -141,6 +171,50 @@ public class Asset {
 	public void posterStored(String key, Instant now) {
 		this.posterKey = key;
 		this.updatedAt = now;
+	}
+
+	public void tag(List<String> tags, Instant now) {
+		this.tags = tags.toArray(String[]::new);
+		this.updatedAt = now;
+	}
+
+	public void hold(String reason, String by, Instant now) {
+		this.holdReason = reason;
+		this.holdBy = by;
+		this.holdAt = now;
+		this.updatedAt = now;
+	}
+
+	public void release(Instant now) {
+		this.holdReason = null;
+		this.holdBy = null;
+		this.holdAt = null;
+		this.updatedAt = now;
+	}
+
+	public void sourceDeleted(Instant now) {
+		this.sourceDeletedAt = now;
+		this.updatedAt = now;
+	}
+
+	public void sourceMoved(String storageClass, Instant now) {
+		this.sourceStorageClass = storageClass;
+		this.updatedAt = now;
+	}
+
+	/** Expired by a rule: nothing plays from now on; the files go next ({@link #purged}). */
+	public void removed(String reason, Instant now) {
+		moveTo(AssetStatus.REMOVED, reason, now);
+		this.removedAt = now;
+	}
+
+	public void purged(Instant now) {
+		this.purgedAt = now;
+		this.updatedAt = now;
+	}
+
+	public void recordedLive() {
+		this.origin = AssetOrigin.LIVE_RECORDING;
 	}
 
 	private void moveTo(AssetStatus next, @Nullable String reason, Instant now) {
@@ -232,6 +306,46 @@ public class Asset {
 
 	public @Nullable String posterKey() {
 		return posterKey;
+	}
+
+	public List<String> tags() {
+		return List.of(tags);
+	}
+
+	public AssetOrigin origin() {
+		return origin;
+	}
+
+	public @Nullable Instant readyAt() {
+		return readyAt;
+	}
+
+	public String sourceStorageClass() {
+		return sourceStorageClass;
+	}
+
+	public @Nullable Instant sourceDeletedAt() {
+		return sourceDeletedAt;
+	}
+
+	public @Nullable String holdReason() {
+		return holdReason;
+	}
+
+	public @Nullable String holdBy() {
+		return holdBy;
+	}
+
+	public @Nullable Instant holdAt() {
+		return holdAt;
+	}
+
+	public @Nullable Instant removedAt() {
+		return removedAt;
+	}
+
+	public @Nullable Instant purgedAt() {
+		return purgedAt;
 	}
 
 	public Instant createdAt() {

@@ -1,5 +1,6 @@
 package dev.keyframe.catalog.internal;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +28,10 @@ public interface Assets extends JpaRepository<Asset, UUID> {
 
 	Page<Asset> findByStatusInAndVisibilityInOrderByCreatedAtDesc(java.util.Collection<AssetStatus> statuses,
 			java.util.Collection<Visibility> visibilities, Pageable page);
+
+	/** A page of assets in id order after {@code after}, leaving out removed assets whose files are gone. */
+	@Query("select a from Asset a where a.id > :after and (a.purgedAt is null) order by a.id")
+	List<Asset> retentionPage(UUID after, Pageable page);
 
 	/** Serialises writers of one asset's renditions and master playlist. */
 	@Lock(LockModeType.PESSIMISTIC_WRITE)

@@ -82,6 +82,10 @@ public class Rendition {
 		this.publishedAt = now;
 	}
 
+	public UUID assetId() {
+		return assetId;
+	}
+
 	public String profile() {
 		return profile;
 	}

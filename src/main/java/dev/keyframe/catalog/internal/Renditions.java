@@ -10,6 +10,8 @@ public interface Renditions extends JpaRepository<Rendition, UUID> {
 
 	List<Rendition> findByAssetId(UUID assetId);
 
+	List<Rendition> findByAssetIdIn(java.util.Collection<UUID> assetIds);
+
 	Optional<Rendition> findByAssetIdAndProfile(UUID assetId, String profile);
 
 }

@@ -64,17 +64,18 @@ class AssetController {
 	}
 
 	@PatchMapping("/{id}")
-	@Operation(summary = "Change an asset's title, description or visibility; fields left out keep their value")
+	@Operation(summary = "Change an asset's title, description, visibility or tags; fields left out keep their value")
 	AssetView describe(@PathVariable UUID id, @RequestBody Details details) {
 		AssetId asset = new AssetId(id);
 		AssetView current = assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
 		return assets.describe(asset, details.title() != null ? details.title() : current.title(),
 				details.description() != null ? details.description() : current.description(),
-				details.visibility() != null ? details.visibility() : current.visibility());
+				details.visibility() != null ? details.visibility() : current.visibility(), details.tags());
 	}
 
 	/** The fields of an asset an editor may change. */
-	record Details(@Nullable String title, @Nullable String description, @Nullable Visibility visibility) {
+	record Details(@Nullable String title, @Nullable String description, @Nullable Visibility visibility,
+			@Nullable List<String> tags) {
 	}
 
 	@PostMapping("/{id}/retry")
@@ -84,6 +85,9 @@ class AssetController {
 		if (!assets.exists(asset)) {
 			throw new AssetNotFound(asset);
 		}
+		assets.transcodeBlocker(asset).ifPresent(reason -> {
+			throw new dev.keyframe.platform.Problem(HttpStatus.CONFLICT, reason);
+		});
 		int retried = work.getObject().retryFailed(asset);
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("retried", retried));
 	}

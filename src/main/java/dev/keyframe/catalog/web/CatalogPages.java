@@ -89,9 +89,10 @@ class CatalogPages {
 	@PostMapping("/assets/{id}")
 	String describe(@PathVariable UUID id, @RequestParam String title,
 			@RequestParam(required = false) @Nullable String description,
-			@RequestParam(defaultValue = "SIGNED_IN") Visibility visibility, RedirectAttributes redirect) {
+			@RequestParam(defaultValue = "SIGNED_IN") Visibility visibility,
+			@RequestParam(required = false) @Nullable String tags, RedirectAttributes redirect) {
 		try {
-			assets.describe(new AssetId(id), title, description, visibility);
+			assets.describe(new AssetId(id), title, description, visibility, tags == null ? null : List.of(tags));
 			redirect.addFlashAttribute("notice", "Saved.");
 		}
 		catch (Problem problem) {
@@ -102,6 +103,11 @@ class CatalogPages {
 
 	@PostMapping("/assets/{id}/retry")
 	String retry(@PathVariable UUID id, RedirectAttributes redirect) {
+		java.util.Optional<String> blocked = assets.transcodeBlocker(new AssetId(id));
+		if (blocked.isPresent()) {
+			redirect.addFlashAttribute("problem", blocked.get());
+			return "redirect:/assets/" + id;
+		}
 		int retried = work.getObject().retryFailed(new AssetId(id));
 		redirect.addFlashAttribute("notice", retried == 0 ? "No job had failed."
 				: retried + (retried == 1 ? " job is" : " jobs are") + " queued again.");

@@ -62,6 +62,9 @@ class PlaybackController {
 			case WATCH -> {
 			}
 		}
+		if (found.status() == dev.keyframe.catalog.AssetStatus.REMOVED) {
+			throw new Problem(HttpStatus.GONE, "This video was removed under the retention policy.");
+		}
 		if (found.playbackUrl() == null) {
 			throw new Problem(HttpStatus.CONFLICT, "This video is not ready to watch yet.");
 		}

@@ -2,6 +2,8 @@ package dev.keyframe.playback.web;
 
 import java.util.UUID;
 
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -33,7 +35,7 @@ class WatchController {
 	}
 
 	@GetMapping("/watch/{id}")
-	String watch(@PathVariable UUID id, Model model) {
+	String watch(@PathVariable UUID id, Model model, HttpServletResponse response) {
 		AssetId asset = new AssetId(id);
 		AssetView found = assets.summary(asset).orElseThrow(() -> new AssetNotFound(asset));
 		switch (entitlements.check(found)) {
@@ -41,6 +43,9 @@ class WatchController {
 			case SIGN_IN -> throw new AccessDeniedException("Sign in to watch this video.");
 			case HIDDEN -> throw new AssetNotFound(asset);
 			case WATCH -> model.addAttribute("asset", found);
+		}
+		if (found.status() == dev.keyframe.catalog.AssetStatus.REMOVED) {
+			response.setStatus(HttpServletResponse.SC_GONE);
 		}
 		// a public video's visitor may have an account: offer to sign in
 		model.addAttribute("signInLink", true);

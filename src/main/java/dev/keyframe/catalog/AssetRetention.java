@@ -1,0 +1,302 @@
+package dev.keyframe.catalog;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.keyframe.catalog.internal.Asset;
+import dev.keyframe.catalog.internal.Assets;
+import dev.keyframe.catalog.internal.MasterPlaylist;
+import dev.keyframe.catalog.internal.Rendition;
+import dev.keyframe.catalog.internal.Renditions;
+import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.ObjectStorage.Listed;
+
+/**
+ * What retention may do to assets, and nothing more: list them with the facts rules look at, and carry out one
+ * action on one asset. Every action re-checks, under the asset's row lock, that the asset may be touched (no legal
+ * hold, no transcode job queued or running, no upload open) and does nothing if the action is already done, so
+ * running it twice, or again after a crash halfway, ends in the same state as running it once.
+ */
+@Service
+public class AssetRetention {
+
+	private static final String PLAYLIST = "application/vnd.apple.mpegurl";
+
+	private final Assets assets;
+
+	private final Renditions renditions;
+
+	private final ObjectStorage storage;
+
+	private final ObjectProvider<TranscodeWork> work;
+
+	private final TransactionTemplate tx;
+
+	private final Clock clock;
+
+	AssetRetention(Assets assets, Renditions renditions, ObjectStorage storage, ObjectProvider<TranscodeWork> work,
+			PlatformTransactionManager transactions, Optional<Clock> clock) {
+		this.assets = assets;
+		this.renditions = renditions;
+		this.storage = storage;
+		this.work = work;
+		this.tx = new TransactionTemplate(transactions);
+		this.clock = clock.orElse(Clock.systemUTC());
+	}
+
+	/** Up to {@code limit} assets in id order after {@code after} (null: from the start), removed-and-gone left out. */
+	public List<Candidate> candidates(@Nullable UUID after, int limit) {
+		return tx.execute(status -> {
+			List<Asset> page = assets.retentionPage(after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after,
+					PageRequest.of(0, limit));
+			Map<UUID, List<RenditionSpec>> published = renditions
+				.findByAssetIdIn(page.stream().map(Asset::id).toList())
+				.stream()
+				.collect(Collectors.groupingBy(Rendition::assetId, Collectors.mapping(Rendition::spec, Collectors.toList())));
+			return page.stream().map(a -> candidate(a, published.getOrDefault(a.id(), List.of()))).toList();
+		});
+	}
+
+	/** The assets among {@code ids} with a transcode job queued or running. */
+	public Set<AssetId> busy(Collection<AssetId> ids) {
+		return ids.stream().filter(this::busy).collect(Collectors.toSet());
+	}
+
+	/** The objects an action on the asset's source would touch: empty once it is deleted. */
+	public List<Listed> sourceObjects(AssetId id) {
+		return storage.list(sourcePrefix(id));
+	}
+
+	/** Every object of the asset: its source, renditions, playlists and poster. */
+	public List<Listed> allObjects(AssetId id) {
+		List<Listed> all = new ArrayList<>(storage.list(AssetKeys.mediaPrefix(id)));
+		all.addAll(storage.list(sourcePrefix(id)));
+		return all;
+	}
+
+	/** The objects of the asset's renditions in {@code profiles}: what {@link #dropRenditions} would delete. */
+	public List<Listed> renditionObjects(AssetId id, Collection<String> profiles) {
+		return profiles.stream().flatMap(p -> storage.list(AssetKeys.renditionPrefix(id, p)).stream()).toList();
+	}
+
+	/** Deletes the source; the renditions keep playing, but the asset can no longer be transcoded. */
+	public Outcome deleteSource(AssetId id) {
+		return tx.execute(status -> {
+			Optional<Asset> locked = assets.lockById(id.value());
+			Optional<String> refusal = refusal(locked, id);
+			if (refusal.isPresent()) {
+				return Outcome.skipped(refusal.get());
+			}
+			Asset asset = locked.get();
+			if (asset.sourceDeletedAt() != null) {
+				return Outcome.skipped("The source is already deleted.");
+			}
+			List<Listed> objects = storage.list(sourcePrefix(id));
+			storage.deleteAll(objects.stream().map(Listed::key).toList());
+			asset.sourceDeleted(clock.instant());
+			return Outcome.done(objects);
+		});
+	}
+
+	/**
+	 * Rewrites the source in a colder storage class. The copy runs outside any lock (a large source takes
+	 * minutes); the class is recorded after it, and a source deleted meanwhile is deleted again.
+	 */
+	public Outcome moveSource(AssetId id, String storageClass, long copyPartSize) {
+		Optional<String> refusal = tx.execute(status -> {
+			Optional<Asset> asset = assets.findById(id.value());
+			return refusal(asset, id).or(() -> asset.get().sourceDeletedAt() != null
+					? Optional.of("The source is already deleted.")
+					: asset.get().sourceStorageClass().equals(storageClass)
+							? Optional.of("The source is already in " + storageClass + ".") : Optional.empty());
+		});
+		if (refusal.isPresent()) {
+			return Outcome.skipped(refusal.get());
+		}
+		String key = AssetKeys.source(id);
+		List<Listed> objects = storage.list(sourcePrefix(id));
+		if (objects.stream().noneMatch(o -> o.key().equals(key))) {
+			return Outcome.skipped("The source object is missing.");
+		}
+		storage.changeStorageClass(key, storageClass, copyPartSize);
+		return tx.execute(status -> {
+			Optional<Asset> asset = assets.lockById(id.value());
+			if (asset.isEmpty() || asset.get().sourceDeletedAt() != null) {
+				storage.deleteAll(List.of(key));
+				return Outcome.skipped("The asset or its source was deleted during the move.");
+			}
+			asset.get().sourceMoved(storageClass, clock.instant());
+			return Outcome.done(objects.stream().filter(o -> o.key().equals(key)).toList());
+		});
+	}
+
+	/**
+	 * Deletes the renditions in {@code profiles}, keeping the rest playing: the master playlist is rewritten
+	 * without them first, then their objects and rows go. At least one rendition always stays.
+	 */
+	public Outcome dropRenditions(AssetId id, Collection<String> profiles) {
+		return tx.execute(status -> {
+			Optional<Asset> locked = assets.lockById(id.value());
+			Optional<String> refusal = refusal(locked, id);
+			if (refusal.isPresent()) {
+				return Outcome.skipped(refusal.get());
+			}
+			List<Rendition> all = renditions.findByAssetId(id.value());
+			List<Rendition> dropped = all.stream().filter(r -> profiles.contains(r.profile())).toList();
+			List<RenditionSpec> kept = all.stream()
+				.filter(r -> !profiles.contains(r.profile()))
+				.map(Rendition::spec)
+				.toList();
+			if (dropped.isEmpty()) {
+				return Outcome.skipped("Those renditions are already gone.");
+			}
+			if (kept.stream().noneMatch(r -> r.kind() == RenditionKind.VIDEO)
+					&& dropped.stream().anyMatch(r -> r.spec().kind() == RenditionKind.VIDEO)) {
+				return Outcome.skipped("It would leave no video rendition.");
+			}
+			storage.put(AssetKeys.master(id), MasterPlaylist.write(kept).getBytes(StandardCharsets.UTF_8), PLAYLIST,
+					ObjectStorage.SHORT_LIVED);
+			List<Listed> objects = renditionObjects(id, dropped.stream().map(Rendition::profile).toList());
+			storage.deleteAll(objects.stream().map(Listed::key).toList());
+			renditions.deleteAll(dropped);
+			return Outcome.done(objects);
+		});
+	}
+
+	/**
+	 * Expires the asset: at once it stops playing (no rendition rows, status REMOVED, its watch page says it was
+	 * removed), then its files go ({@link #purge}). The row stays as the record of what was there.
+	 */
+	public Outcome expire(AssetId id, String reason) {
+		Outcome marked = tx.execute(status -> {
+			Optional<Asset> locked = assets.lockById(id.value());
+			Optional<String> refusal = refusal(locked, id);
+			if (refusal.isPresent()) {
+				return Outcome.skipped(refusal.get());
+			}
+			locked.get().removed(reason, clock.instant());
+			renditions.deleteAll(renditions.findByAssetId(id.value()));
+			return Outcome.done(List.of());
+		});
+		return marked.done() ? purge(id) : marked;
+	}
+
+	/** Deletes every file of an expired asset; what an interrupted {@link #expire} left, the next run finishes. */
+	public Outcome purge(AssetId id) {
+		return tx.execute(status -> {
+			Optional<Asset> locked = assets.lockById(id.value());
+			if (locked.isEmpty()) {
+				return Outcome.skipped("The asset was deleted.");
+			}
+			Asset asset = locked.get();
+			if (asset.status() != AssetStatus.REMOVED || asset.purgedAt() != null) {
+				return Outcome.skipped("Nothing to purge.");
+			}
+			if (asset.holdReason() != null) {
+				return Outcome.skipped("On legal hold: " + asset.holdReason());
+			}
+			List<Listed> objects = allObjects(id);
+			storage.deleteAll(objects.stream().map(Listed::key).toList());
+			asset.purged(clock.instant());
+			if (asset.sourceDeletedAt() == null) {
+				asset.sourceDeleted(clock.instant());
+			}
+			return Outcome.done(objects);
+		});
+	}
+
+	/** Puts the asset on legal hold: no retention rule touches it until it is released. */
+	public void hold(AssetId id, String reason, String by) {
+		String clean = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
+		if (clean.isEmpty() || clean.length() > 500) {
+			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.BAD_REQUEST,
+					"Say why the asset is on hold (1 to 500 characters), for whoever releases it.");
+		}
+		tx.executeWithoutResult(status -> assets.lockById(id.value())
+			.orElseThrow(() -> new AssetNotFound(id))
+			.hold(clean, by, clock.instant()));
+	}
+
+	public void release(AssetId id) {
+		tx.executeWithoutResult(status -> assets.lockById(id.value())
+			.orElseThrow(() -> new AssetNotFound(id))
+			.release(clock.instant()));
+	}
+
+	private Optional<String> refusal(Optional<Asset> locked, AssetId id) {
+		if (locked.isEmpty()) {
+			return Optional.of("The asset was deleted.");
+		}
+		Asset asset = locked.get();
+		if (asset.holdReason() != null) {
+			return Optional.of("On legal hold: " + asset.holdReason());
+		}
+		if (asset.status() == AssetStatus.UPLOADING) {
+			return Optional.of("Its upload is still open.");
+		}
+		if (asset.status() == AssetStatus.REMOVED) {
+			return Optional.of("It was removed.");
+		}
+		if (busy(id)) {
+			return Optional.of("A transcode job is queued or running.");
+		}
+		return Optional.empty();
+	}
+
+	private boolean busy(AssetId id) {
+		TranscodeWork jobs = work.getIfAvailable();
+		return jobs != null && jobs.jobsFor(id)
+			.stream()
+			.anyMatch(j -> j.state().equals("PENDING") || j.state().equals("RUNNING"));
+	}
+
+	private static String sourcePrefix(AssetId id) {
+		String key = AssetKeys.source(id);
+		return key.substring(0, key.lastIndexOf('/') + 1);
+	}
+
+	private static Candidate candidate(Asset a, List<RenditionSpec> published) {
+		return new Candidate(new AssetId(a.id()), a.title(), a.status(), a.origin(), a.tags(), a.createdAt(),
+				a.readyAt(), a.lastPlayedAt(), a.declaredSize(), a.sourceStorageClass(), a.sourceDeletedAt() == null,
+				a.holdReason() != null, a.status() == AssetStatus.REMOVED,
+				published.stream().sorted(Comparator.comparingInt(RenditionSpec::height).reversed()).toList());
+	}
+
+	/** An asset as retention rules see it. */
+	public record Candidate(AssetId id, String title, AssetStatus status, AssetOrigin origin, List<String> tags,
+			Instant createdAt, @Nullable Instant readyAt, @Nullable Instant lastPlayedAt, long sourceSize,
+			String sourceStorageClass, boolean sourcePresent, boolean held, boolean removed,
+			List<RenditionSpec> renditions) {
+	}
+
+	/** What an action did: the objects it deleted or moved, or why it did nothing. */
+	public record Outcome(boolean done, int objects, long bytes, @Nullable String skipped) {
+
+		static Outcome done(List<Listed> objects) {
+			return new Outcome(true, objects.size(), objects.stream().mapToLong(Listed::size).sum(), null);
+		}
+
+		static Outcome skipped(String why) {
+			return new Outcome(false, 0, 0, why);
+		}
+
+	}
+
+}

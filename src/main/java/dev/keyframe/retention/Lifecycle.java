@@ -1,0 +1,359 @@
+package dev.keyframe.retention;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.keyframe.catalog.AssetAudit;
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetRetention;
+import dev.keyframe.catalog.AssetRetention.Outcome;
+import dev.keyframe.platform.Problem;
+import dev.keyframe.retention.Plan.Step;
+import dev.keyframe.retention.internal.Actions;
+import dev.keyframe.retention.internal.LifecycleAction;
+import dev.keyframe.retention.internal.LifecycleRun;
+import dev.keyframe.retention.internal.Planner;
+import dev.keyframe.retention.internal.RetentionRule;
+import dev.keyframe.retention.internal.Rules;
+import dev.keyframe.retention.internal.Runs;
+import dev.keyframe.upload.Uploads;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Retention's use cases: the rules, the dry run, the lifecycle run and its history.
+ * <p>
+ * A run holds a PostgreSQL advisory lock for its whole length, on a connection of its own: a second run, on this
+ * instance or any other, finds the lock taken and does nothing; a crashed instance's connection closes and frees
+ * it. A run works from a fresh plan, so a run that stopped halfway is finished by the next; every action is
+ * idempotent and re-checks the asset under its row lock.
+ */
+@Service
+public class Lifecycle implements AssetAudit {
+
+	private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
+
+	/** The advisory lock's key: "KFLC". */
+	private static final long LOCK = 0x4B464C43L;
+
+	private final Rules rules;
+
+	private final Runs runs;
+
+	private final Actions actions;
+
+	private final Planner planner;
+
+	private final AssetRetention assets;
+
+	private final Uploads uploads;
+
+	private final RetentionSettings settings;
+
+	private final DataSource dataSource;
+
+	private final TransactionTemplate tx;
+
+	private final MeterRegistry meters;
+
+	private final Clock clock;
+
+	Lifecycle(Rules rules, Runs runs, Actions actions, Planner planner, AssetRetention assets, Uploads uploads,
+			RetentionSettings settings, DataSource dataSource, TransactionTemplate tx, MeterRegistry meters,
+			Optional<Clock> clock) {
+		this.rules = rules;
+		this.runs = runs;
+		this.actions = actions;
+		this.planner = planner;
+		this.assets = assets;
+		this.uploads = uploads;
+		this.settings = settings;
+		this.dataSource = dataSource;
+		this.tx = tx;
+		this.meters = meters;
+		this.clock = clock.orElse(Clock.systemUTC());
+	}
+
+	// rules
+
+	/** In the order they decide. */
+	public List<RuleView> rules() {
+		return rules.findAllByOrderByPriorityAscCreatedAtAsc().stream().map(RetentionRule::view).toList();
+	}
+
+	public RuleView rule(UUID id) {
+		return rules.findById(id).map(RetentionRule::view).orElseThrow(() -> noRule(id));
+	}
+
+	public RuleView create(RuleForm form, @Nullable String by) {
+		RuleForm valid = form.validated();
+		return tx.execute(status -> rules.save(new RetentionRule(valid, by, clock.instant())).view());
+	}
+
+	public RuleView update(UUID id, RuleForm form, @Nullable String by) {
+		RuleForm valid = form.validated();
+		return tx.execute(status -> {
+			RetentionRule rule = rules.findById(id).orElseThrow(() -> noRule(id));
+			rule.update(valid, by, clock.instant());
+			return rules.saveAndFlush(rule).view();
+		});
+	}
+
+	public void delete(UUID id) {
+		tx.executeWithoutResult(status -> rules.delete(rules.findById(id).orElseThrow(() -> noRule(id))));
+	}
+
+	// dry runs
+
+	/** What a run would do now under the saved rules. */
+	public Plan plan() {
+		return planner.plan(rules(), clock.instant());
+	}
+
+	/**
+	 * What a run would do now if {@code draft} were saved: in place of the rule {@code replacing}, or added when
+	 * that is null. Nothing is saved.
+	 */
+	public Plan preview(RuleForm draft, @Nullable UUID replacing) {
+		RuleForm valid = draft.validated();
+		List<RuleView> with = new java.util.ArrayList<>(rules().stream()
+			.filter(r -> !r.id().equals(replacing))
+			.toList());
+		with.add(new RuleView(replacing == null ? new UUID(0, 0) : replacing, valid.name(), valid.action(), valid.scope(),
+				valid.tag(), valid.after(), valid.storageClass(), valid.maxHeight(), valid.priority(), valid.enabled(),
+				clock.instant(), null));
+		with.sort(java.util.Comparator.comparingInt(RuleView::priority));
+		return planner.plan(with, clock.instant());
+	}
+
+	// runs
+
+	@Scheduled(cron = "${keyframe.retention.cron:0 30 3 * * *}", zone = "UTC")
+	void scheduled() {
+		run("SCHEDULED", null, step -> {
+		}).ifPresentOrElse(r -> log.info("Lifecycle run {}: {} assets, {} objects, {} bytes, {} errors", r.state(),
+				r.assets(), r.objects(), r.bytes(), r.errors()),
+				() -> log.info("Lifecycle run skipped: another instance runs it"));
+	}
+
+	/** Runs now; empty when another run holds the lock. */
+	public Optional<RunView> run(@Nullable String by) {
+		return run("MANUAL", by, step -> {
+		});
+	}
+
+	/**
+	 * Runs the rules now, unless another run (here or on another instance) is under way: then nothing happens and
+	 * the result is empty. {@code progress} sees every step as it is taken.
+	 */
+	public Optional<RunView> run(String trigger, @Nullable String by, Consumer<Taken> progress) {
+		return run(trigger, by, progress, id -> {
+		});
+	}
+
+	/** As {@link #run(String, String, Consumer)}, telling {@code started} the run's id once it holds the lock. */
+	public Optional<RunView> run(String trigger, @Nullable String by, Consumer<Taken> progress, Consumer<UUID> started) {
+		try (Connection lock = dataSource.getConnection()) {
+			lock.setAutoCommit(true);
+			if (!advisory(lock, "select pg_try_advisory_lock(?)")) {
+				meters.counter("keyframe.retention.runs", "outcome", "skipped").increment();
+				return Optional.empty();
+			}
+			try {
+				return Optional.ofNullable(locked(trigger, by, progress, started));
+			}
+			finally {
+				advisory(lock, "select pg_advisory_unlock(?)");
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("The lifecycle lock could not be taken: " + ex.getMessage(), ex);
+		}
+	}
+
+	private @Nullable RunView locked(String trigger, @Nullable String by, Consumer<Taken> progress,
+			Consumer<UUID> started) {
+		Instant now = clock.instant();
+		if (trigger.equals("SCHEDULED") && runs.existsByTriggerAndStartedAtAfter(trigger, now.minus(Duration.ofMinutes(10)))) {
+			return null; // another instance's schedule fired first
+		}
+		LifecycleRun run = tx.execute(status -> {
+			for (LifecycleRun stale : runs.findByState(LifecycleRun.RUNNING)) {
+				stale.ended("INTERRUPTED", "Stopped without finishing; the next run took up its work.", now);
+			}
+			return runs.save(new LifecycleRun(trigger, by, now));
+		});
+		started.accept(run.id());
+		Tally tally = new Tally();
+		try {
+			Plan plan = planner.plan(rules(), now);
+			run.planned(plan.steps().size());
+			save(run);
+			int inBatch = 0;
+			for (Step step : plan.steps()) {
+				Taken taken = take(run.id(), step);
+				tally.add(taken);
+				progress.accept(taken);
+				if (++inBatch == settings.batchSize()) {
+					inBatch = 0;
+					run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
+					save(run);
+				}
+			}
+			run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
+			run.ended("DONE", null, clock.instant());
+			meters.counter("keyframe.retention.runs", "outcome", "done").increment();
+		}
+		catch (RuntimeException ex) {
+			log.error("Lifecycle run {} failed", run.id(), ex);
+			run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
+			run.ended("FAILED", String.valueOf(ex.getMessage()), clock.instant());
+			meters.counter("keyframe.retention.runs", "outcome", "failed").increment();
+		}
+		save(run);
+		return run.view();
+	}
+
+	private Taken take(UUID runId, Step step) {
+		Outcome outcome;
+		String error = null;
+		try {
+			outcome = switch (step.kind()) {
+				case DELETE_SOURCE -> assets.deleteSource(step.asset());
+				case MOVE_SOURCE -> assets.moveSource(step.asset(), step.storageClass(), settings.copyPartSize().toBytes());
+				case DROP_RENDITIONS -> assets.dropRenditions(step.asset(), step.profiles());
+				case EXPIRE -> assets.expire(step.asset(), "Expired by the retention rule \u201C" + step.ruleName() + "\u201D.");
+				case PURGE -> assets.purge(step.asset());
+				case ABORT_UPLOAD -> uploads.abortStale(step.upload(), "Not completed within the time the retention rule \u201C"
+						+ step.ruleName() + "\u201D allows.")
+						? new Outcome(true, 1, step.bytes(), null) : new Outcome(false, 0, 0, "It had already ended.");
+			};
+		}
+		catch (RuntimeException ex) {
+			log.warn("Lifecycle step {} on {} failed: {}", step.kind(), step.asset(), ex.toString());
+			outcome = new Outcome(false, 0, 0, null);
+			error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+		}
+		String result = error != null ? "FAILED" : outcome.done() ? "DONE" : "SKIPPED";
+		String detail = outcome.skipped() == null ? step.detail() : step.detail() + " \u2014 " + outcome.skipped();
+		LifecycleAction line = new LifecycleAction(runId, step.asset() == null ? null : step.asset().value(),
+				step.ruleId(), step.ruleName(), step.kind(), detail, outcome.objects(), outcome.bytes(), result, error,
+				clock.instant());
+		tx.executeWithoutResult(status -> actions.save(line));
+		count(step.kind(), outcome, error != null);
+		return new Taken(step, result, outcome.objects(), outcome.bytes(), error);
+	}
+
+	private void count(StepKind kind, Outcome outcome, boolean failed) {
+		if (failed) {
+			meters.counter("keyframe.retention.errors", "action", kind.name().toLowerCase()).increment();
+			return;
+		}
+		if (outcome.done()) {
+			String verb = switch (kind) {
+				case MOVE_SOURCE -> "moved";
+				case ABORT_UPLOAD -> "aborted";
+				default -> "deleted";
+			};
+			meters.counter("keyframe.retention.objects", "action", verb).increment(outcome.objects());
+			meters.counter("keyframe.retention.bytes", "action", verb).increment(outcome.bytes());
+		}
+	}
+
+	private void save(LifecycleRun run) {
+		tx.executeWithoutResult(status -> runs.save(run));
+	}
+
+	private static boolean advisory(Connection connection, String sql) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setLong(1, LOCK);
+			try (ResultSet result = statement.executeQuery()) {
+				return result.next() && result.getBoolean(1);
+			}
+		}
+	}
+
+	// history
+
+	public List<RunView> history(int limit) {
+		return runs.findAllByOrderByStartedAtDesc(PageRequest.of(0, limit)).map(LifecycleRun::view).getContent();
+	}
+
+	public RunView runView(UUID id) {
+		return runs.findById(id)
+			.map(LifecycleRun::view)
+			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no lifecycle run " + id + "."));
+	}
+
+	/** What the run did, in order, with the asset each line is about. */
+	public List<RunLine> actionsOf(UUID runId) {
+		return actions.findByRunIdOrderByAt(runId)
+			.stream()
+			.map(a -> new RunLine(a.assetId(), a.action(), a.line()))
+			.toList();
+	}
+
+	@Override
+	public List<Line> trail(AssetId asset) {
+		return actions.findByAssetIdOrderByAtDesc(asset.value()).stream().map(LifecycleAction::line).toList();
+	}
+
+	private static Problem noRule(UUID id) {
+		return new Problem(HttpStatus.NOT_FOUND, "There is no retention rule " + id + ".");
+	}
+
+	/** One step as a run took it: DONE, SKIPPED (with why, in the audit line) or FAILED. */
+	public record Taken(Step step, String outcome, int objects, long bytes, @Nullable String error) {
+	}
+
+	/** A line of a run's audit trail. */
+	public record RunLine(@Nullable UUID asset, StepKind kind, Line line) {
+	}
+
+	private static final class Tally {
+
+		final Set<UUID> assets = new HashSet<>();
+
+		int objects;
+
+		long bytes;
+
+		int errors;
+
+		void add(Taken taken) {
+			if (taken.outcome().equals("FAILED")) {
+				errors++;
+			}
+			else if (taken.outcome().equals("DONE")) {
+				if (taken.step().asset() != null) {
+					assets.add(taken.step().asset().value());
+				}
+				objects += taken.objects();
+				bytes += taken.bytes();
+			}
+		}
+
+	}
+
+}

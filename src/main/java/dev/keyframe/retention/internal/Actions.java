@@ -1,0 +1,14 @@
+package dev.keyframe.retention.internal;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface Actions extends JpaRepository<LifecycleAction, UUID> {
+
+	List<LifecycleAction> findByAssetIdOrderByAtDesc(UUID assetId);
+
+	List<LifecycleAction> findByRunIdOrderByAt(UUID runId);
+
+}

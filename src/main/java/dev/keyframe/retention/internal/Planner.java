@@ -1,0 +1,193 @@
+package dev.keyframe.retention.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetOrigin;
+import dev.keyframe.catalog.AssetRetention;
+import dev.keyframe.catalog.AssetRetention.Candidate;
+import dev.keyframe.catalog.AssetStatus;
+import dev.keyframe.catalog.RenditionKind;
+import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.platform.ObjectStorage.Listed;
+import dev.keyframe.retention.Plan;
+import dev.keyframe.retention.Plan.Step;
+import dev.keyframe.retention.RetentionSettings;
+import dev.keyframe.retention.RuleAction;
+import dev.keyframe.retention.RuleView;
+import dev.keyframe.retention.StepKind;
+import dev.keyframe.retention.StorageClasses;
+import dev.keyframe.upload.Uploads;
+import dev.keyframe.upload.Uploads.StaleUpload;
+
+/**
+ * Works out what the rules call for now, from what the database and the bucket hold: a pure function of that
+ * state and the time, so a dry run and the run after it agree, and a run that stopped halfway leaves a state whose
+ * plan is exactly the rest of its work.
+ * <p>
+ * For each kind of action, the enabled rule with the lowest priority number whose scope matches an asset decides
+ * (whether or not it is due yet): a rule for assets tagged {@code keep} at priority 1 overrides the default for
+ * everything at priority 100. Expiry wins over everything else; deleting the source wins over moving it.
+ */
+@Component
+public class Planner {
+
+	private static final String FINISH_EXPIRY = "Finishing an interrupted expiry";
+
+	private final AssetRetention assets;
+
+	private final Uploads uploads;
+
+	private final RetentionSettings settings;
+
+	Planner(AssetRetention assets, Uploads uploads, RetentionSettings settings) {
+		this.assets = assets;
+		this.uploads = uploads;
+		this.settings = settings;
+	}
+
+	/** What {@code rules} (in decision order) call for at {@code now}; disabled rules are left out here. */
+	public Plan plan(List<RuleView> rules, Instant now) {
+		List<RuleView> active = rules.stream()
+			.filter(RuleView::enabled)
+			.sorted(Comparator.comparingInt(RuleView::priority))
+			.toList();
+		List<Step> steps = new ArrayList<>();
+		int held = 0;
+		int busy = 0;
+		UUID after = null;
+		while (true) {
+			List<Candidate> page = assets.candidates(after, settings.batchSize());
+			if (page.isEmpty()) {
+				break;
+			}
+			after = page.getLast().id().value();
+			Set<AssetId> working = assets.busy(page.stream()
+				.filter(c -> !c.removed() && !c.held() && c.status() != AssetStatus.UPLOADING)
+				.map(Candidate::id)
+				.toList());
+			for (Candidate c : page) {
+				List<Step> wanted = steps(c, active, now);
+				if (wanted.isEmpty()) {
+					continue;
+				}
+				if (c.held()) {
+					held++;
+				}
+				else if (working.contains(c.id())) {
+					busy++;
+				}
+				else {
+					steps.addAll(wanted);
+				}
+			}
+		}
+		decide(active, RuleAction.ABORT_UPLOADS, null).ifPresent(rule -> {
+			for (StaleUpload upload : uploads.staleSince(now.minus(Duration.ofHours(rule.after())), 1000)) {
+				steps.add(new Step(rule.id(), rule.name(), StepKind.ABORT_UPLOAD, upload.assetId() == null ? null
+						: new AssetId(upload.assetId()), upload.filename(),
+						(upload.sessionId() == null ? "Multipart upload no session knows" : "Upload") + " started "
+								+ upload.startedAt() + ", " + upload.storedBytes() + " bytes in stored parts",
+						1, upload.storedBytes(), null, List.of(), upload));
+			}
+		});
+		return new Plan(now, List.copyOf(steps), held, busy);
+	}
+
+	private List<Step> steps(Candidate c, List<RuleView> rules, Instant now) {
+		if (c.removed()) {
+			return List.of(step(null, c, FINISH_EXPIRY, assets.allObjects(c.id()), null, List.of(),
+					StepKind.PURGE));
+		}
+		if (c.status() == AssetStatus.UPLOADING || c.status() == AssetStatus.PROCESSING) {
+			return List.of();
+		}
+		Instant ready = c.status() == AssetStatus.READY ? c.readyAt() : null;
+		Optional<RuleView> expire = decide(rules, RuleAction.EXPIRE_AFTER_CREATED, c)
+			.filter(rule -> due(c.createdAt(), rule, now))
+			.or(() -> decide(rules, RuleAction.EXPIRE_AFTER_LAST_PLAYED, c).filter(rule -> due(
+					c.lastPlayedAt() != null ? c.lastPlayedAt() : ready != null ? ready : c.createdAt(), rule, now)));
+		if (expire.isPresent()) {
+			RuleView rule = expire.get();
+			return List.of(step(rule, c,
+					rule.action() == RuleAction.EXPIRE_AFTER_CREATED ? "Uploaded " + day(c.createdAt())
+							: c.lastPlayedAt() == null ? "Never played" : "Last played " + day(c.lastPlayedAt()),
+					assets.allObjects(c.id()), null, List.of(), StepKind.EXPIRE));
+		}
+		List<Step> steps = new ArrayList<>();
+		if (c.sourcePresent()) {
+			Optional<RuleView> delete = decide(rules, RuleAction.DELETE_SOURCE, c)
+				.filter(rule -> ready != null && due(ready, rule, now));
+			Optional<RuleView> move = decide(rules, RuleAction.MOVE_SOURCE, c)
+				.filter(rule -> due(c.createdAt(), rule, now) && rule.storageClass() != null
+						&& StorageClasses.coldness(rule.storageClass()) > StorageClasses.coldness(c.sourceStorageClass()));
+			if (delete.isPresent()) {
+				steps.add(step(delete.get(), c, "Ready since " + day(ready),
+						assets.sourceObjects(c.id()), null, List.of(), StepKind.DELETE_SOURCE));
+			}
+			else if (move.isPresent()) {
+				List<Listed> source = assets.sourceObjects(c.id());
+				steps.add(step(move.get(), c,
+						c.sourceStorageClass() + " \u2192 " + move.get().storageClass(), source,
+						move.get().storageClass(), List.of(), StepKind.MOVE_SOURCE));
+			}
+		}
+		decide(rules, RuleAction.DROP_RENDITIONS, c).filter(rule -> ready != null && due(ready, rule, now))
+			.ifPresent(rule -> {
+				List<String> profiles = dropped(c.renditions(), rule.maxHeight() == null ? Integer.MAX_VALUE : rule.maxHeight());
+				if (!profiles.isEmpty()) {
+					steps.add(step(rule, c, String.join(", ", profiles),
+							assets.renditionObjects(c.id(), profiles), null, profiles, StepKind.DROP_RENDITIONS));
+				}
+			});
+		return steps;
+	}
+
+	/** The video renditions taller than {@code maxHeight}, always keeping the shortest video rendition. */
+	static List<String> dropped(List<RenditionSpec> renditions, int maxHeight) {
+		List<RenditionSpec> video = renditions.stream()
+			.filter(r -> r.kind() == RenditionKind.VIDEO)
+			.sorted(Comparator.comparingInt(RenditionSpec::height))
+			.toList();
+		return video.stream().skip(1).filter(r -> r.height() > maxHeight).map(RenditionSpec::profile).toList();
+	}
+
+	/** The rule that decides this kind of action for the asset (null: for uploads), whether or not it is due. */
+	static Optional<RuleView> decide(List<RuleView> rules, RuleAction action, @Nullable Candidate c) {
+		return rules.stream().filter(r -> r.action() == action && (c == null || matches(r, c))).findFirst();
+	}
+
+	static boolean matches(RuleView rule, Candidate c) {
+		return switch (rule.scope()) {
+			case ALL -> true;
+			case TAG -> c.tags().contains(rule.tag());
+			case LIVE_RECORDINGS -> c.origin() == AssetOrigin.LIVE_RECORDING;
+		};
+	}
+
+	static boolean due(Instant from, RuleView rule, Instant now) {
+		return !from.plus(Duration.ofDays(rule.after())).isAfter(now);
+	}
+
+	private static String day(@Nullable Instant at) {
+		return at == null ? "?" : at.toString().substring(0, 10);
+	}
+
+	private static Step step(@Nullable RuleView rule, Candidate c, String detail, List<Listed> objects,
+			@Nullable String storageClass, List<String> profiles, StepKind kind) {
+		return new Step(rule == null ? null : rule.id(), rule == null ? FINISH_EXPIRY : rule.name(), kind, c.id(),
+				c.title(), detail, objects.size(), objects.stream().mapToLong(Listed::size).sum(), storageClass,
+				profiles, null);
+	}
+
+}
