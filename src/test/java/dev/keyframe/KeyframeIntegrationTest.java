@@ -7,11 +7,14 @@ import java.lang.annotation.Target;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
+
+import dev.keyframe.support.TestClock;
 
 /**
  * The one application context the integration tests share: the whole platform on its real local stand-ins
  * (embedded PostgreSQL, S3Proxy, ElasticMQ, ffmpeg) on free ports and a fresh data directory, with a small,
- * fast ladder. Every test class using exactly this annotation reuses the same context.
+ * fast ladder, and a clock tests can move ({@link TestClock}). Every test class using exactly this annotation reuses the same context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,7 +25,9 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 		"keyframe.transcode.preset=ultrafast", "keyframe.transcode.visibility-timeout=6s",
 		"keyframe.transcode.heartbeat=2s", "keyframe.transcode.poll-wait=1s", "keyframe.transcode.retry-backoff=1s",
 		"keyframe.transcode.sweep-interval=PT2S", "keyframe.upload.part-size=5MB", "keyframe.upload.max-size=1GB",
-		"keyframe.metrics.refresh=PT1S", "keyframe.identity.admin-password=admin-password-for-tests" })
+		"keyframe.metrics.refresh=PT1S", "keyframe.identity.admin-password=admin-password-for-tests",
+		"keyframe.retention.cron=-", "keyframe.retention.batch-size=3" })
+@Import(TestClock.Config.class)
 public @interface KeyframeIntegrationTest {
 
 }

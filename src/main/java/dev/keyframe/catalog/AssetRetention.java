@@ -64,7 +64,7 @@ public class AssetRetention {
 	/** Up to {@code limit} assets in id order after {@code after} (null: from the start), removed-and-gone left out. */
 	public List<Candidate> candidates(@Nullable UUID after, int limit) {
 		return tx.execute(status -> {
-			List<Asset> page = assets.retentionPage(after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after,
+			List<Asset> page = assets.retentionPage(after == null ? new UUID(0, 0) : after,
 					PageRequest.of(0, limit));
 			Map<UUID, List<RenditionSpec>> published = renditions
 				.findByAssetIdIn(page.stream().map(Asset::id).toList())

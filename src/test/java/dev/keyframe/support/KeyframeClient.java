@@ -101,6 +101,13 @@ public class KeyframeClient {
 			.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
 	}
 
+	/** A request with a JSON body: PUT, PATCH. */
+	public Response send(String method, String path, Object body) {
+		return send(HttpRequest.newBuilder(URI.create(base + path))
+			.header("Content-Type", "application/json")
+			.method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+	}
+
 	public Response get(String path) {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
 	}
