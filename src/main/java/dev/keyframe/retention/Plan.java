@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.upload.Uploads.StaleUpload;
@@ -83,9 +84,16 @@ public record Plan(Instant at, List<Step> steps, int held, int busy) {
 	 * @param objects how many objects it deletes or moves (for an upload: its stored parts count as one)
 	 * @param bytes how many bytes those hold
 	 */
-	public record Step(@Nullable UUID ruleId, String ruleName, StepKind kind, @Nullable AssetId asset, String subject,
-			String detail, int objects, long bytes, @JsonIgnore @Nullable String storageClass,
+	public record Step(@Nullable UUID ruleId, String ruleName, StepKind kind, @JsonIgnore @Nullable AssetId asset,
+			String subject, String detail, int objects, long bytes, @JsonIgnore @Nullable String storageClass,
 			@JsonIgnore List<String> profiles, @JsonIgnore @Nullable StaleUpload upload) {
+
+		/** The asset's id as text, for the API and links. */
+		@JsonProperty("assetId")
+		public @Nullable String assetId() {
+			return asset == null ? null : asset.toString();
+		}
+
 	}
 
 }
