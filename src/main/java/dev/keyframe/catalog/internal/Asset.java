@@ -206,6 +206,7 @@ public class Asset {
 	public void removed(String reason, Instant now) {
 		moveTo(AssetStatus.REMOVED, reason, now);
 		this.removedAt = now;
+		this.posterKey = null; // the poster goes with the rest of the files
 	}
 
 	public void purged(Instant now) {
