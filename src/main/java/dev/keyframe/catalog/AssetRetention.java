@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -98,20 +99,38 @@ public class AssetRetention {
 
 	/** Deletes the source; the renditions keep playing, but the asset can no longer be transcoded. */
 	public Outcome deleteSource(AssetId id) {
+		return deleteSources(List.of(id), (asset, outcome) -> {
+		}).get(id);
+	}
+
+	/**
+	 * Deletes the sources of several assets with one S3 batch delete (per 1000 keys), in one transaction that
+	 * locks their rows. {@code record} sees each asset's outcome inside that transaction, so a record of the
+	 * action commits with it or not at all.
+	 */
+	public Map<AssetId, Outcome> deleteSources(List<AssetId> ids, java.util.function.BiConsumer<AssetId, Outcome> record) {
 		return tx.execute(status -> {
-			Optional<Asset> locked = assets.lockById(id.value());
-			Optional<String> refusal = refusal(locked, id);
-			if (refusal.isPresent()) {
-				return Outcome.skipped(refusal.get());
+			Map<AssetId, Outcome> outcomes = new java.util.LinkedHashMap<>();
+			Map<AssetId, List<Listed>> deleting = new java.util.LinkedHashMap<>();
+			for (AssetId id : ids.stream().sorted(Comparator.comparing(AssetId::value)).toList()) {
+				Optional<Asset> locked = assets.lockById(id.value());
+				Optional<String> refusal = refusal(locked, id)
+					.or(() -> locked.get().sourceDeletedAt() != null ? Optional.of("The source is already deleted.")
+							: Optional.empty());
+				if (refusal.isPresent()) {
+					outcomes.put(id, Outcome.skipped(refusal.get()));
+				}
+				else {
+					deleting.put(id, storage.list(sourcePrefix(id)));
+				}
 			}
-			Asset asset = locked.get();
-			if (asset.sourceDeletedAt() != null) {
-				return Outcome.skipped("The source is already deleted.");
-			}
-			List<Listed> objects = storage.list(sourcePrefix(id));
-			storage.deleteAll(objects.stream().map(Listed::key).toList());
-			asset.sourceDeleted(clock.instant());
-			return Outcome.done(objects);
+			storage.deleteAll(deleting.values().stream().flatMap(List::stream).map(Listed::key).toList());
+			deleting.forEach((id, objects) -> {
+				assets.findById(id.value()).orElseThrow().sourceDeleted(clock.instant());
+				outcomes.put(id, Outcome.done(objects));
+			});
+			outcomes.forEach(record);
+			return outcomes;
 		});
 	}
 
@@ -119,7 +138,7 @@ public class AssetRetention {
 	 * Rewrites the source in a colder storage class. The copy runs outside any lock (a large source takes
 	 * minutes); the class is recorded after it, and a source deleted meanwhile is deleted again.
 	 */
-	public Outcome moveSource(AssetId id, String storageClass, long copyPartSize) {
+	public Outcome moveSource(AssetId id, String storageClass, long copyPartSize, Consumer<Outcome> record) {
 		Optional<String> refusal = tx.execute(status -> {
 			Optional<Asset> asset = assets.findById(id.value());
 			return refusal(asset, id).or(() -> asset.get().sourceDeletedAt() != null
@@ -128,22 +147,22 @@ public class AssetRetention {
 							? Optional.of("The source is already in " + storageClass + ".") : Optional.empty());
 		});
 		if (refusal.isPresent()) {
-			return Outcome.skipped(refusal.get());
+			return recorded(Outcome.skipped(refusal.get()), record);
 		}
 		String key = AssetKeys.source(id);
 		List<Listed> objects = storage.list(sourcePrefix(id));
 		if (objects.stream().noneMatch(o -> o.key().equals(key))) {
-			return Outcome.skipped("The source object is missing.");
+			return recorded(Outcome.skipped("The source object is missing."), record);
 		}
 		storage.changeStorageClass(key, storageClass, copyPartSize);
 		return tx.execute(status -> {
 			Optional<Asset> asset = assets.lockById(id.value());
 			if (asset.isEmpty() || asset.get().sourceDeletedAt() != null) {
 				storage.deleteAll(List.of(key));
-				return Outcome.skipped("The asset or its source was deleted during the move.");
+				return recorded(Outcome.skipped("The asset or its source was deleted during the move."), record);
 			}
 			asset.get().sourceMoved(storageClass, clock.instant());
-			return Outcome.done(objects.stream().filter(o -> o.key().equals(key)).toList());
+			return recorded(Outcome.done(objects.stream().filter(o -> o.key().equals(key)).toList()), record);
 		});
 	}
 
@@ -151,8 +170,12 @@ public class AssetRetention {
 	 * Deletes the renditions in {@code profiles}, keeping the rest playing: the master playlist is rewritten
 	 * without them first, then their objects and rows go. At least one rendition always stays.
 	 */
-	public Outcome dropRenditions(AssetId id, Collection<String> profiles) {
-		return tx.execute(status -> {
+	public Outcome dropRenditions(AssetId id, Collection<String> profiles, Consumer<Outcome> record) {
+		return tx.execute(status -> recorded(drop(id, profiles), record));
+	}
+
+	private Outcome drop(AssetId id, Collection<String> profiles) {
+		{
 			Optional<Asset> locked = assets.lockById(id.value());
 			Optional<String> refusal = refusal(locked, id);
 			if (refusal.isPresent()) {
@@ -177,7 +200,7 @@ public class AssetRetention {
 			storage.deleteAll(objects.stream().map(Listed::key).toList());
 			renditions.deleteAll(dropped);
 			return Outcome.done(objects);
-		});
+		}
 	}
 
 	/**
@@ -185,22 +208,32 @@ public class AssetRetention {
 	 * removed), then its files go ({@link #purge}). The row stays as the record of what was there.
 	 */
 	public Outcome expire(AssetId id, String reason) {
+		return expire(id, reason, outcome -> {
+		});
+	}
+
+	/** As {@link #expire(AssetId, String)}; {@code record} sees the outcome inside the transaction that purges. */
+	public Outcome expire(AssetId id, String reason, Consumer<Outcome> record) {
 		Outcome marked = tx.execute(status -> {
 			Optional<Asset> locked = assets.lockById(id.value());
 			Optional<String> refusal = refusal(locked, id);
 			if (refusal.isPresent()) {
-				return Outcome.skipped(refusal.get());
+				return recorded(Outcome.skipped(refusal.get()), record);
 			}
 			locked.get().removed(reason, clock.instant());
 			renditions.deleteAll(renditions.findByAssetId(id.value()));
 			return Outcome.done(List.of());
 		});
-		return marked.done() ? purge(id) : marked;
+		return marked.done() ? purge(id, record) : marked;
 	}
 
 	/** Deletes every file of an expired asset; what an interrupted {@link #expire} left, the next run finishes. */
-	public Outcome purge(AssetId id) {
-		return tx.execute(status -> {
+	public Outcome purge(AssetId id, Consumer<Outcome> record) {
+		return tx.execute(status -> recorded(purged(id), record));
+	}
+
+	private Outcome purged(AssetId id) {
+		{
 			Optional<Asset> locked = assets.lockById(id.value());
 			if (locked.isEmpty()) {
 				return Outcome.skipped("The asset was deleted.");
@@ -219,7 +252,12 @@ public class AssetRetention {
 				asset.sourceDeleted(clock.instant());
 			}
 			return Outcome.done(objects);
-		});
+		}
+	}
+
+	private static Outcome recorded(Outcome outcome, Consumer<Outcome> record) {
+		record.accept(outcome);
+		return outcome;
 	}
 
 	/** Puts the asset on legal hold: no retention rule touches it until it is released. */

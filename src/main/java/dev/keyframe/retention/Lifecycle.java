@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -210,16 +211,21 @@ public class Lifecycle implements AssetAudit {
 			Plan plan = planner.plan(rules(), now);
 			run.planned(plan.steps().size());
 			save(run);
-			int inBatch = 0;
-			for (Step step : plan.steps()) {
-				Taken taken = take(run.id(), step);
-				tally.add(taken);
-				progress.accept(taken);
-				if (++inBatch == settings.batchSize()) {
-					inBatch = 0;
-					run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
-					save(run);
+			List<Step> steps = plan.steps();
+			for (int from = 0; from < steps.size(); from += settings.batchSize()) {
+				List<Step> batch = steps.subList(from, Math.min(steps.size(), from + settings.batchSize()));
+				List<Step> deletes = batch.stream().filter(step -> step.kind() == StepKind.DELETE_SOURCE).toList();
+				Consumer<Taken> took = one -> {
+					tally.add(one);
+					count(one);
+					progress.accept(one);
+				};
+				if (!deletes.isEmpty()) {
+					deleteSources(run.id(), deletes).forEach(took);
 				}
+				batch.stream().filter(step -> step.kind() != StepKind.DELETE_SOURCE).forEach(step -> took.accept(take(run.id(), step)));
+				run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
+				save(run);
 			}
 			run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
 			run.ended("DONE", null, clock.instant());
@@ -235,49 +241,76 @@ public class Lifecycle implements AssetAudit {
 		return run.view();
 	}
 
+	/** Takes one step; its audit line commits in the same transaction as what it changed. */
 	private Taken take(UUID runId, Step step) {
-		Outcome outcome;
-		String error = null;
+		AtomicReference<Taken> taken = new AtomicReference<>();
+		Consumer<Outcome> record = outcome -> taken.set(audit(runId, step, outcome, null));
 		try {
-			outcome = switch (step.kind()) {
-				case DELETE_SOURCE -> assets.deleteSource(step.asset());
-				case MOVE_SOURCE -> assets.moveSource(step.asset(), step.storageClass(), settings.copyPartSize().toBytes());
-				case DROP_RENDITIONS -> assets.dropRenditions(step.asset(), step.profiles());
-				case EXPIRE -> assets.expire(step.asset(), "Expired by the retention rule \u201C" + step.ruleName() + "\u201D.");
-				case PURGE -> assets.purge(step.asset());
-				case ABORT_UPLOAD -> uploads.abortStale(step.upload(), "Not completed within the time the retention rule \u201C"
-						+ step.ruleName() + "\u201D allows.")
-						? new Outcome(true, 1, step.bytes(), null) : new Outcome(false, 0, 0, "It had already ended.");
-			};
+			switch (step.kind()) {
+				case MOVE_SOURCE -> assets.moveSource(step.asset(), step.storageClass(), settings.copyPartSize().toBytes(),
+						record);
+				case DROP_RENDITIONS -> assets.dropRenditions(step.asset(), step.profiles(), record);
+				case EXPIRE -> assets.expire(step.asset(),
+						"Expired by the retention rule \u201C" + step.ruleName() + "\u201D.", record);
+				case PURGE -> assets.purge(step.asset(), record);
+				case DELETE_SOURCE -> assets.deleteSources(List.of(step.asset()), (id, outcome) -> record.accept(outcome));
+				case ABORT_UPLOAD -> {
+					boolean ended = uploads.abortStale(step.upload(), "Not completed within the time the retention rule \u201C"
+							+ step.ruleName() + "\u201D allows.");
+					tx.executeWithoutResult(status -> record.accept(ended ? new Outcome(true, 1, step.bytes(), null)
+							: new Outcome(false, 0, 0, "It had already ended.")));
+				}
+			}
+			return taken.get();
 		}
 		catch (RuntimeException ex) {
-			log.warn("Lifecycle step {} on {} failed: {}", step.kind(), step.asset(), ex.toString());
-			outcome = new Outcome(false, 0, 0, null);
-			error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+			return failed(runId, step, ex);
 		}
+	}
+
+	/** Deletes the sources of a batch together: one S3 batch delete, one transaction, one audit line each. */
+	private List<Taken> deleteSources(UUID runId, List<Step> steps) {
+		java.util.Map<AssetId, Step> byAsset = new java.util.LinkedHashMap<>();
+		steps.forEach(step -> byAsset.put(step.asset(), step));
+		java.util.Map<AssetId, Taken> taken = new java.util.HashMap<>();
+		try {
+			assets.deleteSources(List.copyOf(byAsset.keySet()),
+					(id, outcome) -> taken.put(id, audit(runId, byAsset.get(id), outcome, null)));
+			return steps.stream().map(step -> taken.get(step.asset())).toList();
+		}
+		catch (RuntimeException ex) {
+			return steps.stream().map(step -> failed(runId, step, ex)).toList();
+		}
+	}
+
+	private Taken failed(UUID runId, Step step, RuntimeException ex) {
+		log.warn("Lifecycle step {} on {} failed: {}", step.kind(), step.asset(), ex.toString());
+		String error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+		return tx.execute(status -> audit(runId, step, new Outcome(false, 0, 0, null), error));
+	}
+
+	/** Writes the step's audit line in the current transaction. */
+	private Taken audit(UUID runId, Step step, Outcome outcome, @Nullable String error) {
 		String result = error != null ? "FAILED" : outcome.done() ? "DONE" : "SKIPPED";
 		String detail = outcome.skipped() == null ? step.detail() : step.detail() + " \u2014 " + outcome.skipped();
-		LifecycleAction line = new LifecycleAction(runId, step.asset() == null ? null : step.asset().value(),
-				step.ruleId(), step.ruleName(), step.kind(), detail, outcome.objects(), outcome.bytes(), result, error,
-				clock.instant());
-		tx.executeWithoutResult(status -> actions.save(line));
-		count(step.kind(), outcome, error != null);
+		actions.save(new LifecycleAction(runId, step.asset() == null ? null : step.asset().value(), step.ruleId(),
+				step.ruleName(), step.kind(), detail, outcome.objects(), outcome.bytes(), result, error, clock.instant()));
 		return new Taken(step, result, outcome.objects(), outcome.bytes(), error);
 	}
 
-	private void count(StepKind kind, Outcome outcome, boolean failed) {
-		if (failed) {
-			meters.counter("keyframe.retention.errors", "action", kind.name().toLowerCase()).increment();
+	private void count(Taken taken) {
+		if (taken.outcome().equals("FAILED")) {
+			meters.counter("keyframe.retention.errors", "action", taken.step().kind().name().toLowerCase()).increment();
 			return;
 		}
-		if (outcome.done()) {
-			String verb = switch (kind) {
+		if (taken.outcome().equals("DONE")) {
+			String verb = switch (taken.step().kind()) {
 				case MOVE_SOURCE -> "moved";
 				case ABORT_UPLOAD -> "aborted";
 				default -> "deleted";
 			};
-			meters.counter("keyframe.retention.objects", "action", verb).increment(outcome.objects());
-			meters.counter("keyframe.retention.bytes", "action", verb).increment(outcome.bytes());
+			meters.counter("keyframe.retention.objects", "action", verb).increment(taken.objects());
+			meters.counter("keyframe.retention.bytes", "action", verb).increment(taken.bytes());
 		}
 	}
 
