@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import dev.keyframe.catalog.AssetAudit;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.AssetNotFound;
@@ -45,10 +46,14 @@ class CatalogPages {
 
 	private final CurrentUser current;
 
-	CatalogPages(AssetManagement assets, ObjectProvider<TranscodeWork> work, CurrentUser current) {
+	private final ObjectProvider<AssetAudit> audit;
+
+	CatalogPages(AssetManagement assets, ObjectProvider<TranscodeWork> work, CurrentUser current,
+			ObjectProvider<AssetAudit> audit) {
 		this.assets = assets;
 		this.work = work;
 		this.current = current;
+		this.audit = audit;
 	}
 
 	@GetMapping("/")
@@ -83,6 +88,8 @@ class CatalogPages {
 		AssetId asset = new AssetId(id);
 		model.addAttribute("asset", assets.find(asset).orElseThrow(() -> new AssetNotFound(asset)));
 		model.addAttribute("visibilities", Visibility.values());
+		AssetAudit trail = audit.getIfAvailable();
+		model.addAttribute("audit", trail == null ? List.of() : trail.trail(asset));
 		return ASSET;
 	}
 
