@@ -138,13 +138,17 @@ public class Lifecycle implements AssetAudit {
 	 */
 	public Plan preview(RuleForm draft, @Nullable UUID replacing) {
 		RuleForm valid = draft.validated();
+		RuleView drafted = new RuleView(replacing == null ? new UUID(0, 0) : replacing, valid.name(), valid.action(),
+				valid.scope(), valid.tag(), valid.after(), valid.storageClass(), valid.maxHeight(), valid.priority(),
+				valid.enabled(), clock.instant(), null);
+		// in place of the rule it edits, or last as the newest: among equal priorities the older rule decides
 		List<RuleView> with = new java.util.ArrayList<>(rules().stream()
-			.filter(r -> !r.id().equals(replacing))
+			.map(r -> r.id().equals(replacing) ? drafted : r)
 			.toList());
-		with.add(new RuleView(replacing == null ? new UUID(0, 0) : replacing, valid.name(), valid.action(), valid.scope(),
-				valid.tag(), valid.after(), valid.storageClass(), valid.maxHeight(), valid.priority(), valid.enabled(),
-				clock.instant(), null));
-		with.sort(java.util.Comparator.comparingInt(RuleView::priority));
+		if (replacing == null || with.stream().noneMatch(r -> r == drafted)) {
+			with.add(drafted);
+		}
+		with.sort(java.util.Comparator.comparingInt(RuleView::priority)); // stable
 		return planner.plan(with, clock.instant());
 	}
 

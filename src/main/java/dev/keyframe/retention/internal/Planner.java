@@ -97,7 +97,7 @@ public class Planner {
 				steps.add(new Step(rule.id(), rule.name(), StepKind.ABORT_UPLOAD, upload.assetId() == null ? null
 						: new AssetId(upload.assetId()), upload.filename(),
 						(upload.sessionId() == null ? "Multipart upload no session knows" : "Upload") + " started "
-								+ upload.startedAt() + ", " + upload.storedBytes() + " bytes in stored parts",
+								+ upload.startedAt().toString().substring(0, 16).replace('T', ' ') + " UTC",
 						1, upload.storedBytes(), null, List.of(), upload));
 			}
 		});
