@@ -37,6 +37,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
@@ -46,6 +47,7 @@ import com.microsoft.playwright.options.Cookie;
 import com.microsoft.playwright.options.SameSiteAttribute;
 
 import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.RenditionSpec;
 import dev.keyframe.catalog.AssetManagement;
 import dev.keyframe.catalog.Visibility;
 import dev.keyframe.identity.Accounts;
@@ -105,6 +107,9 @@ class BrowserIntegrationTests {
 
 	@Autowired
 	CdnSettings cdn;
+
+	@Autowired
+	dev.keyframe.retention.Lifecycle lifecycle;
 
 	@TempDir
 	Path dir;
@@ -350,6 +355,65 @@ class BrowserIntegrationTests {
 		assertThat(page.locator("h1")).hasText("Users");
 		assertThat(page.locator("main table tbody")).containsText(ADMIN);
 		screenshot(page, "admin-users");
+	}
+
+	@Test
+	void anAdminPreviewsARuleSavesItRunsItAndHoldsAnAsset() throws IOException {
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		String tag = "shorts-" + java.util.UUID.randomUUID().toString().substring(0, 4);
+		String assetId = uploadUntilReady(page, Media.clip(tools.ffmpegPath(), dir, 640, 360, 2, true));
+		page.fill("#tags", tag + ", Documentary");
+		page.locator("form:has(#tags) button[type=submit]").click();
+		assertThat(page.locator("#tags")).hasValue("documentary, " + tag); // tidied: sorted, lower case
+		try {
+			page.navigate("/admin/retention");
+			assertThat(page.locator("h1")).hasText("Retention");
+			page.fill("#rule-name", "Only SD for " + tag);
+			page.selectOption("#rule-action", "DROP_RENDITIONS");
+			page.selectOption("#rule-scope", "TAG");
+			page.fill("#rule-tag", tag);
+			page.fill("#rule-after", "0");
+			page.fill("#rule-height", "240");
+			page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Preview")).click();
+			Locator preview = page.locator("#preview");
+			assertThat(preview).containsText("360p");
+			assertThat(preview.locator("a[href='/assets/" + assetId + "']")).hasCount(1);
+			assertThat(page.locator("#rule-name")).hasValue("Only SD for " + tag);
+			assertThat(page.locator("#rules tr").filter(new Locator.FilterOptions().setHasText("Only SD for " + tag)))
+				.hasCount(0);
+
+			page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add rule")).click();
+			assertThat(page.locator("#rules")).containsText("Only SD for " + tag);
+			assertThat(page.locator("#dry-run")).containsText("360p");
+			screenshot(page, "retention");
+			page.onceDialog(dialog -> {
+				assertThat(dialog.message()).contains("cannot be undone");
+				dialog.accept();
+			});
+			page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now")).click();
+			assertThat(page.locator("main")).hasAttribute("data-state", "DONE",
+				new LocatorAssertions.HasAttributeOptions().setTimeout(TRANSCODE));
+			assertThat(page.locator("#actions")).containsText("Drop renditions");
+			assertThat(page.locator("#actions")).containsText("360p");
+
+			page.navigate("/admin/retention");
+			assertThat(page.locator("#history tbody tr").first()).containsText("Manual");
+			assertThat(page.locator("#dry-run")).not().containsText("360p"); // done, so no longer due
+
+			page.navigate("/assets/" + assetId);
+			page.fill("#hold-reason", "Rights holder asked us to keep the original cut until the season ends.");
+			page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place legal hold")).click();
+			assertThat(page.locator("[data-field=hold]")).containsText("Rights holder asked");
+			assertThat(page.locator("main")).containsText("Drop renditions");
+			assertThat(assets.renditions(AssetId.of(assetId))).extracting(RenditionSpec::profile)
+				.containsExactly("240p");
+			page.locator("[data-field=hold]").scrollIntoViewIfNeeded();
+			screenshot(page, "asset-retention");
+		}
+		finally {
+			lifecycle.rules().forEach(rule -> lifecycle.delete(rule.id()));
+		}
 	}
 
 	@Test

@@ -288,11 +288,15 @@ public class AssetManagement {
 	private static final java.util.Set<String> ARCHIVED = java.util.Set.of("GLACIER", "DEEP_ARCHIVE");
 
 	/**
-	 * Deletes the asset, its source and every rendition object. A worker still encoding it finds it gone when it
+	 * Deletes the asset, its source and every rendition object, unless it is on legal hold. A worker still encoding it finds it gone when it
 	 * publishes and removes what it stored.
 	 */
 	public void delete(AssetId id) {
 		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
+		if (asset.holdReason() != null) {
+			throw new Problem(HttpStatus.CONFLICT, "This asset is on legal hold (" + asset.holdReason()
+					+ ") and cannot be deleted. An admin must release the hold first.");
+		}
 		storage.deletePrefix(AssetKeys.mediaPrefix(id));
 		storage.deletePrefix(asset.sourceKey());
 		renditions.deleteAll(renditions.findByAssetId(id.value()));

@@ -124,10 +124,23 @@ public class AssetRetention {
 					deleting.put(id, storage.list(sourcePrefix(id)));
 				}
 			}
-			storage.deleteAll(deleting.values().stream().flatMap(List::stream).map(Listed::key).toList());
+			Map<String, String> refused = storage.deleteEach(deleting.values()
+				.stream()
+				.flatMap(List::stream)
+				.map(Listed::key)
+				.toList());
 			deleting.forEach((id, objects) -> {
-				assets.findById(id.value()).orElseThrow().sourceDeleted(clock.instant());
-				outcomes.put(id, Outcome.done(objects));
+				Optional<String> failure = objects.stream()
+					.filter(o -> refused.containsKey(o.key()))
+					.map(o -> "S3 refused to delete " + o.key() + ": " + refused.get(o.key()))
+					.findFirst();
+				if (failure.isPresent()) {
+					outcomes.put(id, Outcome.failed(failure.get()));
+				}
+				else {
+					assets.findById(id.value()).orElseThrow().sourceDeleted(clock.instant());
+					outcomes.put(id, Outcome.done(objects));
+				}
 			});
 			outcomes.forEach(record);
 			return outcomes;
@@ -140,7 +153,7 @@ public class AssetRetention {
 	 */
 	public Outcome moveSource(AssetId id, String storageClass, long copyPartSize, Consumer<Outcome> record) {
 		Optional<String> refusal = tx.execute(status -> {
-			Optional<Asset> asset = assets.findById(id.value());
+			Optional<Asset> asset = assets.lockById(id.value());
 			return refusal(asset, id).or(() -> asset.get().sourceDeletedAt() != null
 					? Optional.of("The source is already deleted.")
 					: asset.get().sourceStorageClass().equals(storageClass)
@@ -212,7 +225,10 @@ public class AssetRetention {
 		});
 	}
 
-	/** As {@link #expire(AssetId, String)}; {@code record} sees the outcome inside the transaction that purges. */
+	/**
+	 * As {@link #expire(AssetId, String)}; {@code record} sees the outcome (the objects about to go) inside the
+	 * transaction that marks the asset removed.
+	 */
 	public Outcome expire(AssetId id, String reason, Consumer<Outcome> record) {
 		Outcome marked = tx.execute(status -> {
 			Optional<Asset> locked = assets.lockById(id.value());
@@ -220,11 +236,17 @@ public class AssetRetention {
 			if (refusal.isPresent()) {
 				return recorded(Outcome.skipped(refusal.get()), record);
 			}
+			List<Listed> objects = allObjects(id);
 			locked.get().removed(reason, clock.instant());
 			renditions.deleteAll(renditions.findByAssetId(id.value()));
-			return Outcome.done(List.of());
+			return recorded(Outcome.done(objects), record);
 		});
-		return marked.done() ? purge(id, record) : marked;
+		if (marked.done()) {
+			// what this leaves behind if it fails or the instance dies, the next run's plan purges
+			purge(id, outcome -> {
+			});
+		}
+		return marked;
 	}
 
 	/** Deletes every file of an expired asset; what an interrupted {@link #expire} left, the next run finishes. */
@@ -324,15 +346,28 @@ public class AssetRetention {
 			List<RenditionSpec> renditions) {
 	}
 
-	/** What an action did: the objects it deleted or moved, or why it did nothing. */
-	public record Outcome(boolean done, int objects, long bytes, @Nullable String skipped) {
+	/** Whether the asset is on legal hold (an unknown asset is not). */
+	public boolean held(AssetId id) {
+		return assets.findById(id.value()).map(a -> a.holdReason() != null).orElse(false);
+	}
 
-		static Outcome done(List<Listed> objects) {
-			return new Outcome(true, objects.size(), objects.stream().mapToLong(Listed::size).sum(), null);
+	/** What an action did: the objects it deleted or moved, or why it did nothing, or why it failed. */
+	public record Outcome(boolean done, int objects, long bytes, @Nullable String skipped, @Nullable String error) {
+
+		public static Outcome done(List<Listed> objects) {
+			return new Outcome(true, objects.size(), objects.stream().mapToLong(Listed::size).sum(), null, null);
 		}
 
-		static Outcome skipped(String why) {
-			return new Outcome(false, 0, 0, why);
+		public static Outcome done(int objects, long bytes) {
+			return new Outcome(true, objects, bytes, null, null);
+		}
+
+		public static Outcome skipped(String why) {
+			return new Outcome(false, 0, 0, why, null);
+		}
+
+		public static Outcome failed(String why) {
+			return new Outcome(false, 0, 0, null, why);
 		}
 
 	}

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -215,54 +217,82 @@ public class ObjectStorage {
 
 	/**
 	 * Deletes the keys with S3 batch deletes (up to 1000 a request). Keys that do not exist count as deleted, as
-	 * S3 counts them; any key S3 refuses fails the call with its error, after the rest of the batch is gone.
+	 * S3 counts them; if S3 refuses any key the call fails with its error, after the rest are gone.
 	 * @return how many keys were asked to go
 	 */
 	public int deleteAll(Collection<String> keys) {
+		Map<String, String> refused = deleteEach(keys);
+		if (!refused.isEmpty()) {
+			var first = refused.entrySet().iterator().next();
+			throw new IllegalStateException(refused.size() + " of " + keys.size() + " objects could not be deleted; first "
+					+ first.getKey() + ": " + first.getValue());
+		}
+		return keys.size();
+	}
+
+	/**
+	 * Deletes the keys with S3 batch deletes (up to 1000 a request) and says which S3 refused, and why (an object
+	 * lock, a permission); the others are gone.
+	 */
+	public Map<String, String> deleteEach(Collection<String> keys) {
 		List<String> all = List.copyOf(keys);
+		Map<String, String> refused = new LinkedHashMap<>();
 		for (int from = 0; from < all.size(); from += 1000) {
 			List<ObjectIdentifier> ids = all.subList(from, Math.min(all.size(), from + 1000))
 				.stream()
 				.map(k -> ObjectIdentifier.builder().key(k).build())
 				.toList();
 			var response = s3.deleteObjects(b -> b.bucket(bucket()).delete(Delete.builder().objects(ids).quiet(true).build()));
-			if (response.hasErrors() && !response.errors().isEmpty()) {
-				var first = response.errors().getFirst();
-				throw new IllegalStateException(response.errors().size() + " of " + ids.size()
-						+ " objects could not be deleted; first " + first.key() + ": " + first.code() + " "
-						+ first.message());
+			if (response.hasErrors()) {
+				response.errors().forEach(e -> refused.put(e.key(), e.code() + " " + e.message()));
 			}
 		}
-		return all.size();
+		return refused;
 	}
 
 	/**
-	 * Rewrites an object onto itself in another storage class, keeping its content, type, caching and metadata.
-	 * Objects up to {@code partSize} take one CopyObject; larger ones (CopyObject stops at 5 GB) a multipart copy
-	 * in parts of {@code partSize}. Repeating it is harmless.
+	 * Rewrites an object onto itself in another storage class, keeping its content and headers (type, caching,
+	 * disposition, encoding, language, user metadata, server-side encryption). Objects up to {@code partSize} take
+	 * one CopyObject; larger ones (CopyObject stops at 5 GB) a multipart copy, in parts of {@code partSize} or more
+	 * (S3 allows 10,000 parts). Nothing happens when the object is already in that class; an object in GLACIER or
+	 * DEEP_ARCHIVE cannot be copied until it is restored, and the call says so.
 	 */
 	public void changeStorageClass(String key, String storageClass, long partSize) {
 		HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket()).key(key));
+		String current = head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString();
+		if (current.equals(storageClass)) {
+			return;
+		}
+		if ((current.equals("GLACIER") || current.equals("DEEP_ARCHIVE")) && head.restore() == null) {
+			throw new IllegalStateException(key + " is in " + current + "; restore it before changing its class");
+		}
 		StorageClass target = StorageClass.fromValue(storageClass);
 		if (head.contentLength() <= partSize) {
 			s3.copyObject(b -> b.sourceBucket(bucket()).sourceKey(key).destinationBucket(bucket()).destinationKey(key)
 				.metadataDirective(MetadataDirective.REPLACE).storageClass(target).contentType(head.contentType())
-				.cacheControl(head.cacheControl()).metadata(head.metadata()));
+				.cacheControl(head.cacheControl()).contentDisposition(head.contentDisposition())
+				.contentEncoding(head.contentEncoding()).contentLanguage(head.contentLanguage())
+				.metadata(head.metadata()).serverSideEncryption(head.serverSideEncryption())
+				.ssekmsKeyId(head.ssekmsKeyId()).copySourceIfMatch(head.eTag()));
 			return;
 		}
+		long size = head.contentLength();
+		long part = Math.max(partSize, (size + 9_999) / 10_000);
 		String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket()).key(key).storageClass(target)
-			.contentType(head.contentType()).cacheControl(head.cacheControl()).metadata(head.metadata())).uploadId();
+			.contentType(head.contentType()).cacheControl(head.cacheControl())
+			.contentDisposition(head.contentDisposition()).contentEncoding(head.contentEncoding())
+			.contentLanguage(head.contentLanguage()).metadata(head.metadata())
+			.serverSideEncryption(head.serverSideEncryption()).ssekmsKeyId(head.ssekmsKeyId())).uploadId();
 		try {
 			List<CompletedPart> parts = new ArrayList<>();
-			long size = head.contentLength();
 			int number = 1;
-			for (long start = 0; start < size; start += partSize, number++) {
-				String range = "bytes=" + start + "-" + (Math.min(size, start + partSize) - 1);
-				int part = number;
+			for (long start = 0; start < size; start += part, number++) {
+				String range = "bytes=" + start + "-" + (Math.min(size, start + part) - 1);
+				int partNumber = number;
 				var copied = s3.uploadPartCopy(b -> b.sourceBucket(bucket()).sourceKey(key).destinationBucket(bucket())
-					.destinationKey(key).uploadId(uploadId).partNumber(part).copySourceRange(range)
+					.destinationKey(key).uploadId(uploadId).partNumber(partNumber).copySourceRange(range)
 					.copySourceIfMatch(head.eTag()));
-				parts.add(CompletedPart.builder().partNumber(part).eTag(copied.copyPartResult().eTag()).build());
+				parts.add(CompletedPart.builder().partNumber(partNumber).eTag(copied.copyPartResult().eTag()).build());
 			}
 			s3.completeMultipartUpload(b -> b.bucket(bucket()).key(key).uploadId(uploadId)
 				.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));

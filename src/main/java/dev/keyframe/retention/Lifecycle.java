@@ -186,7 +186,7 @@ public class Lifecycle implements AssetAudit {
 				return Optional.empty();
 			}
 			try {
-				return Optional.ofNullable(locked(trigger, by, progress, started));
+				return Optional.ofNullable(locked(lock, trigger, by, progress, started));
 			}
 			finally {
 				advisory(lock, "select pg_advisory_unlock(?)");
@@ -197,7 +197,7 @@ public class Lifecycle implements AssetAudit {
 		}
 	}
 
-	private @Nullable RunView locked(String trigger, @Nullable String by, Consumer<Taken> progress,
+	private @Nullable RunView locked(Connection lock, String trigger, @Nullable String by, Consumer<Taken> progress,
 			Consumer<UUID> started) {
 		Instant now = clock.instant();
 		if (trigger.equals("SCHEDULED") && runs.existsByTriggerAndStartedAtAfter(trigger, now.minus(Duration.ofMinutes(10)))) {
@@ -212,25 +212,29 @@ public class Lifecycle implements AssetAudit {
 		started.accept(run.id());
 		Tally tally = new Tally();
 		try {
-			Plan plan = planner.plan(rules(), now);
-			run.planned(plan.steps().size());
-			save(run);
-			List<Step> steps = plan.steps();
-			for (int from = 0; from < steps.size(); from += settings.batchSize()) {
-				List<Step> batch = steps.subList(from, Math.min(steps.size(), from + settings.batchSize()));
-				List<Step> deletes = batch.stream().filter(step -> step.kind() == StepKind.DELETE_SOURCE).toList();
-				Consumer<Taken> took = one -> {
-					tally.add(one);
-					count(one);
-					progress.accept(one);
-				};
-				if (!deletes.isEmpty()) {
-					deleteSources(run.id(), deletes).forEach(took);
+			int[] planned = { 0 };
+			Consumer<Taken> took = one -> {
+				tally.add(one);
+				count(one);
+				progress.accept(one);
+			};
+			// each batch of assets is planned and then acted on at once, so no action rests on a stale decision
+			planner.plan(rules(), now, part -> {
+				stillLocked(lock);
+				planned[0] += part.steps().size();
+				run.planned(planned[0]);
+				List<Step> deletes = part.steps().stream().filter(step -> step.kind() == StepKind.DELETE_SOURCE).toList();
+				for (int from = 0; from < deletes.size(); from += settings.batchSize()) {
+					deleteSources(run.id(), deletes.subList(from, Math.min(deletes.size(), from + settings.batchSize())))
+						.forEach(took);
 				}
-				batch.stream().filter(step -> step.kind() != StepKind.DELETE_SOURCE).forEach(step -> took.accept(take(run.id(), step)));
+				part.steps()
+					.stream()
+					.filter(step -> step.kind() != StepKind.DELETE_SOURCE)
+					.forEach(step -> took.accept(take(run.id(), step)));
 				run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
 				save(run);
-			}
+			});
 			run.progressed(tally.assets.size(), tally.objects, tally.bytes, tally.errors);
 			run.ended("DONE", null, clock.instant());
 			meters.counter("keyframe.retention.runs", "outcome", "done").increment();
@@ -259,10 +263,14 @@ public class Lifecycle implements AssetAudit {
 				case PURGE -> assets.purge(step.asset(), record);
 				case DELETE_SOURCE -> assets.deleteSources(List.of(step.asset()), (id, outcome) -> record.accept(outcome));
 				case ABORT_UPLOAD -> {
+					if (step.asset() != null && assets.held(step.asset())) {
+						tx.executeWithoutResult(status -> record.accept(Outcome.skipped("Its asset is on legal hold.")));
+						return taken.get();
+					}
 					boolean ended = uploads.abortStale(step.upload(), "Not completed within the time the retention rule \u201C"
 							+ step.ruleName() + "\u201D allows.");
-					tx.executeWithoutResult(status -> record.accept(ended ? new Outcome(true, 1, step.bytes(), null)
-							: new Outcome(false, 0, 0, "It had already ended.")));
+					tx.executeWithoutResult(status -> record.accept(ended ? Outcome.done(1, step.bytes())
+							: Outcome.skipped("It had already ended.")));
 				}
 			}
 			return taken.get();
@@ -290,11 +298,12 @@ public class Lifecycle implements AssetAudit {
 	private Taken failed(UUID runId, Step step, RuntimeException ex) {
 		log.warn("Lifecycle step {} on {} failed: {}", step.kind(), step.asset(), ex.toString());
 		String error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-		return tx.execute(status -> audit(runId, step, new Outcome(false, 0, 0, null), error));
+		return tx.execute(status -> audit(runId, step, Outcome.failed(error), error));
 	}
 
 	/** Writes the step's audit line in the current transaction. */
-	private Taken audit(UUID runId, Step step, Outcome outcome, @Nullable String error) {
+	private Taken audit(UUID runId, Step step, Outcome outcome, @Nullable String failure) {
+		String error = failure != null ? failure : outcome.error();
 		String result = error != null ? "FAILED" : outcome.done() ? "DONE" : "SKIPPED";
 		String detail = outcome.skipped() == null ? step.detail() : step.detail() + " \u2014 " + outcome.skipped();
 		actions.save(new LifecycleAction(runId, step.asset() == null ? null : step.asset().value(), step.ruleId(),
@@ -320,6 +329,23 @@ public class Lifecycle implements AssetAudit {
 
 	private void save(LifecycleRun run) {
 		tx.executeWithoutResult(status -> runs.save(run));
+	}
+
+	/** Stops the run if the database no longer holds its lock for it (the lock's connection was cut). */
+	private static void stillLocked(Connection lock) {
+		try (PreparedStatement statement = lock.prepareStatement("select exists (select 1 from pg_locks where "
+				+ "locktype = 'advisory' and granted and pid = pg_backend_pid() and classid = 0 and objid::bigint = ? "
+				+ "and objsubid = 1)")) {
+			statement.setLong(1, LOCK);
+			try (ResultSet result = statement.executeQuery()) {
+				if (!result.next() || !result.getBoolean(1)) {
+					throw new IllegalStateException("The run lost its lock; another run may have started.");
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("The run lost its lock: " + ex.getMessage(), ex);
+		}
 	}
 
 	private static boolean advisory(Connection connection, String sql) throws SQLException {

@@ -129,7 +129,13 @@ class CatalogPages {
 			return "redirect:/assets/" + id;
 		}
 		AssetView deleted = assets.find(new AssetId(id)).orElseThrow(() -> new AssetNotFound(new AssetId(id)));
-		assets.delete(new AssetId(id));
+		try {
+			assets.delete(new AssetId(id));
+		}
+		catch (Problem problem) {
+			redirect.addFlashAttribute("problem", problem.getMessage());
+			return "redirect:/assets/" + id;
+		}
 		redirect.addFlashAttribute("notice", "\u201C" + deleted.title() + "\u201D was deleted with all of its files.");
 		return "redirect:/library";
 	}

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -37,12 +38,16 @@ import dev.keyframe.upload.Uploads.StaleUpload;
  * <p>
  * For each kind of action, the enabled rule with the lowest priority number whose scope matches an asset decides
  * (whether or not it is due yet): a rule for assets tagged {@code keep} at priority 1 overrides the default for
- * everything at priority 100. Expiry wins over everything else; deleting the source wins over moving it.
+ * everything at priority 100. The two expiry actions are decided together. Expiry wins over everything else;
+ * deleting the source wins over moving it; a source in an archive class is not moved again.
  */
 @Component
 public class Planner {
 
 	private static final String FINISH_EXPIRY = "Finishing an interrupted expiry";
+
+	/** Classes S3 cannot copy from without a restore. */
+	private static final Set<String> ARCHIVED = Set.of("GLACIER", "DEEP_ARCHIVE");
 
 	private final AssetRetention assets;
 
@@ -58,13 +63,26 @@ public class Planner {
 
 	/** What {@code rules} (in decision order) call for at {@code now}; disabled rules are left out here. */
 	public Plan plan(List<RuleView> rules, Instant now) {
+		List<Step> steps = new ArrayList<>();
+		int[] left = new int[2];
+		plan(rules, now, part -> {
+			steps.addAll(part.steps());
+			left[0] += part.held();
+			left[1] += part.busy();
+		});
+		return new Plan(now, List.copyOf(steps), left[0], left[1]);
+	}
+
+	/**
+	 * The same plan, a batch of assets at a time ({@code keyframe.retention.batch-size}), the unfinished uploads
+	 * last: a run acts on each part as soon as it is planned, so what it does was decided moments before, not at
+	 * the start of a long run.
+	 */
+	public void plan(List<RuleView> rules, Instant now, Consumer<Plan> parts) {
 		List<RuleView> active = rules.stream()
 			.filter(RuleView::enabled)
 			.sorted(Comparator.comparingInt(RuleView::priority))
 			.toList();
-		List<Step> steps = new ArrayList<>();
-		int held = 0;
-		int busy = 0;
 		UUID after = null;
 		while (true) {
 			List<Candidate> page = assets.candidates(after, settings.batchSize());
@@ -76,6 +94,9 @@ public class Planner {
 				.filter(c -> !c.removed() && !c.held() && c.status() != AssetStatus.UPLOADING)
 				.map(Candidate::id)
 				.toList());
+			List<Step> steps = new ArrayList<>();
+			int held = 0;
+			int busy = 0;
 			for (Candidate c : page) {
 				List<Step> wanted = steps(c, active, now);
 				if (wanted.isEmpty()) {
@@ -91,17 +112,19 @@ public class Planner {
 					steps.addAll(wanted);
 				}
 			}
+			parts.accept(new Plan(now, steps, held, busy));
 		}
-		decide(active, RuleAction.ABORT_UPLOADS, null).ifPresent(rule -> {
+		List<Step> aborts = new ArrayList<>();
+		decide(active, Set.of(RuleAction.ABORT_UPLOADS), null).ifPresent(rule -> {
 			for (StaleUpload upload : uploads.staleSince(now.minus(Duration.ofHours(rule.after())), 1000)) {
-				steps.add(new Step(rule.id(), rule.name(), StepKind.ABORT_UPLOAD, upload.assetId() == null ? null
+				aborts.add(new Step(rule.id(), rule.name(), StepKind.ABORT_UPLOAD, upload.assetId() == null ? null
 						: new AssetId(upload.assetId()), upload.filename(),
 						(upload.sessionId() == null ? "Multipart upload no session knows" : "Upload") + " started "
 								+ upload.startedAt().toString().substring(0, 16).replace('T', ' ') + " UTC",
 						1, upload.storedBytes(), null, List.of(), upload));
 			}
 		});
-		return new Plan(now, List.copyOf(steps), held, busy);
+		parts.accept(new Plan(now, aborts, 0, 0));
 	}
 
 	private List<Step> steps(Candidate c, List<RuleView> rules, Instant now) {
@@ -113,10 +136,13 @@ public class Planner {
 			return List.of();
 		}
 		Instant ready = c.status() == AssetStatus.READY ? c.readyAt() : null;
-		Optional<RuleView> expire = decide(rules, RuleAction.EXPIRE_AFTER_CREATED, c)
-			.filter(rule -> due(c.createdAt(), rule, now))
-			.or(() -> decide(rules, RuleAction.EXPIRE_AFTER_LAST_PLAYED, c).filter(rule -> due(
-					c.lastPlayedAt() != null ? c.lastPlayedAt() : ready != null ? ready : c.createdAt(), rule, now)));
+		// the two expiry rules are one decision: a "keep tagged assets ten years" rule at priority 1 overrides an
+		// "expire what nobody watched for 90 days" rule at priority 100
+		Instant unwatchedSince = c.lastPlayedAt() != null ? c.lastPlayedAt()
+				: c.readyAt() != null ? c.readyAt() : c.createdAt();
+		Optional<RuleView> expire = decide(rules, EXPIRY, c)
+			.filter(rule -> due(rule.action() == RuleAction.EXPIRE_AFTER_CREATED ? c.createdAt() : unwatchedSince, rule,
+					now));
 		if (expire.isPresent()) {
 			RuleView rule = expire.get();
 			return List.of(step(rule, c,
@@ -126,23 +152,24 @@ public class Planner {
 		}
 		List<Step> steps = new ArrayList<>();
 		if (c.sourcePresent()) {
-			Optional<RuleView> delete = decide(rules, RuleAction.DELETE_SOURCE, c)
+			Optional<RuleView> delete = decide(rules, Set.of(RuleAction.DELETE_SOURCE), c)
 				.filter(rule -> ready != null && due(ready, rule, now));
-			Optional<RuleView> move = decide(rules, RuleAction.MOVE_SOURCE, c)
+			Optional<RuleView> move = decide(rules, Set.of(RuleAction.MOVE_SOURCE), c)
 				.filter(rule -> due(c.createdAt(), rule, now) && rule.storageClass() != null
 						&& StorageClasses.coldness(rule.storageClass()) > StorageClasses.coldness(c.sourceStorageClass()));
 			if (delete.isPresent()) {
 				steps.add(step(delete.get(), c, "Ready since " + day(ready),
 						assets.sourceObjects(c.id()), null, List.of(), StepKind.DELETE_SOURCE));
 			}
-			else if (move.isPresent()) {
+			else if (move.isPresent() && !ARCHIVED.contains(c.sourceStorageClass())) {
 				List<Listed> source = assets.sourceObjects(c.id());
-				steps.add(step(move.get(), c,
-						c.sourceStorageClass() + " \u2192 " + move.get().storageClass(), source,
-						move.get().storageClass(), List.of(), StepKind.MOVE_SOURCE));
+				if (!source.isEmpty()) { // an upload that never completed has nothing to move
+					steps.add(step(move.get(), c, c.sourceStorageClass() + " \u2192 " + move.get().storageClass(), source,
+							move.get().storageClass(), List.of(), StepKind.MOVE_SOURCE));
+				}
 			}
 		}
-		decide(rules, RuleAction.DROP_RENDITIONS, c).filter(rule -> ready != null && due(ready, rule, now))
+		decide(rules, Set.of(RuleAction.DROP_RENDITIONS), c).filter(rule -> ready != null && due(ready, rule, now))
 			.ifPresent(rule -> {
 				List<String> profiles = dropped(c.renditions(), rule.maxHeight() == null ? Integer.MAX_VALUE : rule.maxHeight());
 				if (!profiles.isEmpty()) {
@@ -163,9 +190,11 @@ public class Planner {
 	}
 
 	/** The rule that decides this kind of action for the asset (null: for uploads), whether or not it is due. */
-	static Optional<RuleView> decide(List<RuleView> rules, RuleAction action, @Nullable Candidate c) {
-		return rules.stream().filter(r -> r.action() == action && (c == null || matches(r, c))).findFirst();
+	static Optional<RuleView> decide(List<RuleView> rules, Set<RuleAction> actions, @Nullable Candidate c) {
+		return rules.stream().filter(r -> actions.contains(r.action()) && (c == null || matches(r, c))).findFirst();
 	}
+
+	static final Set<RuleAction> EXPIRY = Set.of(RuleAction.EXPIRE_AFTER_CREATED, RuleAction.EXPIRE_AFTER_LAST_PLAYED);
 
 	static boolean matches(RuleView rule, Candidate c) {
 		return switch (rule.scope()) {
