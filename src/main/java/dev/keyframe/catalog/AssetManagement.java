@@ -68,6 +68,36 @@ public class AssetManagement {
 		return id;
 	}
 
+	/**
+	 * Registers the asset a live session plays through: its renditions are published as the transcoder makes
+	 * them, its status is PLAYABLE once they are ({@link #liveStarted}), and READY when the stream ends.
+	 */
+	public AssetId createLive(String title, String filename) {
+		AssetId id = AssetId.random();
+		Asset asset = new Asset(id.value(), title, filename, "application/vnd.apple.mpegurl", 0, AssetKeys.source(id),
+				clock.instant());
+		asset.recordedLive();
+		assets.save(asset);
+		return id;
+	}
+
+	/** A live asset's first renditions are published: it plays. */
+	public void liveStarted(AssetId id) {
+		assets.lockById(id.value()).ifPresent(asset -> asset.live(null, clock.instant()));
+	}
+
+	/** A live asset's stream ended: its playlists are closed. */
+	public void liveEnded(AssetId id, String note) {
+		assets.lockById(id.value()).ifPresent(asset -> asset.liveEnded(note, clock.instant()));
+	}
+
+	/** Registers an upload-less asset whose source the caller stores (a live recording), marked as a recording. */
+	public AssetId createRecording(NewAsset asset) {
+		AssetId id = create(asset);
+		assets.findById(id.value()).orElseThrow().recordedLive();
+		return id;
+	}
+
 	/** The source is complete and readable as media: renditions are to be made (see {@link AssetUploaded}). */
 	public void uploaded(AssetId id, MediaInfo media) {
 		Asset asset = load(id);

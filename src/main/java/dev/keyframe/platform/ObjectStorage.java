@@ -139,6 +139,44 @@ public class ObjectStorage {
 				RequestBody.fromFile(file));
 	}
 
+	/**
+	 * Stores a file of any size: one PUT up to {@code 1 GB}, a multipart upload of 256 MB parts (more for files
+	 * over 2.5 TB, S3 allows 10,000 parts) above it.
+	 */
+	public void putLarge(String key, Path file, String contentType, String cacheControl) throws java.io.IOException {
+		long size = java.nio.file.Files.size(file);
+		if (size <= 1L << 30) {
+			put(key, file, contentType, cacheControl);
+			return;
+		}
+		long part = Math.max(256L << 20, (size + 9_999) / 10_000);
+		String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket()).key(key).contentType(contentType)
+			.cacheControl(cacheControl)).uploadId();
+		try (var channel = java.nio.channels.FileChannel.open(file)) {
+			List<CompletedPart> parts = new ArrayList<>();
+			int number = 1;
+			for (long start = 0; start < size; start += part, number++) {
+				long length = Math.min(part, size - start);
+				int partNumber = number;
+				var in = java.nio.channels.Channels.newInputStream(channel.position(start));
+				var uploaded = s3.uploadPart(b -> b.bucket(bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
+					.contentLength(length), RequestBody.fromInputStream(new java.io.FilterInputStream(in) {
+						@Override
+						public void close() {
+							// the channel is closed once, at the end
+						}
+					}, length));
+				parts.add(CompletedPart.builder().partNumber(partNumber).eTag(uploaded.eTag()).build());
+			}
+			s3.completeMultipartUpload(b -> b.bucket(bucket()).key(key).uploadId(uploadId)
+				.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			abortMultipartUpload(key, uploadId);
+			throw ex;
+		}
+	}
+
 	public void put(String key, byte[] content, String contentType, String cacheControl) {
 		s3.putObject(b -> b.bucket(bucket()).key(key).contentType(contentType).cacheControl(cacheControl),
 				RequestBody.fromBytes(content));

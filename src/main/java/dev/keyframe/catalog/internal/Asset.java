@@ -214,6 +214,17 @@ public class Asset {
 		this.updatedAt = now;
 	}
 
+	public void live(@Nullable String reason, Instant now) {
+		moveTo(AssetStatus.PLAYABLE, reason, now);
+	}
+
+	public void liveEnded(String note, Instant now) {
+		moveTo(AssetStatus.READY, note, now);
+		if (readyAt == null) {
+			readyAt = now;
+		}
+	}
+
 	public void recordedLive() {
 		this.origin = AssetOrigin.LIVE_RECORDING;
 	}

@@ -31,7 +31,7 @@ import dev.keyframe.platform.StorageSettings;
  * <tr><td>/login, /app/**, /webjars/**, /error, /actuator/health, API docs</td><td>anyone</td></tr>
  * <tr><td>/watch/**, /api/playback/**</td><td>anyone; playback decides per asset who is entitled</td></tr>
  * <tr><td>/, /watch/**, /account/**, /api/account/**</td><td>any signed-in user</td></tr>
- * <tr><td>/library, /upload, /assets/**, /api/assets/**, /api/uploads/**</td><td>editors and admins</td></tr>
+ * <tr><td>/library, /upload, /assets/**, /api/assets/**, /api/uploads/**, /live/**, /api/live/**</td><td>editors and admins</td></tr>
  * <tr><td>/admin/**, /api/admin/**, /actuator/** (metrics)</td><td>admins</td></tr>
  * <tr><td>anything else</td><td>no one</td></tr>
  * </table>
@@ -54,7 +54,8 @@ class SecurityConfiguration {
 			.hasRole("ADMIN")
 			.requestMatchers("/", "/account/**", "/api/account/**")
 			.authenticated()
-			.requestMatchers("/library", "/upload", "/assets/**", "/api/assets/**", "/api/uploads/**")
+			.requestMatchers("/library", "/upload", "/assets/**", "/api/assets/**", "/api/uploads/**", "/live/**",
+					"/api/live/**")
 			.hasRole("EDITOR")
 			.anyRequest()
 			.denyAll())

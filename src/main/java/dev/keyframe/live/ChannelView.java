@@ -1,0 +1,19 @@
+package dev.keyframe.live;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A channel as editors see it.
+ *
+ * @param state IDLE (no session yet or the last one ended), LIVE, RECONNECTING
+ * @param keyPrefix the first characters of the stream key, to tell keys apart (the key itself is shown once)
+ * @param session the current or last session
+ */
+public record ChannelView(UUID id, String title, List<String> ladder, List<String> rtmpOutputs,
+		int reconnectWindowSeconds, int dvrWindowSeconds, String keyPrefix, Instant keyRotatedAt, String state,
+		@Nullable SessionView session, String httpIngestUrl, String rtmpIngestUrl, Instant createdAt) {
+}

@@ -1,0 +1,143 @@
+package dev.keyframe.live;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.keyframe.live.internal.Channel;
+import dev.keyframe.live.internal.Channels;
+import dev.keyframe.live.internal.LiveEvent;
+import dev.keyframe.live.internal.LiveEvents;
+import dev.keyframe.live.internal.LiveSession;
+import dev.keyframe.live.internal.LiveSessions;
+import dev.keyframe.live.internal.Sessions;
+import dev.keyframe.live.internal.StreamKeys;
+import dev.keyframe.platform.Problem;
+
+/** Channels: created and configured by editors, each with a stream key shown once and rotatable. */
+@Service
+public class LiveChannels {
+
+	private final Channels channels;
+
+	private final Sessions sessions;
+
+	private final LiveEvents events;
+
+	private final LiveSessions running;
+
+	private final LiveSettings settings;
+
+	private final TransactionTemplate tx;
+
+	private final Clock clock;
+
+	LiveChannels(Channels channels, Sessions sessions, LiveEvents events, LiveSessions running, LiveSettings settings,
+			TransactionTemplate tx, Optional<Clock> clock) {
+		this.channels = channels;
+		this.sessions = sessions;
+		this.events = events;
+		this.running = running;
+		this.settings = settings;
+		this.tx = tx;
+		this.clock = clock.orElse(Clock.systemUTC());
+	}
+
+	/** The rungs a channel can choose from, tallest first. */
+	public List<String> rungs() {
+		return settings.rungs().stream().map(LiveSettings.Rung::name).toList();
+	}
+
+	public IssuedKey create(NewChannel channel, @Nullable String by) {
+		NewChannel valid = channel.validated(rungs());
+		String key = StreamKeys.generate();
+		Channel saved = tx.execute(status -> channels.save(new Channel(valid.title(), valid.ladder(), valid.rtmpOutputs(),
+				valid.reconnectWindowSeconds(), valid.dvrWindowSeconds(), StreamKeys.hash(key), StreamKeys.prefix(key), by,
+				clock.instant())));
+		return issued(saved, key);
+	}
+
+	public ChannelView update(UUID id, NewChannel channel) {
+		NewChannel valid = channel.validated(rungs());
+		return tx.execute(status -> {
+			Channel found = load(id);
+			found.configure(valid.title(), valid.ladder(), valid.rtmpOutputs(), valid.reconnectWindowSeconds(),
+					valid.dvrWindowSeconds(), clock.instant());
+			return view(channels.saveAndFlush(found));
+		});
+	}
+
+	/** A new key; the old one stops working at once (a session running on it goes on until its feed stops). */
+	public IssuedKey rotateKey(UUID id) {
+		String key = StreamKeys.generate();
+		Channel rotated = tx.execute(status -> {
+			Channel found = load(id);
+			found.rekey(StreamKeys.hash(key), StreamKeys.prefix(key), clock.instant());
+			events.save(new LiveEvent(id, null, "KEY_ROTATED", "The stream key was replaced; the old one no longer works.",
+					clock.instant()));
+			return found;
+		});
+		return issued(rotated, key);
+	}
+
+	public List<ChannelView> list() {
+		return channels.findAllByOrderByCreatedAtDesc().stream().map(this::view).toList();
+	}
+
+	public ChannelView get(UUID id) {
+		return view(load(id));
+	}
+
+	public List<EventView> events(UUID id) {
+		load(id);
+		return events.findTop50ByChannelIdOrderByAtDesc(id).stream().map(LiveEvent::view).toList();
+	}
+
+	public List<SessionView> sessions(UUID id) {
+		load(id);
+		return sessions.findTop20ByChannelIdOrderByStartedAtDesc(id).stream().map(LiveSession::view).toList();
+	}
+
+	/** Deletes a channel that is not live; its sessions' assets stay in the catalog. */
+	public void delete(UUID id) {
+		tx.executeWithoutResult(status -> {
+			Channel found = load(id);
+			if (sessions.findFirstByChannelIdAndStateNot(id, LiveSession.ENDED).isPresent()) {
+				throw new Problem(HttpStatus.CONFLICT, "The channel is live. Stop the feed, then delete it.");
+			}
+			channels.delete(found);
+		});
+	}
+
+	private IssuedKey issued(Channel channel, String key) {
+		ChannelView view = view(channel);
+		return new IssuedKey(view, key, settings.ingestUrl() + "/ingest/" + key, settings.rtmp().url());
+	}
+
+	private Channel load(UUID id) {
+		return channels.findById(id)
+			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no live channel " + id + "."));
+	}
+
+	private ChannelView view(Channel channel) {
+		SessionView session = sessions.findFirstByChannelIdOrderByStartedAtDesc(channel.id())
+			.map(LiveSession::view)
+			.orElse(null);
+		String state = session == null || session.state().equals(LiveSession.ENDED) ? "IDLE" : session.state();
+		return new ChannelView(channel.id(), channel.title(), channel.ladder(), channel.rtmpOutputs(),
+				channel.reconnectWindowSeconds(), channel.dvrWindowSeconds(), channel.keyPrefix(), channel.keyRotatedAt(),
+				state, session, settings.ingestUrl() + "/ingest/{stream key}", settings.rtmp().url(), channel.createdAt());
+	}
+
+	/** What runs for the channel on this instance right now. */
+	public Optional<LiveSessions.RunInfo> running(UUID id) {
+		return running.running(id);
+	}
+
+}

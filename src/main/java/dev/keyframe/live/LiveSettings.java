@@ -1,0 +1,75 @@
+package dev.keyframe.live;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * @param enabled whether this instance takes live feeds (the live role)
+ * @param ingestPort the port broadcasters push MPEG-TS to ({@code POST /ingest/{key}}), and nginx-rtmp calls back on
+ * @param ingestUrl how broadcasters reach that port, for the channel page ({@code http://localhost:19350})
+ * @param rtmp the RTMP front: nginx with the rtmp module, started and stopped with the app
+ * @param ladder the rungs a channel may use, {@code name:shortSide:videoKbps:audioKbps}, tallest first
+ * @param preset the x264 preset of live transcoders
+ * @param segmentSeconds HLS segment length (and keyframe interval)
+ * @param windowSegments segments in a live playlist when the channel has no DVR window
+ * @param idleTimeout a feed that sends nothing this long has stopped
+ * @param staleAfter a playlist whose newest segment is older than this raises the stale alarm
+ * @param maxRestarts transcoder restarts allowed per session before it is ended
+ * @param scratchDir where transcoders write before segments go to storage
+ */
+@Validated
+@ConfigurationProperties("keyframe.live")
+public record LiveSettings(@DefaultValue("true") boolean enabled, @DefaultValue("19350") int ingestPort,
+		@DefaultValue("http://localhost:19350") String ingestUrl, @DefaultValue Rtmp rtmp,
+		@DefaultValue("720p:720:2800:128,480p:480:1400:96,360p:360:800:96") String ladder,
+		@DefaultValue("veryfast") String preset, @DefaultValue("2") @Min(1) @Max(6) int segmentSeconds,
+		@DefaultValue("6") @Min(3) @Max(30) int windowSegments, @DefaultValue("5s") Duration idleTimeout,
+		@DefaultValue("10s") Duration staleAfter, @DefaultValue("5") int maxRestarts,
+		@Nullable Path scratchDir) {
+
+	/** The configured rungs, tallest first. */
+	public List<Rung> rungs() {
+		return Arrays.stream(ladder.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Rung::parse).toList();
+	}
+
+	public Path scratch() {
+		return (scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"), "keyframe-live"))
+			.toAbsolutePath();
+	}
+
+	/**
+	 * @param enabled whether to run the RTMP front
+	 * @param nginx the nginx binary (Debian: nginx-light with libnginx-mod-rtmp)
+	 * @param module the rtmp module nginx loads
+	 * @param port the RTMP port broadcasters push to ({@code rtmp://host:port/live/{key}})
+	 * @param url how broadcasters reach it, for the channel page
+	 */
+	public record Rtmp(@DefaultValue("true") boolean enabled, @DefaultValue("/usr/sbin/nginx") String nginx,
+			@DefaultValue("/usr/lib/nginx/modules/ngx_rtmp_module.so") String module,
+			@DefaultValue("19351") int port, @DefaultValue("rtmp://localhost:19351/live") String url) {
+	}
+
+	/** One rung of the live ladder. */
+	public record Rung(String name, int shortSide, int videoKbps, int audioKbps) {
+
+		static Rung parse(String spec) {
+			String[] parts = spec.split(":");
+			if (parts.length != 4) {
+				throw new IllegalArgumentException("A live rung is name:shortSide:videoKbps:audioKbps, not " + spec);
+			}
+			return new Rung(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
+		}
+
+	}
+
+}

@@ -1,0 +1,123 @@
+package dev.keyframe.live.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.keyframe.live.internal.BadFeed;
+import dev.keyframe.live.internal.LiveSessions;
+import dev.keyframe.live.internal.LiveSessions.Feed;
+import dev.keyframe.live.internal.LiveSessions.Refused;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The ingest endpoint. {@code POST /ingest/{key}} (or PUT) with an MPEG-TS body, usually chunked and as long as
+ * the broadcast: the key is checked before anything starts; the body is the feed. nginx-rtmp's publish callbacks
+ * ({@code /rtmp/publish}, {@code /rtmp/done}) come here too, from the same host only.
+ */
+final class IngestServlet extends HttpServlet {
+
+	private static final Logger log = LoggerFactory.getLogger(IngestServlet.class);
+
+	private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
+	private final transient LiveSessions sessions;
+
+	private final transient RtmpFront rtmp;
+
+	IngestServlet(LiveSessions sessions, RtmpFront rtmp) {
+		this.sessions = sessions;
+		this.rtmp = rtmp;
+	}
+
+	@Override
+	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		String path = request.getRequestURI();
+		String method = request.getMethod();
+		if (path.startsWith("/rtmp/") && "POST".equals(method)) {
+			callback(path, request, response);
+			return;
+		}
+		if (!path.startsWith("/ingest/") || !("POST".equals(method) || "PUT".equals(method))) {
+			answer(response, 404, "Push MPEG-TS with POST /ingest/{stream key}.");
+			return;
+		}
+		String key = path.substring("/ingest/".length());
+		if (!KEY.matcher(key).matches()) {
+			answer(response, 403, "Unknown stream key.");
+			return;
+		}
+		Feed feed;
+		try {
+			feed = sessions.open(key, "HTTP_TS");
+		}
+		catch (Refused refused) {
+			answer(response, refused.status(), refused.getMessage());
+			return;
+		}
+		String reason = "The feed ended";
+		try (InputStream body = request.getInputStream()) {
+			byte[] chunk = new byte[64 * 1024];
+			int read;
+			while ((read = body.read(chunk)) != -1) {
+				feed.write(chunk, read);
+			}
+		}
+		catch (BadFeed bad) {
+			feed.close(bad.getMessage());
+			answer(response, 400, bad.getMessage());
+			return;
+		}
+		catch (SocketTimeoutException ex) {
+			reason = "No data arrived for a while";
+		}
+		catch (IOException ex) {
+			reason = "The feed's connection dropped";
+		}
+		log.info("Live feed {} ended: {}", feed.session(), reason);
+		feed.close(reason);
+		answer(response, 200, "Feed received. " + reason + ".");
+	}
+
+	private void callback(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+		if (!InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress()) {
+			answer(response, 403, "Callbacks come from the RTMP front on this host only.");
+			return;
+		}
+		String key = request.getParameter("name");
+		if (path.equals("/rtmp/publish")) {
+			if (key == null || !KEY.matcher(key).matches()) {
+				answer(response, 403, "Unknown stream key.");
+				return;
+			}
+			try {
+				Feed feed = sessions.open(key, "RTMP");
+				rtmp.pull(key, feed);
+				answer(response, 200, "OK");
+			}
+			catch (Refused refused) {
+				answer(response, refused.status(), refused.getMessage());
+			}
+			return;
+		}
+		answer(response, 200, "OK"); // publish_done: the puller sees the end of the stream itself
+	}
+
+	private static void answer(HttpServletResponse response, int status, String message) throws IOException {
+		if (response.isCommitted()) {
+			return;
+		}
+		response.setStatus(status);
+		response.setContentType("text/plain;charset=UTF-8");
+		response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+	}
+
+}

@@ -1,0 +1,158 @@
+package dev.keyframe.live.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.keyframe.live.LiveSettings;
+import dev.keyframe.live.internal.BadFeed;
+import dev.keyframe.live.internal.LiveSessions.Feed;
+import dev.keyframe.platform.MediaTools;
+
+/**
+ * RTMP ingest: nginx with the rtmp module accepts what OBS pushes to {@code rtmp://host:port/live/{key}} and asks
+ * the ingest server whether the key may publish (a refused key is dropped by nginx before anything starts). An
+ * accepted stream is pulled back from nginx as MPEG-TS (a copying ffmpeg, no re-encode) and fed to the session
+ * like an HTTP feed. The nginx process starts and stops with this instance.
+ */
+final class RtmpFront {
+
+	private static final Logger log = LoggerFactory.getLogger(RtmpFront.class);
+
+	private final LiveSettings settings;
+
+	private final MediaTools tools;
+
+	private final Path dir;
+
+	private @Nullable Process nginx;
+
+	private int port;
+
+	RtmpFront(LiveSettings settings, MediaTools tools) {
+		this.settings = settings;
+		this.tools = tools;
+		this.dir = settings.scratch().resolve("rtmp-front");
+	}
+
+	/** Starts nginx listening on {@code port}, calling back to the ingest server on {@code ingestPort}. */
+	void start(int port, int ingestPort) throws IOException {
+		LiveSettings.Rtmp rtmp = settings.rtmp();
+		if (!Files.isExecutable(Path.of(rtmp.nginx())) || !Files.exists(Path.of(rtmp.module()))) {
+			log.warn("RTMP ingest is off: {} or {} is missing (Debian: apt-get install nginx-light libnginx-mod-rtmp)",
+					rtmp.nginx(), rtmp.module());
+			return;
+		}
+		Files.createDirectories(dir);
+		String config = """
+				load_module %s;
+				daemon off;
+				master_process off;
+				worker_processes 1;
+				pid %s;
+				error_log %s warn;
+				events { worker_connections 512; }
+				rtmp {
+				    server {
+				        listen %d;
+				        chunk_size 4096;
+				        application live {
+				            live on;
+				            record off;
+				            allow play 127.0.0.1;
+				            deny play all;
+				            drop_idle_publisher %ds;
+				            on_publish http://127.0.0.1:%d/rtmp/publish;
+				            on_publish_done http://127.0.0.1:%d/rtmp/done;
+				        }
+				    }
+				}
+				""".formatted(rtmp.module(), dir.resolve("nginx.pid"), dir.resolve("error.log"), port,
+				Math.max(1, settings.idleTimeout().toSeconds()), ingestPort, ingestPort);
+		Files.writeString(dir.resolve("nginx.conf"), config);
+		Process started = new ProcessBuilder(rtmp.nginx(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
+				"-e", dir.resolve("error.log").toString())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nginx.out").toFile()))
+			.start();
+		try {
+			if (started.waitFor(300, TimeUnit.MILLISECONDS)) {
+				throw new IOException("nginx exited with " + started.exitValue() + ": "
+						+ Files.readString(dir.resolve("nginx.out")).strip());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.nginx = started;
+		this.port = port;
+		log.info("RTMP ingest on port {} (nginx {})", port, started.pid());
+	}
+
+	int port() {
+		return port;
+	}
+
+	boolean running() {
+		Process current = nginx;
+		return current != null && current.isAlive();
+	}
+
+	/** Pulls an accepted stream back from nginx as MPEG-TS into {@code feed}, in the background. */
+	void pull(String key, Feed feed) {
+		List<String> command = List.of(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+				"-rw_timeout", String.valueOf(settings.idleTimeout().toNanos() / 1000 * 2), "-i",
+				"rtmp://127.0.0.1:" + port + "/live/" + key, "-map", "0", "-c", "copy", "-f", "mpegts", "pipe:1");
+		Thread.ofVirtual().name("rtmp-pull").start(() -> {
+			String reason = "The RTMP feed ended";
+			Process puller = null;
+			try {
+				puller = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+				try (InputStream out = puller.getInputStream()) {
+					byte[] chunk = new byte[64 * 1024];
+					int read;
+					while ((read = out.read(chunk)) != -1) {
+						feed.write(chunk, read);
+					}
+				}
+			}
+			catch (BadFeed bad) {
+				reason = bad.getMessage();
+			}
+			catch (IOException ex) {
+				reason = "The RTMP feed dropped";
+			}
+			finally {
+				if (puller != null) {
+					puller.destroyForcibly();
+				}
+				feed.close(reason);
+			}
+		});
+	}
+
+	void stop() {
+		Process current = nginx;
+		nginx = null;
+		if (current != null) {
+			current.destroy();
+			try {
+				if (!current.waitFor(5, TimeUnit.SECONDS)) {
+					current.destroyForcibly();
+				}
+			}
+			catch (InterruptedException ex) {
+				current.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}

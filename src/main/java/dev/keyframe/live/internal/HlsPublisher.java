@@ -1,0 +1,180 @@
+package dev.keyframe.live.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetKeys;
+import dev.keyframe.platform.ObjectStorage;
+
+/**
+ * Copies what a live transcoder writes to storage as it appears: each new segment once (immutable), then the
+ * playlist that lists it (cached for a second), so a playlist never names a segment storage does not have. Tells
+ * its owner when every rendition has its first segment, and keeps the newest segment's program date time for
+ * the heartbeat.
+ */
+final class HlsPublisher {
+
+	static final String LIVE_PLAYLIST = "public, max-age=1";
+
+	private static final Logger log = LoggerFactory.getLogger(HlsPublisher.class);
+
+	private final ObjectStorage storage;
+
+	private final AssetId asset;
+
+	private final Path dir;
+
+	private final List<String> renditions;
+
+	private final Set<String> uploaded = new HashSet<>();
+
+	private final Map<String, String> playlists = new HashMap<>();
+
+	private final Set<String> started = new HashSet<>();
+
+	private final Consumer<String> firstSegment;
+
+	private volatile @Nullable Instant newest;
+
+	private volatile int segments;
+
+	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Consumer<String> firstSegment) {
+		this.storage = storage;
+		this.asset = asset;
+		this.dir = dir;
+		this.renditions = renditions;
+		this.firstSegment = firstSegment;
+	}
+
+	/** Uploads what is new; safe to call from one thread at a time, as often as wanted. */
+	synchronized void publish() {
+		for (String rendition : renditions) {
+			try {
+				publish(rendition);
+			}
+			catch (IOException | RuntimeException ex) {
+				log.warn("Publishing {} of live asset {} failed (retried next round): {}", rendition, asset, ex.toString());
+			}
+		}
+	}
+
+	private void publish(String rendition) throws IOException {
+		Path playlist = dir.resolve(rendition).resolve("index.m3u8");
+		if (!Files.exists(playlist)) {
+			return;
+		}
+		String text = Files.readString(playlist, StandardCharsets.UTF_8);
+		if (text.equals(playlists.get(rendition))) {
+			return;
+		}
+		String prefix = AssetKeys.mediaPrefix(asset) + rendition + "/";
+		int listed = 0;
+		for (String line : text.split("\n")) {
+			String uri = line.strip();
+			if (uri.isEmpty() || uri.startsWith("#")) {
+				continue;
+			}
+			listed++;
+			if (uploaded.add(rendition + "/" + uri)) {
+				Path segment = dir.resolve(rendition).resolve(uri);
+				if (!Files.exists(segment)) {
+					continue; // slid out of the window before we saw it: the playlist no longer needs it either
+				}
+				storage.put(prefix + uri, segment, "video/mp2t", ObjectStorage.IMMUTABLE);
+				segments++;
+			}
+		}
+		storage.put(prefix + "index.m3u8", text.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
+				LIVE_PLAYLIST);
+		playlists.put(rendition, text);
+		if (rendition.equals(renditions.getFirst())) {
+			newest = lastProgramDateTime(text);
+		}
+		if (listed > 0 && started.add(rendition)) {
+			firstSegment.accept(rendition);
+		}
+	}
+
+	/**
+	 * Closes every playlist: appends {@code #EXT-X-ENDLIST} to what was last published and publishes it, so players
+	 * stop polling and the stream reads as ended.
+	 */
+	synchronized void end() {
+		publish();
+		for (String rendition : renditions) {
+			String text = playlists.get(rendition);
+			if (text == null || text.contains("#EXT-X-ENDLIST")) {
+				continue;
+			}
+			String ended = (text.endsWith("\n") ? text : text + "\n") + "#EXT-X-ENDLIST\n";
+			storage.put(AssetKeys.mediaPrefix(asset) + rendition + "/index.m3u8", ended.getBytes(StandardCharsets.UTF_8),
+					"application/vnd.apple.mpegurl", LIVE_PLAYLIST);
+			playlists.put(rendition, ended);
+		}
+	}
+
+	/** When the newest published segment of the top rendition started, by its program date time. */
+	@Nullable Instant newest() {
+		return newest;
+	}
+
+	int segments() {
+		return segments;
+	}
+
+	boolean allStarted() {
+		return started.containsAll(renditions);
+	}
+
+	static @Nullable Instant lastProgramDateTime(String playlist) {
+		Instant last = null;
+		for (String line : playlist.split("\n")) {
+			if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+				String value = line.substring("#EXT-X-PROGRAM-DATE-TIME:".length()).strip();
+				try {
+					last = OffsetDateTime.parse(value.replaceAll("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).toInstant();
+				}
+				catch (RuntimeException ex) {
+					// an unreadable date leaves the last good one
+				}
+			}
+		}
+		return last;
+	}
+
+	static Duration age(@Nullable Instant newest, Instant now) {
+		return newest == null ? Duration.ZERO : Duration.between(newest, now);
+	}
+
+	/** Segment names the current playlists list, for tests and the session page. */
+	List<String> listed(String rendition) {
+		String text = playlists.get(rendition);
+		List<String> names = new ArrayList<>();
+		if (text != null) {
+			for (String line : text.split("\n")) {
+				if (!line.isBlank() && !line.startsWith("#")) {
+					names.add(line.strip());
+				}
+			}
+		}
+		return names;
+	}
+
+}

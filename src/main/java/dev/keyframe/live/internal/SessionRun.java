@@ -1,0 +1,339 @@
+package dev.keyframe.live.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.live.LiveSettings.Rung;
+import dev.keyframe.live.TranscoderLauncher;
+import dev.keyframe.live.TranscoderLauncher.Transcoder;
+import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.MediaProbeException;
+
+/**
+ * One live session while this instance runs it: the feed's bytes go to the transcoder, the recording and the
+ * RTMP outputs; the transcoder is started when the feed's first bytes show what it carries, restarted if it dies
+ * while the feed goes on, and ended when the feed stops. Everything here is guarded by the run's monitor.
+ */
+final class SessionRun {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionRun.class);
+
+	/** How much of a feed's start is kept to learn what it carries before giving up on it. */
+	private static final int MAX_PROBE_BYTES = 8 * 1024 * 1024;
+
+	final UUID sessionId;
+
+	final UUID channelId;
+
+	final AssetId asset;
+
+	final String title;
+
+	final Path dir;
+
+	final List<Rung> chosen;
+
+	final List<String> outputs;
+
+	final int reconnectWindowSeconds;
+
+	final int listSize;
+
+	private final LiveSessions owner;
+
+	private final AtomicLong bytes = new AtomicLong();
+
+	private final ByteArrayOutputStream start = new ByteArrayOutputStream();
+
+	private @Nullable MediaInfo feed;
+
+	private List<Rung> rungs = List.of();
+
+	private @Nullable Transcoder transcoder;
+
+	private @Nullable HlsPublisher publisher;
+
+	private final List<RtmpOutput> rtmp = new ArrayList<>();
+
+	private @Nullable OutputStream recording;
+
+	private @Nullable Object attached;
+
+	private @Nullable ScheduledFuture<?> endTimer;
+
+	private @Nullable ScheduledFuture<?> publishing;
+
+	private int restarts;
+
+	private boolean ended;
+
+	private long probedAt;
+
+	SessionRun(LiveSessions owner, UUID sessionId, UUID channelId, AssetId asset, String title, Path dir,
+			List<Rung> chosen, List<String> outputs, int reconnectWindowSeconds, int listSize) {
+		this.owner = owner;
+		this.sessionId = sessionId;
+		this.channelId = channelId;
+		this.asset = asset;
+		this.title = title;
+		this.dir = dir;
+		this.chosen = chosen;
+		this.outputs = outputs;
+		this.reconnectWindowSeconds = reconnectWindowSeconds;
+		this.listSize = listSize;
+	}
+
+	/** A feed connects to this session; false if another feed is already attached. */
+	synchronized boolean attach(Object feed) {
+		if (ended || attached != null) {
+			return false;
+		}
+		attached = feed;
+		if (endTimer != null) {
+			endTimer.cancel(false);
+			endTimer = null;
+		}
+		return true;
+	}
+
+	synchronized boolean attachedTo(Object feed) {
+		return attached == feed;
+	}
+
+	synchronized boolean reconnecting() {
+		return attached == null && !ended;
+	}
+
+	/** The feed's next bytes. */
+	synchronized void write(Object feed, byte[] chunk, int length) throws IOException {
+		if (attached != feed || ended) {
+			throw new IOException("This feed no longer belongs to the session.");
+		}
+		bytes.addAndGet(length);
+		if (this.feed == null) {
+			start.write(chunk, 0, length);
+			if (start.size() - probedAt < 256 * 1024 && start.size() < MAX_PROBE_BYTES) {
+				return;
+			}
+			probedAt = start.size();
+			MediaInfo info;
+			try {
+				info = owner.probe(dir, start.toByteArray());
+			}
+			catch (MediaProbeException ex) {
+				if (start.size() >= MAX_PROBE_BYTES) {
+					throw new BadFeed("The feed is not MPEG-TS with a video stream Keyframe can read: " + ex.getMessage());
+				}
+				return;
+			}
+			if (info.video() == null) {
+				if (start.size() >= MAX_PROBE_BYTES) {
+					throw new BadFeed("The feed carries no video.");
+				}
+				return;
+			}
+			this.feed = info;
+			this.rungs = LiveCommand.rungs(chosen, info.video());
+			Files.createDirectories(dir);
+			recording = Files.newOutputStream(dir.resolve("recording.ts"), StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
+			publisher = owner.publisher(this, rungs, info);
+			publishing = owner.schedulePublishing(this::publish);
+			for (String target : outputs) {
+				rtmp.add(owner.rtmpOutput(this, target, "h264".equals(info.video().codec())));
+			}
+			owner.picture(this, info.video());
+			byte[] buffered = start.toByteArray();
+			start.reset();
+			launch(false);
+			deliver(buffered, buffered.length);
+			return;
+		}
+		if (transcoder == null) {
+			launch(true);
+		}
+		deliver(chunk, length);
+	}
+
+	private void deliver(byte[] chunk, int length) throws IOException {
+		if (recording != null) {
+			recording.write(chunk, 0, length);
+		}
+		if (!rtmp.isEmpty()) {
+			byte[] copy = java.util.Arrays.copyOf(chunk, length);
+			rtmp.forEach(output -> output.offer(copy));
+		}
+		for (int attempt = 0; attempt < 2; attempt++) {
+			Transcoder current = transcoder;
+			if (current == null) {
+				launch(true);
+				continue;
+			}
+			try {
+				current.input().write(chunk, 0, length);
+				return;
+			}
+			catch (IOException ex) {
+				transcoderDied(current);
+			}
+		}
+	}
+
+	/** The transcoder ended while the feed goes on: start another that continues the playlists. */
+	synchronized void transcoderDied(Transcoder dead) {
+		if (transcoder != dead || ended) {
+			return;
+		}
+		transcoder = null;
+		if (attached == null) {
+			return; // the feed stopped first: this is the transcoder finishing, not dying
+		}
+		restarts++;
+		if (restarts > owner.maxRestarts()) {
+			owner.event(this, "TRANSCODER_FAILED", "The transcoder died " + restarts + " times; the session ends.");
+			endNow("The transcoder kept failing.");
+			return;
+		}
+		owner.restarted(this, dead.id(), restarts);
+		launch(true);
+	}
+
+	private void launch(boolean continuing) {
+		MediaInfo info = feed;
+		if (info == null) {
+			return;
+		}
+		Transcoder started = owner.launch(this, rungs, info);
+		transcoder = started;
+		started.exit().thenAccept(code -> {
+			synchronized (this) {
+				if (transcoder == started && attached != null && !ended) {
+					log.warn("Transcoder {} of live session {} exited ({}) while the feed goes on", started.id(), sessionId,
+							code);
+					transcoderDied(started);
+				}
+			}
+		});
+		if (continuing) {
+			log.info("Transcoder {} continues live session {}", started.id(), sessionId);
+		}
+	}
+
+	/** The feed stopped: the transcoder finishes what it has; the session waits for a reconnect, or ends. */
+	void detach(Object feed, String reason) {
+		Transcoder finishing;
+		synchronized (this) {
+			if (attached != feed || ended) {
+				return;
+			}
+			attached = null;
+			finishing = transcoder;
+			transcoder = null;
+		}
+		if (finishing != null) {
+			try {
+				finishing.input().close();
+				finishing.exit().get(15, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				finishing.kill();
+			}
+		}
+		publish();
+		synchronized (this) {
+			if (attached != null || ended) {
+				return; // the broadcaster came back while the transcoder was finishing
+			}
+			if (reconnectWindowSeconds > 0 && this.feed != null) {
+				owner.reconnecting(this, reason);
+				endTimer = owner.schedule(() -> endIfStillAway(reason), reconnectWindowSeconds);
+			}
+			else {
+				endNow(reason);
+			}
+		}
+	}
+
+	private synchronized void endIfStillAway(String reason) {
+		if (attached == null && !ended) {
+			endNow(reason + "; no reconnect within " + reconnectWindowSeconds + " s");
+		}
+	}
+
+	/** Ends the session: closes the playlists, stops outputs, hands the recording over. */
+	synchronized void endNow(String reason) {
+		if (ended) {
+			return;
+		}
+		ended = true;
+		attached = null;
+		if (endTimer != null) {
+			endTimer.cancel(false);
+		}
+		Transcoder current = transcoder;
+		transcoder = null;
+		if (current != null) {
+			current.kill();
+		}
+		if (publishing != null) {
+			publishing.cancel(false);
+		}
+		rtmp.forEach(RtmpOutput::stop);
+		try {
+			if (recording != null) {
+				recording.close();
+			}
+		}
+		catch (IOException ex) {
+			log.warn("Closing the recording of {} failed: {}", sessionId, ex.toString());
+		}
+		owner.ended(this, reason, publisher);
+	}
+
+	void publish() {
+		HlsPublisher current = publisher;
+		if (current != null) {
+			current.publish();
+		}
+	}
+
+	long bytes() {
+		return bytes.get();
+	}
+
+	synchronized @Nullable HlsPublisher publisher() {
+		return publisher;
+	}
+
+	synchronized @Nullable Transcoder transcoder() {
+		return transcoder;
+	}
+
+	synchronized List<RtmpOutput> outputs() {
+		return List.copyOf(rtmp);
+	}
+
+	synchronized boolean ended() {
+		return ended;
+	}
+
+	synchronized @Nullable MediaInfo feed() {
+		return feed;
+	}
+
+}

@@ -1,0 +1,229 @@
+package dev.keyframe.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.keyframe.KeyframeIntegrationTest;
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetKeys;
+import dev.keyframe.identity.Accounts;
+import dev.keyframe.platform.MediaTools;
+import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.support.KeyframeClient;
+import dev.keyframe.support.RtmpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Live end to end: ffmpeg pushes a lavfi feed in real time with a channel's key; the transcoder is spawned for
+ * it, ABR HLS appears in storage and advances, a real RTMP server (nginx-rtmp) receives the RTMP output, and
+ * when the feed stops everything it started is gone and the recording becomes a READY asset.
+ */
+@KeyframeIntegrationTest
+class LiveIntegrationTests {
+
+	private static final Duration SOON = Duration.ofSeconds(30);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Accounts accounts;
+
+	@Autowired
+	MediaTools tools;
+
+	@Autowired
+	ObjectStorage storage;
+
+	@Autowired
+	IngestEndpoints ingest;
+
+	@Autowired
+	LiveChannels channels;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@TempDir
+	Path dir;
+
+	KeyframeClient client;
+
+	@BeforeEach
+	void client() {
+		client = KeyframeClient.admin(port, accounts);
+	}
+
+	@Test
+	void aFeedBecomesLiveAbrHlsAndRtmpAndEverythingEndsWithIt() throws Exception {
+		try (RtmpServer target = RtmpServer.start(Files.createDirectories(dir.resolve("target")))) {
+			int dead = RtmpServer.freePort();
+			JsonNode created = createChannel("Evening news", List.of(target.url("out"), "rtmp://127.0.0.1:" + dead + "/live/x"), 2);
+			UUID channel = UUID.fromString(created.get("channel").get("id").asString());
+			String key = created.get("key").asString();
+			assertThat(key).startsWith("live_");
+			assertThat(created.get("httpIngestUrl").asString()).endsWith("/ingest/" + key);
+
+			Process feed = push(key, 16);
+			JsonNode live = Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
+				.until(() -> channel(channel), c -> c.get("state").asString().equals("LIVE")
+						&& !c.get("session").get("width").isNull());
+			assertThat(live.get("session").get("width").asInt()).isEqualTo(640);
+			AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+			var running = channels.running(channel).orElseThrow();
+			long transcoder = running.transcoder();
+			Path work = running.workDir();
+			assertThat(work).isDirectory();
+			assertThat(ProcessHandle.of(transcoder)).isPresent();
+
+			String master = Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
+				.until(() -> read(AssetKeys.master(asset)), m -> m != null && m.contains("360p/index.m3u8")
+						&& m.contains("240p/index.m3u8"));
+			assertThat(master).contains("RESOLUTION=640x360").contains("RESOLUTION=426x240");
+			String first = read(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8");
+			assertThat(first).contains("#EXT-X-PROGRAM-DATE-TIME:").doesNotContain("#EXT-X-ENDLIST");
+			Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
+				.until(() -> segments(asset, "360p").size() >= 3 && !segments(asset, "360p").equals(segmentsOf(first)));
+			assertThat(client.grant(asset.toString()).get("masterUrl").asString()).contains("/media/" + asset + "/");
+			assertThat(client.get("/api/assets/" + asset).json().get("status").asString()).isEqualTo("PLAYABLE");
+
+			// the renditions switch at the same instants: same-numbered segments start at the same time
+			List<String> common = new ArrayList<>(segments(asset, "360p"));
+			common.retainAll(segments(asset, "240p"));
+			assertThat(common).isNotEmpty();
+			String segment = common.getLast();
+			assertThat(firstPts(asset, "360p", segment)).isCloseTo(firstPts(asset, "240p", segment),
+					org.assertj.core.data.Offset.offset(0.05));
+
+			Awaitility.await().atMost(SOON).until(() -> events(channel).contains("OUTPUT_UP"));
+			assertThat(events(channel)).contains("OUTPUT_DOWN");
+
+			assertThat(feed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			JsonNode ended = Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
+				.until(() -> channel(channel), c -> c.get("state").asString().equals("IDLE"));
+			assertThat(ended.get("session").get("state").asString()).isEqualTo("ENDED");
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(transcoder).isEmpty());
+			assertThat(channels.running(channel)).isEmpty();
+			Awaitility.await().atMost(SOON).until(() -> read(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8")
+				.contains("#EXT-X-ENDLIST"));
+			assertThat(events(channel)).contains("ENDED");
+			Awaitility.await().atMost(SOON).until(() -> !Files.exists(work));
+
+			// the recording went through the normal catalog
+			String recording = Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
+				.until(() -> channel(channel).get("session").get("recordingAssetId"), id -> !id.isNull()).asString();
+			JsonNode vod = client.awaitAsset(recording, Duration.ofSeconds(120), KeyframeClient.status("READY"));
+			assertThat(vod.get("durationMs").asLong()).isBetween(12_000L, 20_000L);
+			assertThat(vod.get("keeping").get("origin").asString()).isEqualTo("LIVE_RECORDING");
+
+			target.close();
+			assertThat(probe(target.recording("out"))).contains("h264").contains("aac");
+		}
+	}
+
+	@Test
+	void anUnknownKeyIsRefusedBeforeAnythingStarts() throws Exception {
+		double transcoders = meters.counter("keyframe.live.transcoders").count();
+		var refused = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + ingest.httpPort() + "/ingest/live_not-a-key"))
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[188 * 100]))
+			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(refused.statusCode()).isEqualTo(403);
+		assertThat(refused.body()).contains("Unknown stream key");
+		Process feed = push("live_not-a-key", 3);
+		assertThat(feed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(meters.counter("keyframe.live.transcoders").count()).isEqualTo(transcoders);
+		assertThat(meters.counter("keyframe.live.refused", "reason", "unknown-key").count()).isPositive();
+	}
+
+	// helpers
+
+	private JsonNode createChannel(String title, List<String> outputs, int reconnect) {
+		var created = client.post("/api/live/channels", Map.of("title", title, "rtmpOutputs", outputs,
+				"reconnectWindowSeconds", reconnect));
+		assertThat(created.status()).as(created.body()).isEqualTo(201);
+		return created.json();
+	}
+
+	private JsonNode channel(UUID id) {
+		return client.get("/api/live/channels/" + id).json();
+	}
+
+	private List<String> events(UUID id) {
+		List<String> kinds = new ArrayList<>();
+		client.get("/api/live/channels/" + id + "/events").json().forEach(e -> kinds.add(e.get("kind").asString()));
+		return kinds;
+	}
+
+	/** A 640x360 test pattern with a tone, encoded in real time and POSTed as MPEG-TS, for {@code seconds}. */
+	private Process push(String key, int seconds) throws IOException {
+		return new ProcessBuilder(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
+				"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
+				"sine=frequency=440:sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset",
+				"ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
+				"-f", "mpegts", "-method", "POST", "-icy", "0",
+				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key)
+			.redirectErrorStream(true)
+			.redirectOutput(dir.resolve("feed-" + key.hashCode() + ".log").toFile())
+			.start();
+	}
+
+	private String read(String key) {
+		return storage.open(key, null).map(in -> {
+			try (in) {
+				return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}).orElse("");
+	}
+
+	private List<String> segments(AssetId asset, String rendition) {
+		return segmentsOf(read(AssetKeys.renditionPrefix(asset, rendition) + "index.m3u8"));
+	}
+
+	private static List<String> segmentsOf(String playlist) {
+		return playlist.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+	}
+
+	private String probe(Path file) throws IOException, InterruptedException {
+		Process probe = new ProcessBuilder(tools.ffprobePath().toString(), "-v", "error", "-show_entries",
+				"stream=codec_name", "-of", "csv=p=0", file.toString())
+			.redirectErrorStream(true)
+			.start();
+		String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		probe.waitFor();
+		return out;
+	}
+
+	private double firstPts(AssetId asset, String rendition, String segment) throws IOException, InterruptedException {
+		String url = storage.presignGet(AssetKeys.renditionPrefix(asset, rendition) + segment, Duration.ofMinutes(5));
+		Process probe = new ProcessBuilder(tools.ffprobePath().toString(), "-v", "error", "-select_streams", "v:0",
+				"-show_entries", "packet=pts_time", "-read_intervals", "%+#1", "-of", "csv=p=0", url)
+			.redirectErrorStream(true)
+			.start();
+		String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+		probe.waitFor();
+		return Double.parseDouble(out.lines().findFirst().orElseThrow().replace(",", ""));
+	}
+
+}
