@@ -24,6 +24,7 @@ import dev.keyframe.KeyframeIntegrationTest;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetKeys;
 import dev.keyframe.identity.Accounts;
+import dev.keyframe.live.internal.LiveSessions;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.support.KeyframeClient;
@@ -61,6 +62,9 @@ class LiveIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	LiveSessions sessions;
 
 	@TempDir
 	Path dir;
@@ -154,6 +158,82 @@ class LiveIntegrationTests {
 		assertThat(meters.counter("keyframe.live.refused", "reason", "unknown-key").count()).isPositive();
 	}
 
+	@Test
+	void aBroadcasterWhoReconnectsWithinTheWindowContinuesTheSameSession() throws Exception {
+		JsonNode created = createChannel("Field reporter", List.of(), 8);
+		UUID channel = UUID.fromString(created.get("channel").get("id").asString());
+		String key = created.get("key").asString();
+
+		Process first = push(key, 7);
+		JsonNode live = awaitState(channel, "LIVE");
+		String session = live.get("session").get("id").asString();
+		AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+		Awaitility.await().atMost(SOON).until(() -> segments(asset, "360p").size() >= 2);
+		assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		awaitState(channel, "RECONNECTING");
+		assertThat(read(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8")).doesNotContain("#EXT-X-ENDLIST");
+
+		Process second = push(key, 7);
+		JsonNode resumed = awaitState(channel, "LIVE");
+		assertThat(resumed.get("session").get("id").asString()).isEqualTo(session);
+		assertThat(resumed.get("session").get("reconnects").asInt()).isEqualTo(1);
+		Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
+			.until(() -> read(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8").contains("#EXT-X-DISCONTINUITY"));
+		assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		awaitState(channel, "IDLE");
+		assertThat(events(channel)).contains("RECONNECTING", "RECONNECTED", "ENDED");
+		assertThat(client.get("/api/live/channels/" + channel + "/sessions").json()).hasSize(1);
+		assertThat(read(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8")).contains("#EXT-X-ENDLIST");
+	}
+
+	@Test
+	void aTranscoderThatDiesWhileTheFeedGoesOnIsRestarted() throws Exception {
+		JsonNode created = createChannel("Stage cam", List.of(), 0);
+		UUID channel = UUID.fromString(created.get("channel").get("id").asString());
+		Process feed = push(created.get("key").asString(), 16);
+		JsonNode live = awaitState(channel, "LIVE");
+		AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+		Awaitility.await().atMost(SOON).until(() -> segments(asset, "360p").size() >= 2);
+		long before = sessions.running(channel).orElseThrow().transcoder();
+
+		assertThat(sessions.killTranscoder(channel)).isTrue();
+		Awaitility.await().atMost(SOON).until(() -> events(channel).contains("TRANSCODER_RESTARTED"));
+		Long after = Awaitility.await().atMost(SOON)
+			.until(() -> sessions.running(channel).map(LiveSessions.RunInfo::transcoder).orElse(null),
+					pid -> pid != null && pid != before);
+		assertThat(ProcessHandle.of(before)).isEmpty();
+		assertThat(ProcessHandle.of(after)).isPresent();
+		List<String> atRestart = segments(asset, "360p");
+		Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500)).until(() -> {
+			String playlist = read(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8");
+			return playlist.contains("#EXT-X-DISCONTINUITY") && !segmentsOf(playlist).getLast().equals(atRestart.getLast());
+		});
+		assertThat(channel(channel).get("session").get("transcoderRestarts").asInt()).isEqualTo(1);
+		assertThat(feed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		awaitState(channel, "IDLE");
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(after).isEmpty());
+	}
+
+	@Test
+	void obsStyleRtmpIngestWorksWithTheKeyAndIsRefusedWithout() throws Exception {
+		assertThat(ingest.rtmpPort()).as("nginx with the rtmp module runs as the RTMP front").isPositive();
+		JsonNode created = createChannel("Studio OBS", List.of(), 0);
+		UUID channel = UUID.fromString(created.get("channel").get("id").asString());
+		assertThat(created.get("rtmpServer").asString()).startsWith("rtmp://");
+
+		Process refused = pushRtmp("live_wrong-key", 4);
+		assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(refused.exitValue()).as("nginx drops a publisher whose key the app refuses").isNotZero();
+
+		Process feed = pushRtmp(created.get("key").asString(), 10);
+		JsonNode live = awaitState(channel, "LIVE");
+		assertThat(live.get("session").get("protocol").asString()).isEqualTo("RTMP");
+		AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+		Awaitility.await().atMost(SOON).until(() -> segments(asset, "240p").size() >= 2);
+		assertThat(feed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		awaitState(channel, "IDLE");
+	}
+
 	// helpers
 
 	private JsonNode createChannel(String title, List<String> outputs, int reconnect) {
@@ -161,6 +241,23 @@ class LiveIntegrationTests {
 				"reconnectWindowSeconds", reconnect));
 		assertThat(created.status()).as(created.body()).isEqualTo(201);
 		return created.json();
+	}
+
+	private JsonNode awaitState(UUID channel, String state) {
+		return Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(300))
+			.until(() -> channel(channel), c -> c.get("state").asString().equals(state));
+	}
+
+	/** The same feed pushed as OBS does: FLV over RTMP to the RTMP front. */
+	private Process pushRtmp(String key, int seconds) throws IOException {
+		return new ProcessBuilder(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
+				"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
+				"sine=frequency=440:sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset",
+				"ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
+				"-f", "flv", "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + key)
+			.redirectErrorStream(true)
+			.redirectOutput(dir.resolve("rtmp-" + key.hashCode() + ".log").toFile())
+			.start();
 	}
 
 	private JsonNode channel(UUID id) {

@@ -58,7 +58,7 @@ class IngestServer implements SmartLifecycle, IngestEndpoints {
 			.addMapping("/"));
 		web.start();
 		server = web;
-		log.info("Live ingest on port {}: POST /ingest/{{stream key}} with MPEG-TS", web.getPort());
+		log.info("Live ingest on port {}: POST /ingest/<stream key> with MPEG-TS", web.getPort());
 		if (settings.rtmp().enabled()) {
 			try {
 				rtmp.start(settings.rtmp().port() == 0 ? freePort() : settings.rtmp().port(), web.getPort());
