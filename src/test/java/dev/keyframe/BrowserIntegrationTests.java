@@ -111,6 +111,9 @@ class BrowserIntegrationTests {
 	@Autowired
 	dev.keyframe.retention.Lifecycle lifecycle;
 
+	@Autowired
+	dev.keyframe.live.IngestEndpoints ingest;
+
 	@TempDir
 	Path dir;
 
@@ -414,6 +417,48 @@ class BrowserIntegrationTests {
 		finally {
 			lifecycle.rules().forEach(rule -> lifecycle.delete(rule.id()));
 		}
+	}
+
+	@Test
+	void anEditorCreatesAChannelSeesItsKeyOnceAndWatchesTheFeedLive() throws Exception {
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		page.navigate("/live");
+		page.fill("#title", "Evening news");
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
+		assertThat(page.locator("h1")).hasText("Evening news");
+		String key = page.locator("#issued-key code.token").textContent().strip();
+		org.assertj.core.api.Assertions.assertThat(key).startsWith("live_");
+		assertThat(page.locator("main [data-field=state]")).hasText("idle");
+
+		Process feed = new ProcessBuilder(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
+				"-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
+				"sine=frequency=440:sample_rate=48000", "-t", "25", "-c:v", "libx264", "-preset", "ultrafast", "-tune",
+				"zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-f", "mpegts", "-method",
+				"POST", "-icy", "0", "http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key)
+			.redirectErrorStream(true)
+			.redirectOutput(dir.resolve("browser-feed.log").toFile())
+			.start();
+		try {
+			// the page follows the channel and reloads into the player once the feed is live
+			assertThat(page.locator("#player")).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(45_000));
+			assertThat(page.locator("main [data-field=state]")).hasText("live");
+			startMuted(page);
+			page.waitForFunction("() => document.getElementById('player').currentTime > 2", null,
+					new Page.WaitForFunctionOptions().setTimeout(45_000));
+			assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+			assertThat(page.locator("main [data-field=picture]")).hasText("640×360");
+			assertThat(page.locator("main [data-field=age]")).hasText(Pattern.compile("\\d+\\.\\d s"));
+			assertThat(page.locator("#issued-key")).hasCount(0); // shown once: gone after the reload
+			assertThat(page.locator("#events")).containsText("started");
+			screenshot(page, "live-channel");
+		}
+		finally {
+			feed.destroy();
+			feed.waitFor();
+		}
+		assertThat(page.locator("main [data-field=state]")).hasText("idle",
+				new LocatorAssertions.HasTextOptions().setTimeout(45_000));
 	}
 
 	@Test

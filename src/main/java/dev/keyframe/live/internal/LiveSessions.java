@@ -128,7 +128,7 @@ public class LiveSessions implements DisposableBean {
 				}
 				feed.run = run;
 				tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(s -> s.resumed(protocol)));
-				event(run, "RECONNECTED", "The feed came back (" + protocol + "); the session goes on.");
+				event(run, "RECONNECTED", "The feed came back (" + label(protocol) + "); the session goes on.");
 				return feed;
 			}
 			SessionRun started = start(channel, protocol);
@@ -161,9 +161,13 @@ public class LiveSessions implements DisposableBean {
 			return age;
 		});
 		meters.counter("keyframe.live.sessions").increment();
-		event(run, "STARTED", "A feed arrived over " + protocol + "; the session started.");
+		event(run, "STARTED", "A feed arrived over " + label(protocol) + "; the session started.");
 		log.info("Live session {} of channel {} started ({})", sessionId, channel.id(), protocol);
 		return run;
+	}
+
+	private static String label(String protocol) {
+		return protocol.equals("RTMP") ? "RTMP" : "MPEG-TS over HTTP";
 	}
 
 	// what a run asks of its owner
