@@ -215,6 +215,35 @@ class LiveIntegrationTests {
 	}
 
 	@Test
+	void aPlaylistThatStopsAdvancingRaisesTheStaleAlarmAndClearsIt() throws Exception {
+		JsonNode created = createChannel("Stuck encoder", List.of(), 0);
+		UUID channel = UUID.fromString(created.get("channel").get("id").asString());
+		Process feed = push(created.get("key").asString(), 26);
+		JsonNode live = awaitState(channel, "LIVE");
+		AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+		Awaitility.await().atMost(SOON).until(() -> segments(asset, "360p").size() >= 2);
+		long transcoder = sessions.running(channel).orElseThrow().transcoder();
+		assertThat(meters.get("keyframe.live.manifest.age").tag("channel", channel.toString()).gauge().value())
+			.isBetween(0.5, 8.0);
+
+		signal("STOP", transcoder); // frozen, not dead: the process stays, the playlist stops advancing
+		try {
+			Awaitility.await().atMost(SOON).until(() -> events(channel).contains("STALE"));
+			assertThat(channel(channel).get("session").get("stale").asBoolean()).isTrue();
+			assertThat(meters.get("keyframe.live.manifest.age").tag("channel", channel.toString()).gauge().value())
+				.isGreaterThan(8.0);
+		}
+		finally {
+			signal("CONT", transcoder);
+		}
+		Awaitility.await().atMost(SOON).until(() -> events(channel).contains("RECOVERED"));
+		assertThat(channel(channel).get("session").get("stale").asBoolean()).isFalse();
+		feed.destroy();
+		feed.waitFor();
+		awaitState(channel, "IDLE");
+	}
+
+	@Test
 	void obsStyleRtmpIngestWorksWithTheKeyAndIsRefusedWithout() throws Exception {
 		assertThat(ingest.rtmpPort()).as("nginx with the rtmp module runs as the RTMP front").isPositive();
 		JsonNode created = createChannel("Studio OBS", List.of(), 0);
@@ -241,6 +270,10 @@ class LiveIntegrationTests {
 				"reconnectWindowSeconds", reconnect));
 		assertThat(created.status()).as(created.body()).isEqualTo(201);
 		return created.json();
+	}
+
+	private static void signal(String signal, long pid) throws IOException, InterruptedException {
+		assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start().waitFor()).isZero();
 	}
 
 	private JsonNode awaitState(UUID channel, String state) {

@@ -64,9 +64,9 @@ final class SessionRun {
 
 	private List<Rung> rungs = List.of();
 
-	private @Nullable Transcoder transcoder;
+	private volatile @Nullable Transcoder transcoder;
 
-	private @Nullable HlsPublisher publisher;
+	private volatile @Nullable HlsPublisher publisher;
 
 	private final List<RtmpOutput> rtmp = new ArrayList<>();
 
@@ -119,79 +119,98 @@ final class SessionRun {
 		return attached == null && !ended;
 	}
 
-	/** The feed's next bytes. */
-	synchronized void write(Object feed, byte[] chunk, int length) throws IOException {
-		if (attached != feed || ended) {
-			throw new IOException("This feed no longer belongs to the session.");
-		}
-		bytes.addAndGet(length);
-		if (this.feed == null) {
-			start.write(chunk, 0, length);
-			if (start.size() - probedAt < 256 * 1024 && start.size() < MAX_PROBE_BYTES) {
-				return;
+	/**
+	 * The feed's next bytes. Only the feed's own thread calls this. The write to the transcoder, which blocks when
+	 * the transcoder is slow or stopped, happens outside the run's monitor, so the heartbeat and the channel page
+	 * never wait for it.
+	 */
+	void write(Object feed, byte[] chunk, int length) throws IOException {
+		Transcoder target;
+		byte[] data = chunk;
+		int size = length;
+		synchronized (this) {
+			if (attached != feed || ended) {
+				throw new IOException("This feed no longer belongs to the session.");
 			}
-			probedAt = start.size();
-			MediaInfo info;
-			try {
-				info = owner.probe(dir, start.toByteArray());
-			}
-			catch (MediaProbeException ex) {
-				if (start.size() >= MAX_PROBE_BYTES) {
-					throw new BadFeed("The feed is not MPEG-TS with a video stream Keyframe can read: " + ex.getMessage());
+			bytes.addAndGet(length);
+			if (this.feed == null) {
+				byte[] buffered = started(chunk, length);
+				if (buffered == null) {
+					return;
 				}
-				return;
+				data = buffered;
+				size = buffered.length;
 			}
-			if (info.video() == null) {
-				if (start.size() >= MAX_PROBE_BYTES) {
-					throw new BadFeed("The feed carries no video.");
-				}
-				return;
+			if (recording != null) {
+				recording.write(data, 0, size);
 			}
-			this.feed = info;
-			this.rungs = LiveCommand.rungs(chosen, info.video());
-			Files.createDirectories(dir);
-			recording = Files.newOutputStream(dir.resolve("recording.ts"), StandardOpenOption.CREATE,
-					StandardOpenOption.APPEND);
-			publisher = owner.publisher(this, rungs, info);
-			publishing = owner.schedulePublishing(this::publish);
-			for (String target : outputs) {
-				rtmp.add(owner.rtmpOutput(this, target, "h264".equals(info.video().codec())));
+			if (!rtmp.isEmpty()) {
+				byte[] copy = java.util.Arrays.copyOf(data, size);
+				outputs().forEach(output -> output.offer(copy));
 			}
-			owner.picture(this, info.video());
-			byte[] buffered = start.toByteArray();
-			start.reset();
-			launch(false);
-			deliver(buffered, buffered.length);
-			return;
-		}
-		if (transcoder == null) {
-			launch(true);
-		}
-		deliver(chunk, length);
-	}
-
-	private void deliver(byte[] chunk, int length) throws IOException {
-		if (recording != null) {
-			recording.write(chunk, 0, length);
-		}
-		if (!rtmp.isEmpty()) {
-			byte[] copy = java.util.Arrays.copyOf(chunk, length);
-			rtmp.forEach(output -> output.offer(copy));
-		}
-		for (int attempt = 0; attempt < 2; attempt++) {
-			Transcoder current = transcoder;
-			if (current == null) {
+			if (transcoder == null) {
 				launch(true);
-				continue;
 			}
+			target = transcoder;
+		}
+		for (int attempt = 0; attempt < 2 && target != null; attempt++) {
 			try {
-				current.input().write(chunk, 0, length);
+				target.input().write(data, 0, size);
 				return;
 			}
 			catch (IOException ex) {
-				transcoderDied(current);
+				synchronized (this) {
+					transcoderDied(target);
+					target = transcoder;
+				}
 			}
 		}
+	}
+
+	/**
+	 * Collects the feed's first bytes until they show what it carries, then sets the session up for it.
+	 * @return every byte so far once the transcoder can start, else null
+	 */
+	private byte @Nullable [] started(byte[] chunk, int length) throws IOException {
+		start.write(chunk, 0, length);
+		if (start.size() - probedAt < 256 * 1024 && start.size() < MAX_PROBE_BYTES) {
+			return null;
+		}
+		probedAt = start.size();
+		MediaInfo info;
+		try {
+			info = owner.probe(dir, start.toByteArray());
+		}
+		catch (MediaProbeException ex) {
+			if (start.size() >= MAX_PROBE_BYTES) {
+				throw new BadFeed("The feed is not MPEG-TS with a video stream Keyframe can read: " + ex.getMessage());
+			}
+			return null;
+		}
+		if (info.video() == null) {
+			if (start.size() >= MAX_PROBE_BYTES) {
+				throw new BadFeed("The feed carries no video.");
+			}
+			return null;
+		}
+		this.feed = info;
+		this.rungs = LiveCommand.rungs(chosen, info.video());
+		Files.createDirectories(dir);
+		recording = Files.newOutputStream(dir.resolve("recording.ts"), StandardOpenOption.CREATE,
+				StandardOpenOption.APPEND);
+		publisher = owner.publisher(this, rungs, info);
+		publishing = owner.schedulePublishing(this::publish);
+		for (String target : outputs) {
+			RtmpOutput output = owner.rtmpOutput(this, target, "h264".equals(info.video().codec()));
+			synchronized (rtmp) {
+				rtmp.add(output);
+			}
+		}
+		owner.picture(this, info.video());
+		byte[] buffered = start.toByteArray();
+		start.reset();
+		launch(false);
+		return buffered;
 	}
 
 	/** The transcoder ended while the feed goes on: start another that continues the playlists. */
@@ -293,7 +312,7 @@ final class SessionRun {
 		if (publishing != null) {
 			publishing.cancel(false);
 		}
-		rtmp.forEach(RtmpOutput::stop);
+		outputs().forEach(RtmpOutput::stop);
 		try {
 			if (recording != null) {
 				recording.close();
@@ -316,16 +335,18 @@ final class SessionRun {
 		return bytes.get();
 	}
 
-	synchronized @Nullable HlsPublisher publisher() {
+	@Nullable HlsPublisher publisher() {
 		return publisher;
 	}
 
-	synchronized @Nullable Transcoder transcoder() {
+	@Nullable Transcoder transcoder() {
 		return transcoder;
 	}
 
-	synchronized List<RtmpOutput> outputs() {
-		return List.copyOf(rtmp);
+	List<RtmpOutput> outputs() {
+		synchronized (rtmp) {
+			return List.copyOf(rtmp);
+		}
 	}
 
 	synchronized boolean ended() {
