@@ -1,5 +1,11 @@
 -- Live (issue 6): channels editors create, the sessions broadcasters push, and what happened to them.
 
+-- catalog: an asset can be a live stream (as opposed to the recording of one); while it is on air no retention
+-- rule touches it
+alter table asset drop constraint asset_origin_check;
+alter table asset add constraint asset_origin_check check (origin in ('UPLOAD', 'LIVE_RECORDING', 'LIVE_STREAM'));
+alter table asset add column on_air boolean not null default false;
+
 create table live_channel (
     id                 uuid primary key,
     title              varchar(300) not null,
@@ -35,7 +41,10 @@ create table live_session (
     width               integer,
     height              integer,
     manifest_age_ms     bigint,
-    stale               boolean     not null default false
+    stale               boolean     not null default false,
+    -- the instance running it renews this every second; a session whose heartbeat lapsed lost its instance
+    heartbeat_at        timestamp with time zone,
+    owner               varchar(200)
 );
 -- one session at a time per channel
 create unique index live_session_active_uk on live_session (channel_id) where state <> 'ENDED';

@@ -76,7 +76,8 @@ public class AssetManagement {
 		AssetId id = AssetId.random();
 		Asset asset = new Asset(id.value(), title, filename, "application/vnd.apple.mpegurl", 0, AssetKeys.source(id),
 				clock.instant());
-		asset.recordedLive();
+		asset.liveStream();
+		asset.sourceDeleted(clock.instant()); // a stream has no source to keep or delete
 		assets.save(asset);
 		return id;
 	}
@@ -88,7 +89,8 @@ public class AssetManagement {
 
 	/** A live asset's stream ended: its playlists are closed. */
 	public void liveEnded(AssetId id, String note) {
-		assets.lockById(id.value()).ifPresent(asset -> asset.liveEnded(note, clock.instant()));
+		assets.lockById(id.value())
+			.ifPresent(asset -> asset.liveEnded(!renditions.findByAssetId(id.value()).isEmpty(), note, clock.instant()));
 	}
 
 	/** Registers an upload-less asset whose source the caller stores (a live recording), marked as a recording. */

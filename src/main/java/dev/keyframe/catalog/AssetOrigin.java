@@ -5,7 +5,9 @@ public enum AssetOrigin {
 
 	/** An editor uploaded it. */
 	UPLOAD,
-	/** The recording of a live session. */
-	LIVE_RECORDING
+	/** The recording of a live session, transcoded like an upload. */
+	LIVE_RECORDING,
+	/** A live session's stream as viewers watched it (its last window once ended). */
+	LIVE_STREAM
 
 }

@@ -311,6 +311,9 @@ public class AssetRetention {
 		if (asset.status() == AssetStatus.UPLOADING) {
 			return Optional.of("Its upload is still open.");
 		}
+		if (asset.onAir()) {
+			return Optional.of("It is on air.");
+		}
 		if (asset.status() == AssetStatus.REMOVED) {
 			return Optional.of("It was removed.");
 		}
@@ -336,14 +339,14 @@ public class AssetRetention {
 		return new Candidate(new AssetId(a.id()), a.title(), a.status(), a.origin(), a.tags(), a.createdAt(),
 				a.readyAt(), a.lastPlayedAt(), a.declaredSize(), a.sourceStorageClass(), a.sourceDeletedAt() == null,
 				a.holdReason() != null, a.status() == AssetStatus.REMOVED,
-				published.stream().sorted(Comparator.comparingInt(RenditionSpec::height).reversed()).toList());
+				published.stream().sorted(Comparator.comparingInt(RenditionSpec::height).reversed()).toList(), a.onAir());
 	}
 
 	/** An asset as retention rules see it. */
 	public record Candidate(AssetId id, String title, AssetStatus status, AssetOrigin origin, List<String> tags,
 			Instant createdAt, @Nullable Instant readyAt, @Nullable Instant lastPlayedAt, long sourceSize,
 			String sourceStorageClass, boolean sourcePresent, boolean held, boolean removed,
-			List<RenditionSpec> renditions) {
+			List<RenditionSpec> renditions, boolean onAir) {
 	}
 
 	/** Whether the asset is on legal hold (an unknown asset is not). */

@@ -144,34 +144,69 @@ public class ObjectStorage {
 	 * over 2.5 TB, S3 allows 10,000 parts) above it.
 	 */
 	public void putLarge(String key, Path file, String contentType, String cacheControl) throws java.io.IOException {
+		putLarge(key, file, contentType, cacheControl, 1L << 30, 256L << 20);
+	}
+
+	/** As {@link #putLarge(String, Path, String, String)}, one PUT up to {@code single} bytes, parts of {@code partSize}. */
+	public void putLarge(String key, Path file, String contentType, String cacheControl, long single, long partSize)
+			throws java.io.IOException {
 		long size = java.nio.file.Files.size(file);
-		if (size <= 1L << 30) {
+		if (size <= single) {
 			put(key, file, contentType, cacheControl);
 			return;
 		}
-		long part = Math.max(256L << 20, (size + 9_999) / 10_000);
+		long part = Math.max(Math.max(partSize, 5L << 20), (size + 9_999) / 10_000);
 		String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket()).key(key).contentType(contentType)
 			.cacheControl(cacheControl)).uploadId();
-		try (var channel = java.nio.channels.FileChannel.open(file)) {
+		try {
 			List<CompletedPart> parts = new ArrayList<>();
 			int number = 1;
 			for (long start = 0; start < size; start += part, number++) {
+				long offset = start;
 				long length = Math.min(part, size - start);
 				int partNumber = number;
-				var in = java.nio.channels.Channels.newInputStream(channel.position(start));
+				// a provider the SDK can call again to retry a part: each call reads the part from the file anew
+				RequestBody body = RequestBody.fromContentProvider(() -> {
+					try {
+						var channel = java.nio.channels.FileChannel.open(file).position(offset);
+						return new java.io.BufferedInputStream(
+								java.nio.channels.Channels.newInputStream(channel), 1 << 20) {
+							private long left = length;
+
+							@Override
+							public synchronized int read(byte[] b, int off, int len) throws java.io.IOException {
+								if (left <= 0) {
+									return -1;
+								}
+								int n = super.read(b, off, (int) Math.min(len, left));
+								if (n > 0) {
+									left -= n;
+								}
+								return n;
+							}
+
+							@Override
+							public synchronized int read() throws java.io.IOException {
+								if (left <= 0) {
+									return -1;
+								}
+								left--;
+								return super.read();
+							}
+						};
+					}
+					catch (java.io.IOException ex) {
+						throw new java.io.UncheckedIOException(ex);
+					}
+				}, length, "application/octet-stream");
 				var uploaded = s3.uploadPart(b -> b.bucket(bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
-					.contentLength(length), RequestBody.fromInputStream(new java.io.FilterInputStream(in) {
-						@Override
-						public void close() {
-							// the channel is closed once, at the end
-						}
-					}, length));
+					.contentLength(length), body);
 				parts.add(CompletedPart.builder().partNumber(partNumber).eTag(uploaded.eTag()).build());
 			}
 			s3.completeMultipartUpload(b -> b.bucket(bucket()).key(key).uploadId(uploadId)
 				.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
 		}
-		catch (java.io.IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			abortMultipartUpload(key, uploadId);
 			throw ex;
 		}

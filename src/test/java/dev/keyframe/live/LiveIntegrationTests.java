@@ -107,6 +107,16 @@ class LiveIntegrationTests {
 			Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
 				.until(() -> segments(asset, "360p").size() >= 3 && !segments(asset, "360p").equals(segmentsOf(first)));
 			assertThat(client.grant(asset.toString()).get("masterUrl").asString()).contains("/media/" + asset + "/");
+			assertThat(storage.head(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8").orElseThrow().cacheControl())
+				.isEqualTo("public, max-age=1");
+			assertThat(storage.head(AssetKeys.renditionPrefix(asset, "360p") + segments(asset, "360p").getFirst())
+				.orElseThrow()
+				.cacheControl()).isEqualTo(ObjectStorage.IMMUTABLE);
+			var second = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key))
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[188 * 100]))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+			assertThat(second.statusCode()).as("one feed at a time").isEqualTo(409);
 			assertThat(client.get("/api/assets/" + asset).json().get("status").asString()).isEqualTo("PLAYABLE");
 
 			// the renditions switch at the same instants: same-numbered segments start at the same time
@@ -119,6 +129,14 @@ class LiveIntegrationTests {
 
 			Awaitility.await().atMost(SOON).until(() -> events(channel).contains("OUTPUT_UP"));
 			assertThat(events(channel)).contains("OUTPUT_DOWN");
+			List<Long> outputs = channels.running(channel)
+				.orElseThrow()
+				.outputs()
+				.stream()
+				.map(LiveSessions.RunInfo.Output::pid)
+				.filter(java.util.Objects::nonNull)
+				.toList();
+			assertThat(outputs).as("the RTMP output to the live target runs").isNotEmpty();
 
 			assertThat(feed.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			JsonNode ended = Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
@@ -126,6 +144,7 @@ class LiveIntegrationTests {
 			assertThat(ended.get("session").get("state").asString()).isEqualTo("ENDED");
 			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(transcoder).isEmpty());
 			assertThat(channels.running(channel)).isEmpty();
+			assertThat(outputs).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).as("output process " + pid).isEmpty());
 			Awaitility.await().atMost(SOON).until(() -> read(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8")
 				.contains("#EXT-X-ENDLIST"));
 			assertThat(events(channel)).contains("ENDED");
@@ -154,6 +173,16 @@ class LiveIntegrationTests {
 		assertThat(refused.body()).contains("Unknown stream key");
 		Process feed = push("live_not-a-key", 3);
 		assertThat(feed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		JsonNode created = createChannel("Rotated", List.of(), 0);
+		String old = created.get("key").asString();
+		var rotated = client.post("/api/live/channels/" + created.get("channel").get("id").asString() + "/key", Map.of());
+		assertThat(rotated.status()).isEqualTo(200);
+		assertThat(rotated.json().get("key").asString()).isNotEqualTo(old).startsWith("live_");
+		var stale = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + old))
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[188 * 100]))
+			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(stale.statusCode()).as("a replaced key no longer works").isEqualTo(403);
 		assertThat(meters.counter("keyframe.live.transcoders").count()).isEqualTo(transcoders);
 		assertThat(meters.counter("keyframe.live.refused", "reason", "unknown-key").count()).isPositive();
 	}
@@ -261,6 +290,21 @@ class LiveIntegrationTests {
 		Awaitility.await().atMost(SOON).until(() -> segments(asset, "240p").size() >= 2);
 		assertThat(feed.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		awaitState(channel, "IDLE");
+	}
+
+	@Test
+	void aLargeRecordingIsStoredInPartsThatCanBeRetried() throws Exception {
+		byte[] content = new byte[12 * 1024 * 1024 + 5];
+		new java.util.Random(7).nextBytes(content);
+		Path file = Files.write(dir.resolve("recording.ts"), content);
+		String key = "sources/" + UUID.randomUUID() + "/source";
+		storage.putLarge(key, file, "video/mp2t", "private", 5L << 20, 5L << 20);
+		assertThat(storage.head(key).orElseThrow().size()).isEqualTo(content.length);
+		try (var in = storage.open(key, null).orElseThrow()) {
+			assertThat(in.readAllBytes()).isEqualTo(content);
+		}
+		assertThat(storage.openMultipartUploads(key)).isEmpty();
+		storage.deleteAll(List.of(key));
 	}
 
 	// helpers

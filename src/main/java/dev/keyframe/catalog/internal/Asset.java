@@ -96,6 +96,8 @@ public class Asset {
 
 	private @Nullable Instant purgedAt;
 
+	private boolean onAir;
+
 	private Instant createdAt;
 
 	private Instant updatedAt;
@@ -214,15 +216,31 @@ public class Asset {
 		this.updatedAt = now;
 	}
 
+	/** A live stream's asset, on air from the first feed until its session ends. */
+	public void liveStream() {
+		this.origin = AssetOrigin.LIVE_STREAM;
+		this.onAir = true;
+	}
+
 	public void live(@Nullable String reason, Instant now) {
 		moveTo(AssetStatus.PLAYABLE, reason, now);
 	}
 
-	public void liveEnded(String note, Instant now) {
+	/** Off air: READY with its last window, or FAILED if nothing was ever published. */
+	public void liveEnded(boolean published, String note, Instant now) {
+		this.onAir = false;
+		if (!published) {
+			moveTo(AssetStatus.FAILED, "The live feed ended before anything could be published: " + note, now);
+			return;
+		}
 		moveTo(AssetStatus.READY, note, now);
 		if (readyAt == null) {
 			readyAt = now;
 		}
+	}
+
+	public boolean onAir() {
+		return onAir;
 	}
 
 	public void recordedLive() {

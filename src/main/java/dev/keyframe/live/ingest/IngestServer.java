@@ -50,8 +50,7 @@ class IngestServer implements SmartLifecycle, IngestEndpoints {
 		factory.addProtocolHandlerCustomizers(protocol -> protocol.setExecutor(new VirtualThreadExecutor("ingest-")));
 		factory.addConnectorCustomizers(connector -> {
 			connector.setProperty("connectionTimeout", String.valueOf(settings.idleTimeout().toMillis()));
-			// a feed is one request as long as the broadcast
-			connector.setProperty("maxSwallowSize", "-1");
+			// a feed is one request as long as the broadcast; the read timeout above still ends a silent one
 			connector.setProperty("disableUploadTimeout", "true");
 		});
 		WebServer web = factory.getWebServer(context -> context.addServlet("ingest", new IngestServlet(sessions, rtmp))

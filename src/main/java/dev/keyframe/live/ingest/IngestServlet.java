@@ -64,6 +64,7 @@ final class IngestServlet extends HttpServlet {
 			return;
 		}
 		String reason = "The feed ended";
+		int status = 200;
 		try (InputStream body = request.getInputStream()) {
 			byte[] chunk = new byte[64 * 1024];
 			int read;
@@ -72,9 +73,8 @@ final class IngestServlet extends HttpServlet {
 			}
 		}
 		catch (BadFeed bad) {
-			feed.close(bad.getMessage());
-			answer(response, 400, bad.getMessage());
-			return;
+			reason = bad.getMessage();
+			status = 400;
 		}
 		catch (SocketTimeoutException ex) {
 			reason = "No data arrived for a while";
@@ -82,9 +82,17 @@ final class IngestServlet extends HttpServlet {
 		catch (IOException ex) {
 			reason = "The feed's connection dropped";
 		}
+		catch (RuntimeException ex) {
+			log.error("Live feed {} failed", feed.session(), ex);
+			reason = "Keyframe could not take the feed (" + ex.getClass().getSimpleName() + ")";
+			status = 500;
+		}
+		finally {
+			// whatever happened, the session learns its feed is gone: it waits for a reconnect, or ends
+			feed.close(reason);
+		}
 		log.info("Live feed {} ended: {}", feed.session(), reason);
-		feed.close(reason);
-		answer(response, 200, "Feed received. " + reason + ".");
+		answer(response, status, status == 200 ? "Feed received. " + reason + "." : reason);
 	}
 
 	private void callback(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -116,6 +124,9 @@ final class IngestServlet extends HttpServlet {
 			return;
 		}
 		response.setStatus(status);
+		if (status >= 400) {
+			response.setHeader("Connection", "close"); // a refused feed's body is not read to its end
+		}
 		response.setContentType("text/plain;charset=UTF-8");
 		response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
 	}

@@ -51,6 +51,7 @@ final class RtmpFront {
 			return;
 		}
 		Files.createDirectories(dir);
+		stopLeftover();
 		String config = """
 				load_module %s;
 				daemon off;
@@ -60,6 +61,8 @@ final class RtmpFront {
 				error_log %s warn;
 				events { worker_connections 512; }
 				rtmp {
+				    # stream names are stream keys: never write them to a log
+				    access_log off;
 				    server {
 				        listen %d;
 				        chunk_size 4096;
@@ -98,6 +101,27 @@ final class RtmpFront {
 
 	int port() {
 		return port;
+	}
+
+	/** An nginx a killed instance left running (it would hold the port) is stopped first. */
+	private void stopLeftover() {
+		Path pid = dir.resolve("nginx.pid");
+		try {
+			if (!Files.exists(pid)) {
+				return;
+			}
+			long leftover = Long.parseLong(Files.readString(pid).strip());
+			ProcessHandle.of(leftover)
+				.filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
+				.ifPresent(p -> {
+					log.warn("Stopping the RTMP front a previous run left behind (pid {})", leftover);
+					p.destroyForcibly();
+					p.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(ex -> null).join();
+				});
+		}
+		catch (IOException | NumberFormatException ex) {
+			// no usable pid file: nothing to stop
+		}
 	}
 
 	boolean running() {

@@ -25,7 +25,8 @@ import dev.keyframe.platform.ObjectStorage;
 
 /**
  * Copies what a live transcoder writes to storage as it appears: each new segment once (immutable), then the
- * playlist that lists it (cached for a second), so a playlist never names a segment storage does not have. Tells
+ * playlist that lists it (cached for a second), so a playlist never names a segment storage does not have;
+ * segments that slid out of the window go a minute later. Tells
  * its owner when every rendition has its first segment, and keeps the newest segment's program date time for
  * the heartbeat.
  */
@@ -48,6 +49,10 @@ final class HlsPublisher {
 	private final Map<String, String> playlists = new HashMap<>();
 
 	private final Set<String> started = new HashSet<>();
+
+	private final Map<String, Map<String, Instant>> retired = new HashMap<>();
+
+	private static final Duration RETIRE_AFTER = Duration.ofSeconds(60);
 
 	private final Consumer<String> firstSegment;
 
@@ -85,21 +90,26 @@ final class HlsPublisher {
 			return;
 		}
 		String prefix = AssetKeys.mediaPrefix(asset) + rendition + "/";
-		int listed = 0;
+		List<String> listed = new ArrayList<>();
 		for (String line : text.split("\n")) {
 			String uri = line.strip();
-			if (uri.isEmpty() || uri.startsWith("#")) {
+			if (!uri.isEmpty() && !uri.startsWith("#")) {
+				listed.add(uri);
+			}
+		}
+		for (String uri : listed) {
+			if (uploaded.contains(rendition + "/" + uri)) {
 				continue;
 			}
-			listed++;
-			if (uploaded.add(rendition + "/" + uri)) {
-				Path segment = dir.resolve(rendition).resolve(uri);
-				if (!Files.exists(segment)) {
-					continue; // slid out of the window before we saw it: the playlist no longer needs it either
-				}
-				storage.put(prefix + uri, segment, "video/mp2t", ObjectStorage.IMMUTABLE);
-				segments++;
+			Path segment = dir.resolve(rendition).resolve(uri);
+			if (!Files.exists(segment)) {
+				// listed but gone: publishing this playlist would name a segment storage lacks
+				log.warn("Segment {} of live asset {} is listed but missing; the playlist waits", uri, asset);
+				return;
 			}
+			storage.put(prefix + uri, segment, "video/mp2t", ObjectStorage.IMMUTABLE);
+			uploaded.add(rendition + "/" + uri);
+			segments++;
 		}
 		storage.put(prefix + "index.m3u8", text.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
 				LIVE_PLAYLIST);
@@ -107,8 +117,45 @@ final class HlsPublisher {
 		if (rendition.equals(renditions.getFirst())) {
 			newest = lastProgramDateTime(text);
 		}
-		if (listed > 0 && started.add(rendition)) {
-			firstSegment.accept(rendition);
+		retire(rendition, prefix, listed);
+		if (!listed.isEmpty() && started.add(rendition)) {
+			try {
+				firstSegment.accept(rendition);
+			}
+			catch (RuntimeException ex) {
+				started.remove(rendition); // told again next round
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * Segments that slid out of the window are deleted from storage a minute later (a player holding an older
+	 * playlist may still ask for them until then): an ended stream keeps only its last window, as its playlists
+	 * say.
+	 */
+	private void retire(String rendition, String prefix, List<String> listed) {
+		Instant now = Instant.now();
+		Map<String, Instant> gone = retired.computeIfAbsent(rendition, r -> new java.util.LinkedHashMap<>());
+		for (String name : uploaded) {
+			if (name.startsWith(rendition + "/")) {
+				String uri = name.substring(rendition.length() + 1);
+				if (!listed.contains(uri)) {
+					gone.putIfAbsent(uri, now);
+				}
+			}
+		}
+		List<String> due = gone.entrySet()
+			.stream()
+			.filter(e -> e.getValue().isBefore(now.minus(RETIRE_AFTER)))
+			.map(Map.Entry::getKey)
+			.toList();
+		if (!due.isEmpty()) {
+			storage.deleteEach(due.stream().map(uri -> prefix + uri).toList());
+			due.forEach(uri -> {
+				gone.remove(uri);
+				uploaded.remove(rendition + "/" + uri);
+			});
 		}
 	}
 

@@ -6,6 +6,8 @@ import java.util.List;
 
 import dev.keyframe.live.LiveSettings;
 import dev.keyframe.live.LiveSettings.Rung;
+import org.jspecify.annotations.Nullable;
+
 import dev.keyframe.platform.MediaInfo;
 
 /**
@@ -64,7 +66,7 @@ public final class LiveCommand {
 				"-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*" + segment + ")"));
 		for (int i = 0; i < rungs.size(); i++) {
 			int kbps = rungs.get(i).videoKbps();
-			args.addAll(List.of("-level:v:" + i, level(rungs.get(i))));
+			args.addAll(List.of("-level:v:" + i, level(rungs.get(i), feed.video())));
 			args.addAll(List.of("-b:v:" + i, kbps + "k", "-maxrate:v:" + i, (kbps * 107 / 100) + "k", "-bufsize:v:" + i,
 					(kbps * 2) + "k"));
 		}
@@ -93,20 +95,38 @@ public final class LiveCommand {
 		return args;
 	}
 
-	/** The H.264 level a rung is encoded at (and announced with): 4.0 above 720p, 3.1 to 720p, 3.0 below. */
-	static String level(Rung rung) {
-		return rung.shortSide() > 720 ? "4.0" : rung.shortSide() > 480 ? "3.1" : "3.0";
+	/**
+	 * The H.264 level a rung is encoded at (and announced with), from its macroblocks per second at 30 fps: 3.0 up
+	 * to 40,500, 3.1 up to 108,000, 3.2 up to 216,000, else 4.0.
+	 */
+	static String level(Rung rung, MediaInfo.@Nullable Video video) {
+		int[] size = size(rung, video);
+		long macroblocks = (long) ((size[0] + 15) / 16) * ((size[1] + 15) / 16) * 30;
+		return macroblocks <= 40_500 ? "3.0" : macroblocks <= 108_000 ? "3.1" : macroblocks <= 216_000 ? "3.2" : "4.0";
+	}
+
+	/** A rung's picture size for a feed: its short side, the other side in the feed's proportions (even, as ffmpeg). */
+	public static int[] size(Rung rung, MediaInfo.@Nullable Video video) {
+		if (video == null) {
+			return new int[] { rung.shortSide() * 16 / 9, rung.shortSide() };
+		}
+		int side = rung.shortSide();
+		int other = (int) Math.round(side * (double) Math.max(video.width(), video.height())
+				/ Math.min(video.width(), video.height()));
+		other -= other % 2; // as ffmpeg's scale=-2 rounds
+		return video.portrait() ? new int[] { side, other } : new int[] { other, side };
 	}
 
 	/**
 	 * Codecs for the master playlist: H.264 Main at the rung's level (x264's ultrafast preset can only make
 	 * Constrained Baseline), AAC-LC.
 	 */
-	public static String codecs(Rung rung, String preset, boolean audio) {
-		String level = switch (level(rung)) {
-			case "4.0" -> "28";
+	public static String codecs(Rung rung, MediaInfo.@Nullable Video video, String preset, boolean audio) {
+		String level = switch (level(rung, video)) {
+			case "3.0" -> "1e";
 			case "3.1" -> "1f";
-			default -> "1e";
+			case "3.2" -> "20";
+			default -> "28";
 		};
 		return ("ultrafast".equals(preset) ? "avc1.42c0" : "avc1.4d40") + level + (audio ? ",mp4a.40.2" : "");
 	}

@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import org.hibernate.annotations.DynamicUpdate;
+
 import dev.keyframe.live.SessionView;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -13,6 +15,7 @@ import jakarta.persistence.Table;
 /** One broadcast of a channel, from the first byte of its feed to the end of its reconnect window. */
 @Entity
 @Table(name = "live_session")
+@DynamicUpdate // the heartbeat and state changes write their own columns: neither undoes the other
 public class LiveSession {
 
 	public static final String LIVE = "LIVE";
@@ -58,11 +61,17 @@ public class LiveSession {
 
 	private boolean stale;
 
+	private @Nullable Instant heartbeatAt;
+
+	private @Nullable String owner;
+
 	protected LiveSession() {
 		// JPA
 	}
 
-	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, Instant now) {
+	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, String owner, Instant now) {
+		this.owner = owner;
+		this.heartbeatAt = now;
 		this.id = id;
 		this.channelId = channelId;
 		this.assetId = assetId;
@@ -82,9 +91,18 @@ public class LiveSession {
 		this.height = height;
 	}
 
-	public void heartbeat(@Nullable Long manifestAgeMs, boolean stale) {
+	public void heartbeat(@Nullable Long manifestAgeMs, boolean stale, Instant now) {
 		this.manifestAgeMs = manifestAgeMs;
 		this.stale = stale;
+		this.heartbeatAt = now;
+	}
+
+	public @Nullable Instant heartbeatAt() {
+		return heartbeatAt;
+	}
+
+	public Instant startedAt() {
+		return startedAt;
 	}
 
 	public void reconnecting() {

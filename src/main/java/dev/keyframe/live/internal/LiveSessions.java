@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -89,8 +90,21 @@ public class LiveSessions implements DisposableBean {
 
 	private final Map<UUID, Long> lastBytes = new ConcurrentHashMap<>();
 
+	/** This instance, as session rows name their owner. */
+	static final String INSTANCE = java.lang.management.ManagementFactory.getRuntimeMXBean().getName() + "/"
+			+ UUID.randomUUID().toString().substring(0, 8);
+
+	/** A session whose heartbeat is older than this lost the instance that ran it. */
+	private static final Duration LEASE = Duration.ofSeconds(30);
+
+	private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
+
+	/** Ends in progress (closing playlists, storing recordings): waited for when the instance stops. */
+	private final Set<Thread> finishing = ConcurrentHashMap.newKeySet();
+
+	/** Publishing rounds only; anything longer runs on a virtual thread of its own. */
 	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
-			Thread.ofPlatform().name("live-", 0).daemon().factory());
+			Thread.ofPlatform().name("live-publish-", 0).daemon().factory());
 
 	LiveSessions(Channels channels, Sessions sessions, LiveEvents events, AssetManagement assets,
 			ObjectStorage storage, MediaTools tools, MediaProbe probe, TranscoderLauncher launcher,
@@ -114,17 +128,21 @@ public class LiveSessions implements DisposableBean {
 	 * @throws Refused when the key is unknown (nothing is started) or the channel already has a feed
 	 */
 	public Feed open(String key, String protocol) {
+		if (!settings.enabled()) {
+			throw new Refused(503, "This instance does not take live feeds.");
+		}
 		Channel channel = channels.findByKeyHash(StreamKeys.hash(key)).orElseThrow(() -> {
 			meters.counter("keyframe.live.refused", "reason", "unknown-key").increment();
 			return new Refused(403, "Unknown stream key.");
 		});
-		synchronized (this) {
+		synchronized (locks.computeIfAbsent(channel.id(), id -> new Object())) {
 			Feed feed = new Feed(protocol);
 			SessionRun run = runs.get(channel.id());
 			if (run != null && !run.ended()) {
-				if (!run.reconnecting() || !run.attach(feed)) {
+				if (!run.attach(feed)) {
 					meters.counter("keyframe.live.refused", "reason", "busy").increment();
-					throw new Refused(409, "This channel already has a live feed. One feed at a time.");
+					throw new Refused(409, run.reconnecting() ? "The last connection is closing; retry in a moment."
+							: "This channel already has a live feed. One feed at a time.");
 				}
 				feed.run = run;
 				tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(s -> s.resumed(protocol)));
@@ -142,9 +160,20 @@ public class LiveSessions implements DisposableBean {
 	private SessionRun start(Channel channel, String protocol) {
 		UUID sessionId = UUID.randomUUID();
 		String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(clock.instant().atZone(ZoneOffset.UTC));
-		AssetId asset = assets.createLive(channel.title() + " \u2014 live " + when + " UTC", "live.m3u8");
-		tx.executeWithoutResult(status -> sessions.save(new LiveSession(sessionId, channel.id(), asset.value(),
-				protocol, clock.instant())));
+		AssetId asset;
+		try {
+			// one transaction: a session another instance runs for this channel (the unique index) leaves nothing
+			asset = tx.execute(status -> {
+				AssetId created = assets.createLive(channel.title() + " \u2014 live " + when + " UTC", "live.m3u8");
+				sessions.saveAndFlush(new LiveSession(sessionId, channel.id(), created.value(), protocol, INSTANCE,
+						clock.instant()));
+				return created;
+			});
+		}
+		catch (org.springframework.dao.DataIntegrityViolationException ex) {
+			meters.counter("keyframe.live.refused", "reason", "busy").increment();
+			throw new Refused(409, "This channel is live on another instance. One feed at a time.");
+		}
 		List<Rung> rungs = settings.rungs().stream().filter(r -> channel.ladder().contains(r.name())).toList();
 		int listSize = Math.max(settings.windowSegments(),
 				(int) Math.ceil(channel.dvrWindowSeconds() / (double) settings.segmentSeconds()));
@@ -188,10 +217,10 @@ public class LiveSessions implements DisposableBean {
 		MediaInfo.Video video = feed.video();
 		return new HlsPublisher(storage, run.asset, run.dir, rungs.stream().map(Rung::name).toList(), rendition -> {
 			Rung rung = rungs.stream().filter(r -> r.name().equals(rendition)).findFirst().orElseThrow();
-			int[] size = size(rung, video);
+			int[] size = LiveCommand.size(rung, video);
 			long bandwidth = (rung.videoKbps() + (feed.hasAudio() ? rung.audioKbps() : 0)) * 1100L;
 			RenditionSpec spec = new RenditionSpec(rung.name(), RenditionKind.VIDEO, size[0], size[1], bandwidth,
-					bandwidth * 10 / 11, LiveCommand.codecs(rung, settings.preset(), feed.hasAudio()), "30/1",
+					bandwidth * 10 / 11, LiveCommand.codecs(rung, video, settings.preset(), feed.hasAudio()), "30/1",
 					AssetKeys.renditionPrefix(run.asset, rung.name()) + "index.m3u8", 0, 0, List.of());
 			assets.publishRendition(run.asset, spec, (candidate, published) -> Optional.empty());
 			if (run.publisher() != null && run.publisher().allStarted()) {
@@ -199,17 +228,6 @@ public class LiveSessions implements DisposableBean {
 				event(run, "PLAYING", "Every rendition has its first segment: viewers can watch.");
 			}
 		});
-	}
-
-	static int[] size(Rung rung, MediaInfo.@Nullable Video video) {
-		if (video == null) {
-			return new int[] { rung.shortSide() * 16 / 9, rung.shortSide() };
-		}
-		int side = rung.shortSide();
-		int other = (int) Math.round(side * (double) Math.max(video.width(), video.height())
-				/ Math.min(video.width(), video.height()));
-		other -= other % 2; // as ffmpeg's scale=-2 rounds
-		return video.portrait() ? new int[] { side, other } : new int[] { other, side };
 	}
 
 	ScheduledFuture<?> schedulePublishing(Runnable publish) {
@@ -224,7 +242,7 @@ public class LiveSessions implements DisposableBean {
 	}
 
 	ScheduledFuture<?> schedule(Runnable task, int seconds) {
-		return scheduler.schedule(task, seconds, TimeUnit.SECONDS);
+		return scheduler.schedule(() -> Thread.ofVirtual().name("live-timer").start(task), seconds, TimeUnit.SECONDS);
 	}
 
 	RtmpOutput rtmpOutput(SessionRun run, String target, boolean copyVideo) {
@@ -261,25 +279,42 @@ public class LiveSessions implements DisposableBean {
 	}
 
 	void event(SessionRun run, String kind, String detail) {
-		tx.executeWithoutResult(status -> events.save(new LiveEvent(run.channelId, run.sessionId, kind, detail,
-				clock.instant())));
+		event(run.channelId, run.sessionId, kind, detail);
 	}
 
-	/** The session is over: playlists closed, the live asset marked ended, the recording on its way to VOD. */
+	private void event(UUID channelId, UUID sessionId, String kind, String detail) {
+		tx.executeWithoutResult(status -> events.save(new LiveEvent(channelId, sessionId, kind, detail, clock.instant())));
+	}
+
+	/** Ends the run on a thread of its own (for callers that hold the run's monitor). */
+	void endLater(SessionRun run, String reason) {
+		Thread.ofVirtual().name("live-end").start(() -> run.endNow(reason));
+	}
+
+	/**
+	 * The session is over. Its row says so before the channel is free again (a new feed starts a new session at
+	 * once); then, in the background, the playlists are closed, the live asset marked ended, and the recording sent
+	 * on its way to VOD.
+	 */
 	void ended(SessionRun run, String reason, @Nullable HlsPublisher publisher) {
-		runs.remove(run.channelId, run);
-		AtomicLong age = ages.get(run.channelId);
-		if (age != null) {
-			age.set(0);
+		try {
+			tx.executeWithoutResult(status -> sessions.findById(run.sessionId)
+				.ifPresent(s -> s.ended(reason, clock.instant())));
 		}
-		scheduler.execute(() -> {
+		finally {
+			runs.remove(run.channelId, run);
+			lastBytes.remove(run.sessionId);
+			AtomicLong age = ages.get(run.channelId);
+			if (age != null) {
+				age.set(0);
+			}
+		}
+		Thread end = Thread.ofVirtual().name("live-finish").unstarted(() -> {
 			try {
 				if (publisher != null) {
 					publisher.end();
 				}
-				assets.liveEnded(run.asset, "The live stream ended.");
-				tx.executeWithoutResult(status -> sessions.findById(run.sessionId)
-					.ifPresent(s -> s.ended(reason, clock.instant())));
+				assets.liveEnded(new AssetId(run.asset.value()), "The live stream ended.");
 				event(run, "ENDED", reason + ".");
 				record(run);
 			}
@@ -288,34 +323,46 @@ public class LiveSessions implements DisposableBean {
 			}
 			finally {
 				delete(run.dir);
+				finishing.remove(Thread.currentThread());
 			}
 		});
+		finishing.add(end);
+		end.start();
 	}
 
 	/** The recording becomes a VOD asset through the normal catalog: stored as a source, probed, transcoded. */
 	private void record(SessionRun run) {
-		Path file = run.dir.resolve("recording.ts");
+		record(run.sessionId, run.channelId, run.title, run.dir);
+	}
+
+	private void record(UUID sessionId, UUID channelId, String title, Path dir) {
+		Path file = dir.resolve("recording.ts");
+		AssetId recording = null;
 		try {
 			if (!Files.exists(file) || Files.size(file) == 0) {
 				return;
 			}
 			String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(clock.instant().atZone(ZoneOffset.UTC));
-			AssetId recording = assets.createRecording(new NewAsset(run.title + " \u2014 recording " + when + " UTC",
+			AssetId created = assets.createRecording(new NewAsset(title + " \u2014 recording " + when + " UTC",
 					"recording.ts", "video/mp2t", Files.size(file)));
-			storage.putLarge(AssetKeys.source(recording), file, "video/mp2t", "private");
-			tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(s -> s.recorded(recording.value())));
+			recording = created;
+			storage.putLarge(AssetKeys.source(created), file, "video/mp2t", "private");
+			tx.executeWithoutResult(status -> sessions.findById(sessionId).ifPresent(s -> s.recorded(created.value())));
 			try {
-				assets.uploaded(recording, probe.probe(storage.presignGet(AssetKeys.source(recording), Duration.ofMinutes(30))));
-				event(run, "RECORDED", "The recording became a VOD asset and is being transcoded.");
+				assets.uploaded(created, probe.probe(storage.presignGet(AssetKeys.source(created), Duration.ofMinutes(30))));
+				event(channelId, sessionId, "RECORDED", "The recording became a VOD asset and is being transcoded.");
 			}
 			catch (MediaProbeException ex) {
-				assets.failed(recording, ex.getMessage());
-				event(run, "RECORDED", "The recording was stored but cannot be read: " + ex.getMessage());
+				assets.failed(created, ex.getMessage());
+				event(channelId, sessionId, "RECORDED", "The recording was stored but cannot be read: " + ex.getMessage());
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			log.error("The recording of live session {} could not be stored", run.sessionId, ex);
-			event(run, "RECORDING_FAILED", "The recording could not be stored: " + ex.getMessage());
+			log.error("The recording of live session {} could not be stored", sessionId, ex);
+			if (recording != null) {
+				assets.failed(recording, "The recording of the live session could not be stored: " + ex.getMessage());
+			}
+			event(channelId, sessionId, "RECORDING_FAILED", "The recording could not be stored: " + ex.getMessage());
 		}
 	}
 
@@ -338,7 +385,7 @@ public class LiveSessions implements DisposableBean {
 			Boolean was = tx.execute(status -> sessions.findById(run.sessionId).map(s -> {
 				boolean before = s.stale();
 				s.fed(bytes, bitrate, now);
-				s.heartbeat(ageMs, stale);
+				s.heartbeat(ageMs, stale, now);
 				return before;
 			}).orElse(false));
 			if (stale && !Boolean.TRUE.equals(was)) {
@@ -352,35 +399,83 @@ public class LiveSessions implements DisposableBean {
 		}
 	}
 
-	/** Sessions a stopped instance left open are ended: their playlists closed, their channels free again. */
+	/**
+	 * Sessions whose instance stopped renewing their heartbeat (it died, or was killed) are ended: their playlists
+	 * closed, their channels free again, and the recording stored if it is on this machine. Runs at start and
+	 * every half minute on every instance; a session a live instance still runs is never touched.
+	 */
 	@EventListener(ApplicationReadyEvent.class)
+	@Scheduled(fixedDelayString = "PT30S", initialDelayString = "PT30S")
 	void endOrphans() {
+		Instant now = clock.instant();
 		for (LiveSession orphan : sessions.findByStateNot(LiveSession.ENDED)) {
-			if (runs.values().stream().anyMatch(r -> r.sessionId.equals(orphan.id()))) {
+			boolean mine = runs.values().stream().anyMatch(r -> r.sessionId.equals(orphan.id()));
+			Instant beat = orphan.heartbeatAt() != null ? orphan.heartbeatAt() : orphan.startedAt();
+			if (mine || beat.isAfter(now.minus(LEASE))) {
 				continue;
 			}
-			tx.executeWithoutResult(status -> sessions.findById(orphan.id())
-				.ifPresent(s -> s.ended("The instance running it stopped", clock.instant())));
-			tx.executeWithoutResult(status -> events.save(new LiveEvent(orphan.channelId(), orphan.id(), "ENDED",
-					"The instance running the session stopped; the session was ended.", clock.instant())));
-			for (var key : storage.list(AssetKeys.mediaPrefix(new AssetId(orphan.assetId())))) {
-				if (key.key().endsWith("/index.m3u8")) {
-					storage.open(key.key(), null).ifPresent(in -> {
-						try (in) {
-							String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-							if (!text.contains("#EXT-X-ENDLIST")) {
-								storage.put(key.key(), (text + (text.endsWith("\n") ? "" : "\n") + "#EXT-X-ENDLIST\n")
-									.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
-										HlsPublisher.LIVE_PLAYLIST);
-							}
-						}
-						catch (IOException ex) {
-							log.warn("Could not close {}: {}", key.key(), ex.toString());
-						}
-					});
-				}
+			Boolean ended = tx.execute(status -> sessions.findById(orphan.id())
+				.filter(s -> !s.state().equals(LiveSession.ENDED))
+				.map(s -> {
+					s.ended("The instance running it stopped", clock.instant());
+					return true;
+				})
+				.orElse(false));
+			if (!Boolean.TRUE.equals(ended)) {
+				continue;
 			}
+			log.warn("Ending live session {}: its instance stopped renewing it at {}", orphan.id(), beat);
+			event(orphan.channelId(), orphan.id(), "ENDED", "The instance running the session stopped; the session was ended.");
+			closePlaylists(new AssetId(orphan.assetId()));
 			assets.liveEnded(new AssetId(orphan.assetId()), "The live stream ended when its instance stopped.");
+			Path dir = settings.scratch().resolve(orphan.id().toString());
+			if (Files.exists(dir)) {
+				String title = channels.findById(orphan.channelId()).map(Channel::title).orElse("Live");
+				record(orphan.id(), orphan.channelId(), title, dir);
+				delete(dir);
+			}
+		}
+		sweepScratch();
+	}
+
+	/** Work directories of sessions this instance no longer runs (left by a crash) go. */
+	private void sweepScratch() {
+		Path scratch = settings.scratch();
+		if (!Files.isDirectory(scratch)) {
+			return;
+		}
+		try (Stream<Path> dirs = Files.list(scratch)) {
+			dirs.filter(Files::isDirectory)
+				.filter(d -> d.getFileName().toString().matches("[0-9a-f-]{36}"))
+				.filter(d -> runs.values().stream().noneMatch(r -> r.dir.equals(d)))
+				.filter(d -> sessions.findById(UUID.fromString(d.getFileName().toString()))
+					.map(s -> s.state().equals(LiveSession.ENDED))
+					.orElse(true))
+				.forEach(LiveSessions::delete);
+		}
+		catch (IOException ex) {
+			log.warn("Could not sweep {}: {}", scratch, ex.toString());
+		}
+	}
+
+	private void closePlaylists(AssetId asset) {
+		for (var object : storage.list(AssetKeys.mediaPrefix(asset))) {
+			if (!object.key().endsWith("/index.m3u8")) {
+				continue;
+			}
+			storage.open(object.key(), null).ifPresent(in -> {
+				try (in) {
+					String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+					if (!text.contains("#EXT-X-ENDLIST")) {
+						storage.put(object.key(), (text + (text.endsWith("\n") ? "" : "\n") + "#EXT-X-ENDLIST\n")
+							.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
+								HlsPublisher.LIVE_PLAYLIST);
+					}
+				}
+				catch (IOException ex) {
+					log.warn("Could not close {}: {}", object.key(), ex.toString());
+				}
+			});
 		}
 	}
 
@@ -406,17 +501,22 @@ public class LiveSessions implements DisposableBean {
 		return true;
 	}
 
+	/** Ends every session this instance runs, and waits (up to two minutes) for their recordings to be stored. */
 	@Override
 	public void destroy() {
 		for (SessionRun run : List.copyOf(runs.values())) {
 			run.endNow("The instance is stopping");
 		}
 		scheduler.shutdown();
-		try {
-			scheduler.awaitTermination(20, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+		for (Thread end : List.copyOf(finishing)) {
+			try {
+				end.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.live.LiveSettings.Rung;
-import dev.keyframe.live.TranscoderLauncher;
 import dev.keyframe.live.TranscoderLauncher.Transcoder;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaProbeException;
@@ -27,7 +26,11 @@ import dev.keyframe.platform.MediaProbeException;
 /**
  * One live session while this instance runs it: the feed's bytes go to the transcoder, the recording and the
  * RTMP outputs; the transcoder is started when the feed's first bytes show what it carries, restarted if it dies
- * while the feed goes on, and ended when the feed stops. Everything here is guarded by the run's monitor.
+ * while the feed goes on, and ended when the feed stops.
+ * <p>
+ * State changes happen under the run's monitor; nothing that blocks (writing to a busy transcoder, waiting for a
+ * process to end, stopping outputs) does. While a stopped feed's transcoder finishes its last segment, the run
+ * takes no new feed, so two transcoders never write the same playlists.
  */
 final class SessionRun {
 
@@ -35,6 +38,9 @@ final class SessionRun {
 
 	/** How much of a feed's start is kept to learn what it carries before giving up on it. */
 	private static final int MAX_PROBE_BYTES = 8 * 1024 * 1024;
+
+	/** Holds the feed slot while the last feed's transcoder finishes. */
+	private static final Object FINISHING = new Object();
 
 	final UUID sessionId;
 
@@ -60,7 +66,9 @@ final class SessionRun {
 
 	private final ByteArrayOutputStream start = new ByteArrayOutputStream();
 
-	private @Nullable MediaInfo feed;
+	private final List<RtmpOutput> rtmp = new ArrayList<>();
+
+	private volatile @Nullable MediaInfo feed;
 
 	private List<Rung> rungs = List.of();
 
@@ -68,11 +76,9 @@ final class SessionRun {
 
 	private volatile @Nullable HlsPublisher publisher;
 
-	private final List<RtmpOutput> rtmp = new ArrayList<>();
-
 	private @Nullable OutputStream recording;
 
-	private @Nullable Object attached;
+	private volatile @Nullable Object attached;
 
 	private @Nullable ScheduledFuture<?> endTimer;
 
@@ -80,7 +86,7 @@ final class SessionRun {
 
 	private int restarts;
 
-	private boolean ended;
+	private volatile boolean ended;
 
 	private long probedAt;
 
@@ -98,7 +104,7 @@ final class SessionRun {
 		this.listSize = listSize;
 	}
 
-	/** A feed connects to this session; false if another feed is already attached. */
+	/** A feed connects to this session: false if it has ended, or another feed (or the last one's end) holds it. */
 	synchronized boolean attach(Object feed) {
 		if (ended || attached != null) {
 			return false;
@@ -111,18 +117,19 @@ final class SessionRun {
 		return true;
 	}
 
-	synchronized boolean attachedTo(Object feed) {
-		return attached == feed;
+	/** No feed, not ended: the reconnect window is open. */
+	boolean reconnecting() {
+		return attached == null && !ended;
 	}
 
-	synchronized boolean reconnecting() {
-		return attached == null && !ended;
+	boolean ended() {
+		return ended;
 	}
 
 	/**
 	 * The feed's next bytes. Only the feed's own thread calls this. The write to the transcoder, which blocks when
-	 * the transcoder is slow or stopped, happens outside the run's monitor, so the heartbeat and the channel page
-	 * never wait for it.
+	 * the transcoder is slow or stopped, happens outside the run's monitor, so the heartbeat, the channel page and
+	 * the session's end never wait for it.
 	 */
 	void write(Object feed, byte[] chunk, int length) throws IOException {
 		Transcoder target;
@@ -144,12 +151,13 @@ final class SessionRun {
 			if (recording != null) {
 				recording.write(data, 0, size);
 			}
-			if (!rtmp.isEmpty()) {
+			List<RtmpOutput> targets = outputs();
+			if (!targets.isEmpty()) {
 				byte[] copy = java.util.Arrays.copyOf(data, size);
-				outputs().forEach(output -> output.offer(copy));
+				targets.forEach(output -> output.offer(copy));
 			}
 			if (transcoder == null) {
-				launch(true);
+				launch();
 			}
 			target = transcoder;
 		}
@@ -159,10 +167,7 @@ final class SessionRun {
 				return;
 			}
 			catch (IOException ex) {
-				synchronized (this) {
-					transcoderDied(target);
-					target = transcoder;
-				}
+				target = transcoderDied(target);
 			}
 		}
 	}
@@ -187,9 +192,9 @@ final class SessionRun {
 			}
 			return null;
 		}
-		if (info.video() == null) {
+		if (info.video() == null || info.video().width() <= 0 || info.video().height() <= 0) {
 			if (start.size() >= MAX_PROBE_BYTES) {
-				throw new BadFeed("The feed carries no video.");
+				throw new BadFeed("The feed carries no video Keyframe can read.");
 			}
 			return null;
 		}
@@ -209,30 +214,31 @@ final class SessionRun {
 		owner.picture(this, info.video());
 		byte[] buffered = start.toByteArray();
 		start.reset();
-		launch(false);
+		launch();
 		return buffered;
 	}
 
-	/** The transcoder ended while the feed goes on: start another that continues the playlists. */
-	synchronized void transcoderDied(Transcoder dead) {
-		if (transcoder != dead || ended) {
-			return;
+	/**
+	 * The transcoder ended while the feed goes on: start another that continues the playlists.
+	 * @return the transcoder to write to now, or null
+	 */
+	private synchronized @Nullable Transcoder transcoderDied(Transcoder dead) {
+		if (transcoder != dead || ended || attached == null || attached == FINISHING) {
+			return transcoder;
 		}
 		transcoder = null;
-		if (attached == null) {
-			return; // the feed stopped first: this is the transcoder finishing, not dying
-		}
 		restarts++;
 		if (restarts > owner.maxRestarts()) {
 			owner.event(this, "TRANSCODER_FAILED", "The transcoder died " + restarts + " times; the session ends.");
-			endNow("The transcoder kept failing.");
-			return;
+			owner.endLater(this, "The transcoder kept failing");
+			return null;
 		}
 		owner.restarted(this, dead.id(), restarts);
-		launch(true);
+		launch();
+		return transcoder;
 	}
 
-	private void launch(boolean continuing) {
+	private void launch() {
 		MediaInfo info = feed;
 		if (info == null) {
 			return;
@@ -240,17 +246,12 @@ final class SessionRun {
 		Transcoder started = owner.launch(this, rungs, info);
 		transcoder = started;
 		started.exit().thenAccept(code -> {
-			synchronized (this) {
-				if (transcoder == started && attached != null && !ended) {
-					log.warn("Transcoder {} of live session {} exited ({}) while the feed goes on", started.id(), sessionId,
-							code);
-					transcoderDied(started);
-				}
+			if (transcoder == started && attached != null && attached != FINISHING && !ended) {
+				log.warn("Transcoder {} of live session {} exited ({}) while the feed goes on", started.id(), sessionId,
+						code);
+				transcoderDied(started);
 			}
 		});
-		if (continuing) {
-			log.info("Transcoder {} continues live session {}", started.id(), sessionId);
-		}
 	}
 
 	/** The feed stopped: the transcoder finishes what it has; the session waits for a reconnect, or ends. */
@@ -260,7 +261,7 @@ final class SessionRun {
 			if (attached != feed || ended) {
 				return;
 			}
-			attached = null;
+			attached = FINISHING;
 			finishing = transcoder;
 			transcoder = null;
 		}
@@ -275,51 +276,70 @@ final class SessionRun {
 		}
 		publish();
 		synchronized (this) {
-			if (attached != null || ended) {
-				return; // the broadcaster came back while the transcoder was finishing
+			if (attached != FINISHING || ended) {
+				return;
 			}
+			attached = null;
 			if (reconnectWindowSeconds > 0 && this.feed != null) {
 				owner.reconnecting(this, reason);
 				endTimer = owner.schedule(() -> endIfStillAway(reason), reconnectWindowSeconds);
-			}
-			else {
-				endNow(reason);
+				return;
 			}
 		}
+		endNow(reason);
 	}
 
-	private synchronized void endIfStillAway(String reason) {
-		if (attached == null && !ended) {
-			endNow(reason + "; no reconnect within " + reconnectWindowSeconds + " s");
+	private void endIfStillAway(String reason) {
+		synchronized (this) {
+			if (attached != null || ended) {
+				return;
+			}
 		}
+		endNow(reason + "; no reconnect within " + reconnectWindowSeconds + " s");
 	}
 
-	/** Ends the session: closes the playlists, stops outputs, hands the recording over. */
-	synchronized void endNow(String reason) {
-		if (ended) {
-			return;
+	/** Ends the session: closes the playlists, stops outputs, hands the recording over. Once. */
+	void endNow(String reason) {
+		Transcoder current;
+		List<RtmpOutput> targets;
+		synchronized (this) {
+			if (ended) {
+				return;
+			}
+			ended = true;
+			attached = null;
+			if (endTimer != null) {
+				endTimer.cancel(false);
+			}
+			if (publishing != null) {
+				publishing.cancel(false);
+			}
+			current = transcoder;
+			transcoder = null;
+			targets = outputs();
 		}
-		ended = true;
-		attached = null;
-		if (endTimer != null) {
-			endTimer.cancel(false);
-		}
-		Transcoder current = transcoder;
-		transcoder = null;
 		if (current != null) {
 			current.kill();
 		}
-		if (publishing != null) {
-			publishing.cancel(false);
-		}
-		outputs().forEach(RtmpOutput::stop);
-		try {
-			if (recording != null) {
-				recording.close();
+		// outputs stop side by side: one stuck target does not hold up the others
+		List<Thread> stopping = targets.stream().map(o -> Thread.ofVirtual().start(o::stop)).toList();
+		for (Thread thread : stopping) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}
-		catch (IOException ex) {
-			log.warn("Closing the recording of {} failed: {}", sessionId, ex.toString());
+		synchronized (this) {
+			try {
+				if (recording != null) {
+					recording.close();
+				}
+			}
+			catch (IOException ex) {
+				log.warn("Closing the recording of {} failed: {}", sessionId, ex.toString());
+			}
 		}
 		owner.ended(this, reason, publisher);
 	}
@@ -349,11 +369,7 @@ final class SessionRun {
 		}
 	}
 
-	synchronized boolean ended() {
-		return ended;
-	}
-
-	synchronized @Nullable MediaInfo feed() {
+	@Nullable MediaInfo feed() {
 		return feed;
 	}
 

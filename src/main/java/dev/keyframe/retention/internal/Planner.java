@@ -132,7 +132,7 @@ public class Planner {
 			return List.of(step(null, c, FINISH_EXPIRY, assets.allObjects(c.id()), null, List.of(),
 					StepKind.PURGE));
 		}
-		if (c.status() == AssetStatus.UPLOADING || c.status() == AssetStatus.PROCESSING) {
+		if (c.status() == AssetStatus.UPLOADING || c.status() == AssetStatus.PROCESSING || c.onAir()) {
 			return List.of();
 		}
 		Instant ready = c.status() == AssetStatus.READY ? c.readyAt() : null;

@@ -94,7 +94,7 @@ class PlannerTests {
 
 	private static Candidate candidate(List<String> tags, AssetOrigin origin) {
 		return new Candidate(new AssetId(UUID.randomUUID()), "clip", AssetStatus.READY, origin, tags, T0, T0, null,
-				1000, "STANDARD", true, false, false, List.of());
+				1000, "STANDARD", true, false, false, List.of(), false);
 	}
 
 	private static RenditionSpec video(String profile, int height) {
