@@ -54,6 +54,12 @@ def segments(playlist):
         return []
 
 
+def newest(playlist):
+    """The number of the newest segment a playlist lists (the window slides, so count by number, not by name)."""
+    names = segments(playlist)
+    return int(names[-1].split("_")[1].split(".")[0]) if names else -1
+
+
 def push(ffmpeg, feed, url, seconds, offset=0):
     return subprocess.Popen([ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-ss", str(offset),
                              "-i", feed, "-t", str(seconds), "-c", "copy", "-f", "mpegts", "-method", "POST", "-icy",
@@ -118,11 +124,17 @@ def raw_cpu(args, command):
     os.makedirs(out, exist_ok=True)
     session_dir = next(a for a in command if a.endswith("index.m3u8")).rsplit("/", 2)[0]
     raw = [a.replace(session_dir, out) for a in command]
+    raw[0] = args.ffmpeg  # /proc shows the real binary; the wrapper sets up its libraries
     i = raw.index("pipe:0")
     raw[i - 3:i + 1] = ["-re", "-f", "mpegts", "-i", args.feed]  # "-f mpegts -i pipe:0" -> the feed file, paced
     raw[-1:-1] = ["-t", "34"]
-    proc = subprocess.Popen(raw, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(os.path.join(args.work, "raw.log"), "w")
+    proc = subprocess.Popen(raw, stdout=subprocess.DEVNULL, stderr=log)
     time.sleep(8)
+    if proc.poll() is not None:
+        log.close()
+        raise SystemExit("raw ffmpeg failed: " + open(os.path.join(args.work, "raw.log")).read()[-2000:]
+                         + "\ncommand: " + " ".join(raw))
     a, ta = cpu_seconds(proc.pid), time.time()
     time.sleep(20)
     b, tb = cpu_seconds(proc.pid), time.time()
@@ -143,7 +155,7 @@ def concurrency(args, token):
             dirs |= {d for d in glob.glob(os.path.join(args.scratch, "*-*-*-*-*")) if d not in known}
             time.sleep(0.1)
         time.sleep(12)
-        start = {d: set(segments(os.path.join(d, "360p", "index.m3u8"))) for d in dirs}
+        start = {d: newest(os.path.join(d, "360p", "index.m3u8")) for d in dirs}
         ages = []
         t_start = time.time()
         while time.time() - t_start < 20:
@@ -157,8 +169,7 @@ def concurrency(args, token):
             time.sleep(0.5)
         made = []
         for d in dirs:
-            now = set(segments(os.path.join(d, "360p", "index.m3u8")))
-            made.append(len(now - start[d]))
+            made.append(newest(os.path.join(d, "360p", "index.m3u8")) - start[d])
         for f in feeds:
             f.wait()
         expected = 20 / SEGMENT
@@ -193,7 +204,7 @@ def main():
     print("Feed: 1280x720 30 fps H.264 + AAC, pushed as MPEG-TS over HTTP in real time. Ladder 720p/480p/360p, "
           "x264 veryfast, 2 s segments.\n")
     print("## Ingest to playlist\n")
-    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [0] * 19
+    q = statistics.quantiles(latencies, n=20, method="inclusive") if len(latencies) >= 2 else [0] * 19
     print(f"- first segment listed {first:.1f} s after the push started (probe + transcoder start + 2 s segment)")
     print(f"- a segment's first frame to its listing in the playlist, {len(latencies)} segments: "
           f"median **{statistics.median(latencies):.2f} s**, p95 {q[18]:.2f} s, max {max(latencies):.2f} s "
