@@ -69,6 +69,8 @@ final class RtmpFront {
 				        application live {
 				            live on;
 				            record off;
+				            # players (our puller) are dropped when the publisher leaves, so the feed ends at once
+				            idle_streams off;
 				            allow play 127.0.0.1;
 				            deny play all;
 				            drop_idle_publisher %ds;
@@ -136,15 +138,13 @@ final class RtmpFront {
 				"rtmp://127.0.0.1:" + port + "/live/" + key, "-map", "0", "-c", "copy", "-f", "mpegts", "pipe:1");
 		Thread.ofVirtual().name("rtmp-pull").start(() -> {
 			String reason = "The RTMP feed ended";
-			Process puller = null;
 			try {
-				puller = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-				try (InputStream out = puller.getInputStream()) {
-					byte[] chunk = new byte[64 * 1024];
-					int read;
-					while ((read = out.read(chunk)) != -1) {
-						feed.write(chunk, read);
+				// nginx asks before it accepts the publisher: the stream may not exist for a moment yet
+				for (int attempt = 0; attempt < 10; attempt++) {
+					if (pullOnce(command, feed) > 0) {
+						break;
 					}
+					Thread.sleep(200);
 				}
 			}
 			catch (BadFeed bad) {
@@ -153,13 +153,31 @@ final class RtmpFront {
 			catch (IOException ex) {
 				reason = "The RTMP feed dropped";
 			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			finally {
-				if (puller != null) {
-					puller.destroyForcibly();
-				}
 				feed.close(reason);
 			}
 		});
+	}
+
+	/** Copies what one pull gets into the feed; returns how many bytes that was. */
+	private static long pullOnce(List<String> command, Feed feed) throws IOException {
+		Process puller = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		long total = 0;
+		try (InputStream out = puller.getInputStream()) {
+			byte[] chunk = new byte[64 * 1024];
+			int read;
+			while ((read = out.read(chunk)) != -1) {
+				feed.write(chunk, read);
+				total += read;
+			}
+		}
+		finally {
+			puller.destroyForcibly();
+		}
+		return total;
 	}
 
 	void stop() {

@@ -373,7 +373,9 @@ public class LiveSessions implements DisposableBean {
 		for (SessionRun run : runs.values()) {
 			HlsPublisher publisher = run.publisher();
 			Instant newest = publisher == null ? null : publisher.newest();
-			Long ageMs = newest == null ? null : Duration.between(newest, now).toMillis();
+			// ffmpeg's program date times run from its own start; a transcoder catching up on buffered bytes can
+			// stamp a segment slightly ahead of the wall clock: that is fresh, not negative
+			Long ageMs = newest == null ? null : Math.max(0, Duration.between(newest, now).toMillis());
 			AtomicLong gauge = ages.get(run.channelId);
 			if (gauge != null && ageMs != null) {
 				gauge.set(ageMs);
