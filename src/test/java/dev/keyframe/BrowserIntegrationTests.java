@@ -431,14 +431,8 @@ class BrowserIntegrationTests {
 		org.assertj.core.api.Assertions.assertThat(key).startsWith("live_");
 		assertThat(page.locator("main [data-field=state]")).hasText("idle");
 
-		Process feed = new ProcessBuilder(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
-				"-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
-				"sine=frequency=440:sample_rate=48000", "-t", "25", "-c:v", "libx264", "-preset", "ultrafast", "-tune",
-				"zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-f", "mpegts", "-method",
-				"POST", "-icy", "0", "http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key)
-			.redirectErrorStream(true)
-			.redirectOutput(dir.resolve("browser-feed.log").toFile())
-			.start();
+		Process feed = Media.liveFeed(tools.ffmpegPath(), 25, "mpegts",
+				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key, dir.resolve("browser-feed.log"));
 		try {
 			// the page follows the channel and reloads into the player once the feed is live
 			assertThat(page.locator("#player")).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(45_000));

@@ -28,6 +28,7 @@ import dev.keyframe.live.internal.LiveSessions;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.support.KeyframeClient;
+import dev.keyframe.support.Media;
 import dev.keyframe.support.RtmpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
@@ -112,10 +113,7 @@ class LiveIntegrationTests {
 			assertThat(storage.head(AssetKeys.renditionPrefix(asset, "360p") + segments(asset, "360p").getFirst())
 				.orElseThrow()
 				.cacheControl()).isEqualTo(ObjectStorage.IMMUTABLE);
-			var second = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-				.newBuilder(java.net.URI.create("http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key))
-				.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[188 * 100]))
-				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+			var second = postIngest(key);
 			assertThat(second.statusCode()).as("one feed at a time").isEqualTo(409);
 			assertThat(client.get("/api/assets/" + asset).json().get("status").asString()).isEqualTo("PLAYABLE");
 
@@ -178,10 +176,7 @@ class LiveIntegrationTests {
 		var rotated = client.post("/api/live/channels/" + created.get("channel").get("id").asString() + "/key", Map.of());
 		assertThat(rotated.status()).isEqualTo(200);
 		assertThat(rotated.json().get("key").asString()).isNotEqualTo(old).startsWith("live_");
-		var stale = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-			.newBuilder(java.net.URI.create("http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + old))
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[188 * 100]))
-			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		var stale = postIngest(old);
 		assertThat(stale.statusCode()).as("a replaced key no longer works").isEqualTo(403);
 		assertThat(meters.counter("keyframe.live.transcoders").count()).isEqualTo(transcoders);
 		assertThat(meters.counter("keyframe.live.refused", "reason", "unknown-key").count()).isPositive();
@@ -329,14 +324,8 @@ class LiveIntegrationTests {
 
 	/** The same feed pushed as OBS does: FLV over RTMP to the RTMP front. */
 	private Process pushRtmp(String key, int seconds) throws IOException {
-		return new ProcessBuilder(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
-				"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
-				"sine=frequency=440:sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset",
-				"ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
-				"-f", "flv", "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + key)
-			.redirectErrorStream(true)
-			.redirectOutput(dir.resolve("rtmp-" + key.hashCode() + ".log").toFile())
-			.start();
+		return Media.liveFeed(tools.ffmpegPath(), seconds, "flv", "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + key,
+				dir.resolve("rtmp-" + key.hashCode() + ".log"));
 	}
 
 	private JsonNode channel(UUID id) {
@@ -349,17 +338,18 @@ class LiveIntegrationTests {
 		return kinds;
 	}
 
-	/** A 640x360 test pattern with a tone, encoded in real time and POSTed as MPEG-TS, for {@code seconds}. */
+	/** The broadcaster's feed, POSTed as MPEG-TS with {@code key} for {@code seconds}. */
 	private Process push(String key, int seconds) throws IOException {
-		return new ProcessBuilder(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
-				"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
-				"sine=frequency=440:sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset",
-				"ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
-				"-f", "mpegts", "-method", "POST", "-icy", "0",
-				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key)
-			.redirectErrorStream(true)
-			.redirectOutput(dir.resolve("feed-" + key.hashCode() + ".log").toFile())
-			.start();
+		return Media.liveFeed(tools.ffmpegPath(), seconds, "mpegts",
+				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key, dir.resolve("feed-" + key.hashCode() + ".log"));
+	}
+
+	/** A short POST to the ingest endpoint, for its answer. */
+	private java.net.http.HttpResponse<String> postIngest(String key) throws IOException, InterruptedException {
+		return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key))
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[188 * 100]))
+			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
 	}
 
 	private String read(String key) {

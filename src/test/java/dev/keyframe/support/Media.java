@@ -87,4 +87,21 @@ public final class Media {
 		return Files.write(dir.resolve(name), content);
 	}
 
+	/**
+	 * A broadcaster: a 640x360 test pattern with a tone, encoded in real time for {@code seconds} and pushed to
+	 * {@code url} as {@code format} ({@code mpegts} with an HTTP POST, or {@code flv} to an RTMP server).
+	 */
+	public static Process liveFeed(Path ffmpeg, int seconds, String format, String url, Path log) throws IOException {
+		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
+				"-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
+				"sine=frequency=440:sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset",
+				"ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
+				"-f", format));
+		if (url.startsWith("http")) {
+			args.addAll(List.of("-method", "POST", "-icy", "0"));
+		}
+		args.add(url);
+		return new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+	}
+
 }
