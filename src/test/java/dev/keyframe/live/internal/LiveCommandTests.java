@@ -1,0 +1,68 @@
+package dev.keyframe.live.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.keyframe.live.LiveSettings;
+import dev.keyframe.live.LiveSettings.Rung;
+import dev.keyframe.platform.MediaInfo;
+
+/** Which rungs a feed gets, at what size and H.264 level, and the transcoder's HLS settings. */
+class LiveCommandTests {
+
+	private static final List<Rung> LADDER = List.of(new Rung("1080p", 1080, 5000, 128), new Rung("720p", 720, 2800, 128),
+			new Rung("480p", 480, 1400, 96), new Rung("360p", 360, 800, 96));
+
+	@Test
+	void rungsTallerThanTheFeedAreSkippedAndATinyFeedGetsOneAtItsOwnSize() {
+		assertThat(LiveCommand.rungs(LADDER, video(1280, 720).video())).extracting(Rung::name)
+			.containsExactly("720p", "480p", "360p");
+		assertThat(LiveCommand.rungs(LADDER, video(720, 1280).video())).as("portrait: by the short side")
+			.extracting(Rung::name)
+			.containsExactly("720p", "480p", "360p");
+		List<Rung> tiny = LiveCommand.rungs(LADDER, video(320, 181).video());
+		assertThat(tiny).singleElement().satisfies(rung -> assertThat(rung.shortSide()).isEqualTo(180));
+	}
+
+	@Test
+	void sizesFollowTheFeedsShapeAndLevelsItsMacroblockRate() {
+		Rung r480 = LADDER.get(2);
+		assertThat(LiveCommand.size(r480, video(1280, 720).video())).containsExactly(852, 480);
+		assertThat(LiveCommand.size(r480, video(720, 1280).video())).containsExactly(480, 852);
+		assertThat(LiveCommand.level(LADDER.get(3), video(1280, 720).video())).isEqualTo("3.0");
+		assertThat(LiveCommand.level(r480, video(1280, 720).video())).as("480p30 exceeds level 3.0").isEqualTo("3.1");
+		assertThat(LiveCommand.level(LADDER.get(1), video(1280, 720).video())).isEqualTo("3.1");
+		assertThat(LiveCommand.level(LADDER.get(0), video(1920, 1080).video())).isEqualTo("4.0");
+		assertThat(LiveCommand.codecs(r480, video(1280, 720).video(), "veryfast", true)).isEqualTo("avc1.4d401f,mp4a.40.2");
+		assertThat(LiveCommand.codecs(LADDER.get(3), video(1280, 720).video(), "ultrafast", false))
+			.isEqualTo("avc1.42c01e");
+	}
+
+	@Test
+	void theTranscoderWritesAlignedAppendableLiveHlsWithTheWindowItIsGiven() {
+		LiveSettings settings = new LiveSettings(true, 19350, "http://localhost:19350",
+				new LiveSettings.Rtmp(true, "/usr/sbin/nginx", "/m.so", 19351, "rtmp://localhost:19351/live"),
+				"720p:720:2800:128,360p:360:800:96", "veryfast", 2, 6, java.time.Duration.ofSeconds(5),
+				java.time.Duration.ofSeconds(10), 5, null);
+		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), LiveCommand.rungs(settings.rungs(),
+				video(1280, 720).video()), video(1280, 720), settings, 60, Path.of("/work/s1"));
+		String line = String.join(" ", command);
+		assertThat(line).contains("-i pipe:0", "-force_key_frames expr:gte(t,n_forced*2)", "-sc_threshold 0",
+				"-hls_time 2", "-hls_list_size 60", "program_date_time", "omit_endlist", "append_list",
+				"-var_stream_map v:0,a:0,name:720p v:1,a:1,name:360p", "/work/s1/%v/index.m3u8");
+		assertThat(line).doesNotContain("discont_start"); // append_list marks the seam itself
+		assertThat(String.join(" ", LiveCommand.command(Path.of("/ffmpeg"), settings.rungs(),
+				new MediaInfo(0, "mpegts", 0, new MediaInfo.Video(1280, 720, "h264", "30/1", 30), null), settings, 6,
+				Path.of("/w")))).as("no audio, no audio maps").doesNotContain("0:a:0").contains("v:0,name:720p");
+	}
+
+	private static MediaInfo video(int width, int height) {
+		return new MediaInfo(10_000, "mpegts", 3_000_000, new MediaInfo.Video(width, height, "h264", "30/1", 30),
+				new MediaInfo.Audio("aac", 2, 48000));
+	}
+
+}
