@@ -16,7 +16,10 @@ public interface TranscodeWork {
 	/** How far each asset's jobs are, 0..1 (the mean over its jobs); assets without jobs are left out. */
 	java.util.Map<AssetId, Double> progress(java.util.Collection<AssetId> assets);
 
-	/** Puts the asset's failed jobs back in the queue; returns how many. */
+	/**
+	 * Puts the asset's failed jobs back in the queue; returns how many.
+	 * @throws dev.keyframe.platform.Problem (409) when the asset cannot be transcoded again (its source is gone)
+	 */
 	int retryFailed(AssetId asset);
 
 	/**

@@ -85,9 +85,6 @@ class AssetController {
 		if (!assets.exists(asset)) {
 			throw new AssetNotFound(asset);
 		}
-		assets.transcodeBlocker(asset).ifPresent(reason -> {
-			throw new dev.keyframe.platform.Problem(HttpStatus.CONFLICT, reason);
-		});
 		int retried = work.getObject().retryFailed(asset);
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("retried", retried));
 	}

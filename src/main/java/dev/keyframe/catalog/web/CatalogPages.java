@@ -110,12 +110,14 @@ class CatalogPages {
 
 	@PostMapping("/assets/{id}/retry")
 	String retry(@PathVariable UUID id, RedirectAttributes redirect) {
-		java.util.Optional<String> blocked = assets.transcodeBlocker(new AssetId(id));
-		if (blocked.isPresent()) {
-			redirect.addFlashAttribute("problem", blocked.get());
+		int retried;
+		try {
+			retried = work.getObject().retryFailed(new AssetId(id));
+		}
+		catch (Problem problem) {
+			redirect.addFlashAttribute("problem", problem.getMessage());
 			return "redirect:/assets/" + id;
 		}
-		int retried = work.getObject().retryFailed(new AssetId(id));
 		redirect.addFlashAttribute("notice", retried == 0 ? "No job had failed."
 				: retried + (retried == 1 ? " job is" : " jobs are") + " queued again.");
 		return "redirect:/assets/" + id;

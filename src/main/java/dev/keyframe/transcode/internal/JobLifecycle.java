@@ -188,6 +188,10 @@ public class JobLifecycle implements TranscodeWork {
 
 	@Override
 	public int retryFailed(AssetId asset) {
+		// a source retention deleted or archived cannot be read: say so rather than queue jobs that must fail
+		assets.transcodeBlocker(asset).ifPresent(reason -> {
+			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.CONFLICT, reason);
+		});
 		List<UUID> reset = store.resetFailed(asset.value(), clock.instant());
 		reset.forEach(id -> events.publishEvent(new TranscodeJobQueued(id, 0)));
 		assets.transcodeProgressed(asset, store.counts(asset.value()));
