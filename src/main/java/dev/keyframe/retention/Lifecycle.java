@@ -162,12 +162,6 @@ public class Lifecycle implements AssetAudit {
 				() -> log.info("Lifecycle run skipped: another instance runs it"));
 	}
 
-	/** Runs now; empty when another run holds the lock. */
-	public Optional<RunView> run(@Nullable String by) {
-		return run("MANUAL", by, step -> {
-		});
-	}
-
 	/**
 	 * Runs the rules now, unless another run (here or on another instance) is under way: then nothing happens and
 	 * the result is empty. {@code progress} sees every step as it is taken.

@@ -34,6 +34,8 @@ final class HlsPublisher {
 
 	static final String LIVE_PLAYLIST = "public, max-age=1";
 
+	private static final String END = "#EXT-X-ENDLIST";
+
 	private static final Logger log = LoggerFactory.getLogger(HlsPublisher.class);
 
 	private final ObjectStorage storage;
@@ -57,8 +59,6 @@ final class HlsPublisher {
 	private final Consumer<String> firstSegment;
 
 	private volatile @Nullable Instant newest;
-
-	private volatile int segments;
 
 	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Consumer<String> firstSegment) {
 		this.storage = storage;
@@ -109,7 +109,6 @@ final class HlsPublisher {
 			}
 			storage.put(prefix + uri, segment, "video/mp2t", ObjectStorage.IMMUTABLE);
 			uploaded.add(rendition + "/" + uri);
-			segments++;
 		}
 		storage.put(prefix + "index.m3u8", text.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
 				LIVE_PLAYLIST);
@@ -167,23 +166,24 @@ final class HlsPublisher {
 		publish();
 		for (String rendition : renditions) {
 			String text = playlists.get(rendition);
-			if (text == null || text.contains("#EXT-X-ENDLIST")) {
+			if (text == null || text.contains(END)) {
 				continue;
 			}
-			String ended = (text.endsWith("\n") ? text : text + "\n") + "#EXT-X-ENDLIST\n";
+			String ended = ended(text);
 			storage.put(AssetKeys.mediaPrefix(asset) + rendition + "/index.m3u8", ended.getBytes(StandardCharsets.UTF_8),
 					"application/vnd.apple.mpegurl", LIVE_PLAYLIST);
 			playlists.put(rendition, ended);
 		}
 	}
 
+	/** A playlist with the end tag after its last line: players stop polling, the stream reads as ended. */
+	static String ended(String playlist) {
+		return playlist.contains(END) ? playlist : (playlist.endsWith("\n") ? playlist : playlist + "\n") + END + "\n";
+	}
+
 	/** When the newest published segment of the top rendition started, by its program date time. */
 	@Nullable Instant newest() {
 		return newest;
-	}
-
-	int segments() {
-		return segments;
 	}
 
 	boolean allStarted() {
@@ -204,24 +204,6 @@ final class HlsPublisher {
 			}
 		}
 		return last;
-	}
-
-	static Duration age(@Nullable Instant newest, Instant now) {
-		return newest == null ? Duration.ZERO : Duration.between(newest, now);
-	}
-
-	/** Segment names the current playlists list, for tests and the session page. */
-	List<String> listed(String rendition) {
-		String text = playlists.get(rendition);
-		List<String> names = new ArrayList<>();
-		if (text != null) {
-			for (String line : text.split("\n")) {
-				if (!line.isBlank() && !line.startsWith("#")) {
-					names.add(line.strip());
-				}
-			}
-		}
-		return names;
 	}
 
 }

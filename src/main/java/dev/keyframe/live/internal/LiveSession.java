@@ -145,10 +145,6 @@ public class LiveSession {
 		return state;
 	}
 
-	public int transcoderRestarts() {
-		return transcoderRestarts;
-	}
-
 	public boolean stale() {
 		return stale;
 	}

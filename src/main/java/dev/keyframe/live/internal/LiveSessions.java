@@ -468,10 +468,10 @@ public class LiveSessions implements DisposableBean {
 			storage.open(object.key(), null).ifPresent(in -> {
 				try (in) {
 					String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-					if (!text.contains("#EXT-X-ENDLIST")) {
-						storage.put(object.key(), (text + (text.endsWith("\n") ? "" : "\n") + "#EXT-X-ENDLIST\n")
-							.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
-								HlsPublisher.LIVE_PLAYLIST);
+					String ended = HlsPublisher.ended(text);
+					if (!ended.equals(text)) {
+						storage.put(object.key(), ended.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+								"application/vnd.apple.mpegurl", HlsPublisher.LIVE_PLAYLIST);
 					}
 				}
 				catch (IOException ex) {

@@ -369,8 +369,4 @@ final class SessionRun {
 		}
 	}
 
-	@Nullable MediaInfo feed() {
-		return feed;
-	}
-
 }
