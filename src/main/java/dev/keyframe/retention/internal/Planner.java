@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetKeys;
 import dev.keyframe.catalog.AssetOrigin;
 import dev.keyframe.catalog.AssetRetention;
 import dev.keyframe.catalog.AssetRetention.Candidate;
@@ -51,12 +52,32 @@ public class Planner {
 
 	private final AssetRetention assets;
 
+	private final Objects listed;
+
 	private final Uploads uploads;
 
 	private final RetentionSettings settings;
 
 	Planner(AssetRetention assets, Uploads uploads, RetentionSettings settings) {
 		this.assets = assets;
+		this.listed = new Objects() {
+
+			@Override
+			public List<Listed> all(AssetId id) {
+				return assets.allObjects(id);
+			}
+
+			@Override
+			public List<Listed> source(AssetId id) {
+				return assets.sourceObjects(id);
+			}
+
+			@Override
+			public List<Listed> renditions(AssetId id, List<String> profiles) {
+				return assets.renditionObjects(id, profiles);
+			}
+
+		};
 		this.uploads = uploads;
 		this.settings = settings;
 	}
@@ -98,14 +119,16 @@ public class Planner {
 			int held = 0;
 			int busy = 0;
 			for (Candidate c : page) {
-				List<Step> wanted = steps(c, active, now);
+				boolean leftAlone = c.held() || working.contains(c.id());
+				// an asset left alone is only counted: its objects are not listed
+				List<Step> wanted = steps(c, active, now, leftAlone ? Objects.UNLISTED : listed);
 				if (wanted.isEmpty()) {
 					continue;
 				}
 				if (c.held()) {
 					held++;
 				}
-				else if (working.contains(c.id())) {
+				else if (leftAlone) {
 					busy++;
 				}
 				else {
@@ -127,9 +150,9 @@ public class Planner {
 		parts.accept(new Plan(now, aborts, 0, 0));
 	}
 
-	private List<Step> steps(Candidate c, List<RuleView> rules, Instant now) {
+	private List<Step> steps(Candidate c, List<RuleView> rules, Instant now, Objects objects) {
 		if (c.removed()) {
-			return List.of(step(null, c, FINISH_EXPIRY, assets.allObjects(c.id()), null, List.of(),
+			return List.of(step(null, c, FINISH_EXPIRY, objects.all(c.id()), null, List.of(),
 					StepKind.PURGE));
 		}
 		if (c.status() == AssetStatus.UPLOADING || c.status() == AssetStatus.PROCESSING || c.onAir()) {
@@ -148,7 +171,7 @@ public class Planner {
 			return List.of(step(rule, c,
 					rule.action() == RuleAction.EXPIRE_AFTER_CREATED ? "Uploaded " + day(c.createdAt())
 							: c.lastPlayedAt() == null ? "Never played" : "Last played " + day(c.lastPlayedAt()),
-					assets.allObjects(c.id()), null, List.of(), StepKind.EXPIRE));
+					objects.all(c.id()), null, List.of(), StepKind.EXPIRE));
 		}
 		List<Step> steps = new ArrayList<>();
 		if (c.sourcePresent()) {
@@ -159,10 +182,10 @@ public class Planner {
 						&& StorageClasses.coldness(rule.storageClass()) > StorageClasses.coldness(c.sourceStorageClass()));
 			if (delete.isPresent()) {
 				steps.add(step(delete.get(), c, "Ready since " + day(ready),
-						assets.sourceObjects(c.id()), null, List.of(), StepKind.DELETE_SOURCE));
+						objects.source(c.id()), null, List.of(), StepKind.DELETE_SOURCE));
 			}
 			else if (move.isPresent() && !ARCHIVED.contains(c.sourceStorageClass())) {
-				List<Listed> source = assets.sourceObjects(c.id());
+				List<Listed> source = objects.source(c.id());
 				if (!source.isEmpty()) { // an upload that never completed has nothing to move
 					steps.add(step(move.get(), c, c.sourceStorageClass() + " \u2192 " + move.get().storageClass(), source,
 							move.get().storageClass(), List.of(), StepKind.MOVE_SOURCE));
@@ -174,10 +197,41 @@ public class Planner {
 				List<String> profiles = dropped(c.renditions(), rule.maxHeight() == null ? Integer.MAX_VALUE : rule.maxHeight());
 				if (!profiles.isEmpty()) {
 					steps.add(step(rule, c, String.join(", ", profiles),
-							assets.renditionObjects(c.id(), profiles), null, profiles, StepKind.DROP_RENDITIONS));
+							objects.renditions(c.id(), profiles), null, profiles, StepKind.DROP_RENDITIONS));
 				}
 			});
 		return steps;
+	}
+
+	/** Where a step's objects come from: the bucket, or (for assets only counted) nowhere. */
+	private interface Objects {
+
+		/** For assets a rule would act on but that are left alone: the source is taken to be there, nothing is listed. */
+		Objects UNLISTED = new Objects() {
+
+			@Override
+			public List<Listed> all(AssetId id) {
+				return List.of();
+			}
+
+			@Override
+			public List<Listed> source(AssetId id) {
+				return List.of(new Listed(AssetKeys.source(id), 0, null));
+			}
+
+			@Override
+			public List<Listed> renditions(AssetId id, List<String> profiles) {
+				return List.of();
+			}
+
+		};
+
+		List<Listed> all(AssetId id);
+
+		List<Listed> source(AssetId id);
+
+		List<Listed> renditions(AssetId id, List<String> profiles);
+
 	}
 
 	/** The video renditions taller than {@code maxHeight}, always keeping the shortest video rendition. */
