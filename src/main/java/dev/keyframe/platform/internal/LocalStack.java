@@ -59,6 +59,11 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 
 	private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
+	/** Where the stand-ins' addresses are published for instances that join them. */
+	static final String STACK_FILE = "stack.properties";
+
+	private @org.jspecify.annotations.Nullable Path published;
+
 	public LocalStack(DeferredLogFactory logs) {
 		this.log = logs.getLog(LocalStack.class);
 	}
@@ -74,6 +79,9 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 			return;
 		}
 		Path dataDir = Path.of(env.getProperty("keyframe.local.data-dir", "data")).toAbsolutePath();
+		if (attach(env, dataDir)) {
+			return;
+		}
 		try {
 			Map<String, Object> settings = new LinkedHashMap<>();
 			startPostgres(dataDir, port(env, "postgres-port", 15432), settings);
@@ -92,6 +100,7 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 					.map(factory::getBeanDefinition)
 					.forEach(definition -> definition.setDependsOn(append(definition.getDependsOn(), "localStack"))));
 			});
+			publish(dataDir, settings);
 			log.info("Local stack is up: data in " + dataDir);
 		}
 		catch (Exception ex) {
@@ -271,8 +280,79 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		}
 	}
 
+	/**
+	 * Another process on this host already runs the stand-ins for this data directory ({@code ops/keyframe stack},
+	 * or a whole platform): this instance joins them, as a fleet instance joins RDS, S3 and SQS, instead of starting
+	 * its own. {@code keyframe.local.stack}: {@code auto} (join when they run, else start them), {@code start},
+	 * {@code attach} (join, or refuse to start).
+	 */
+	private boolean attach(ConfigurableEnvironment env, Path dataDir) {
+		String mode = env.getProperty("keyframe.local.stack", "auto");
+		Path file = dataDir.resolve(STACK_FILE);
+		java.util.Properties published = new java.util.Properties();
+		long owner = -1;
+		if (!mode.equals("start") && Files.exists(file)) {
+			try (var in = Files.newBufferedReader(file)) {
+				published.load(in);
+				owner = Long.parseLong(published.getProperty("stack.pid", "-1"));
+			}
+			catch (IOException | NumberFormatException ex) {
+				owner = -1;
+			}
+		}
+		boolean running = owner > 0 && owner != ProcessHandle.current().pid()
+				&& ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
+		if (!running) {
+			if (mode.equals("attach")) {
+				throw new IllegalStateException("keyframe.local.stack=attach, but no stand-ins run for " + dataDir
+						+ ": start them first with ops/keyframe stack");
+			}
+			return false;
+		}
+		Map<String, Object> settings = new LinkedHashMap<>();
+		published.stringPropertyNames()
+			.stream()
+			.filter(name -> !name.startsWith("stack."))
+			.forEach(name -> settings.put(name, published.getProperty(name)));
+		settings.put("keyframe.local.attached", "true");
+		env.getPropertySources().addFirst(new MapPropertySource("keyframe-local-stack", settings));
+		log.info("Joining the local stand-ins of process " + owner + " (data in " + dataDir + ")");
+		return true;
+	}
+
+	/** Writes how to reach the stand-ins, for instances that join them (readable by this user only). */
+	private void publish(Path dataDir, Map<String, Object> settings) throws IOException {
+		java.util.Properties properties = new java.util.Properties();
+		settings.forEach((name, value) -> {
+			if (!name.startsWith("keyframe.edge.")) {
+				properties.setProperty(name, String.valueOf(value));
+			}
+		});
+		properties.setProperty("stack.pid", String.valueOf(ProcessHandle.current().pid()));
+		Path file = dataDir.resolve(STACK_FILE);
+		Path temp = Files.createTempFile(dataDir, "stack", ".tmp",
+				java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+						java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+		try (var out = Files.newBufferedWriter(temp)) {
+			properties.store(out, "The local stand-ins of process " + ProcessHandle.current().pid()
+					+ "; instances started with ops/keyframe run join them");
+		}
+		Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		this.published = file;
+	}
+
 	@Override
 	public synchronized void close() {
+		if (published != null) {
+			try {
+				Files.deleteIfExists(published);
+			}
+			catch (IOException ex) {
+				// the next start sees its process is gone
+			}
+			published = null;
+		}
 		while (!started.isEmpty()) {
 			try {
 				started.pop().close();
