@@ -1,5 +1,6 @@
 package dev.keyframe.platform.internal;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,8 +28,33 @@ public class RoleDefaults implements EnvironmentPostProcessor, Ordered {
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
 		Set<Role> roles = Instance.roles(env);
+		Map<String, Object> defaults = new HashMap<>();
 		if (!roles.contains(Role.WEB)) {
-			env.getPropertySources().addLast(new MapPropertySource("keyframe-role-defaults", Map.of("keyframe.http-port", "0")));
+			defaults.put("keyframe.http-port", "0");
+		}
+		if (!roles.contains(Role.SCHEDULER)) {
+			// outbox publications a crash left are resubmitted by scheduler instances, not by every start of every
+			// worker or transcoder (each would send them all again)
+			defaults.put("spring.modulith.events.republish-outstanding-events-on-restart", "false");
+		}
+		if (roles.equals(Set.of(Role.TRANSCODER))) {
+			// one stream's instance: a few connections are plenty, and there may be many such instances
+			defaults.put("spring.datasource.hikari.maximum-pool-size", "4");
+			defaults.put("spring.datasource.hikari.minimum-idle", "1");
+		}
+		// these win over application.yaml, not over anything set for this instance (environment, arguments)
+		var sources = env.getPropertySources();
+		String yaml = sources.stream()
+			.map(org.springframework.core.env.PropertySource::getName)
+			.filter(name -> name.contains("application.yaml") || name.contains("application.yml"))
+			.findFirst()
+			.orElse(null);
+		var source = new MapPropertySource("keyframe-role-defaults", defaults);
+		if (yaml != null) {
+			sources.addBefore(yaml, source);
+		}
+		else {
+			sources.addLast(source);
 		}
 	}
 
