@@ -27,7 +27,7 @@ import dev.keyframe.support.TestClock;
 		"keyframe.transcode.sweep-interval=PT2S", "keyframe.upload.part-size=5MB", "keyframe.upload.max-size=1GB",
 		"keyframe.metrics.refresh=PT1S", "keyframe.identity.admin-password=admin-password-for-tests",
 		"keyframe.retention.cron=-", "keyframe.retention.batch-size=3", "keyframe.live.ingest-port=0",
-		"keyframe.live.rtmp.port=0", "keyframe.live.scratch-dir=target/it-live/${random.uuid}",
+		"keyframe.live.rtmp.port=0",
 		"keyframe.live.ladder=360p:360:700:64,240p:240:350:48", "keyframe.live.preset=ultrafast",
 		"keyframe.live.idle-timeout=3s", "keyframe.live.stale-after=8s" })
 @Import(TestClock.Config.class)

@@ -15,7 +15,7 @@ import dev.keyframe.live.internal.Channels;
 import dev.keyframe.live.internal.LiveEvent;
 import dev.keyframe.live.internal.LiveEvents;
 import dev.keyframe.live.internal.LiveSession;
-import dev.keyframe.live.internal.LiveSessions;
+import dev.keyframe.live.internal.SessionMonitor;
 import dev.keyframe.live.internal.Sessions;
 import dev.keyframe.live.internal.StreamKeys;
 import dev.keyframe.platform.Problem;
@@ -30,20 +30,17 @@ public class LiveChannels {
 
 	private final LiveEvents events;
 
-	private final LiveSessions running;
-
 	private final LiveSettings settings;
 
 	private final TransactionTemplate tx;
 
 	private final Clock clock;
 
-	LiveChannels(Channels channels, Sessions sessions, LiveEvents events, LiveSessions running, LiveSettings settings,
+	LiveChannels(Channels channels, Sessions sessions, LiveEvents events, LiveSettings settings,
 			TransactionTemplate tx, Optional<Clock> clock) {
 		this.channels = channels;
 		this.sessions = sessions;
 		this.events = events;
-		this.running = running;
 		this.settings = settings;
 		this.tx = tx;
 		this.clock = clock.orElse(Clock.systemUTC());
@@ -135,9 +132,17 @@ public class LiveChannels {
 				state, session, settings.ingestUrl() + "/ingest/{stream key}", settings.rtmp().url(), channel.createdAt());
 	}
 
-	/** What runs for the channel on this instance right now. */
-	public Optional<LiveSessions.RunInfo> running(UUID id) {
-		return running.running(id);
+	/** What runs for the channel's current session, wherever it runs. */
+	public Optional<SessionMonitor.RunInfo> running(UUID id) {
+		return sessions.findFirstByChannelIdAndStateNot(id, LiveSession.ENDED).map(SessionMonitor::info);
+	}
+
+	/** Kills the encoder of a channel's session as if it crashed, when it runs on this host (for tests and drills). */
+	public boolean killEncoder(UUID id) {
+		return running(id).map(SessionMonitor.RunInfo::encoder)
+			.flatMap(ProcessHandle::of)
+			.map(ProcessHandle::destroyForcibly)
+			.orElse(false);
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.keyframe.live;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +13,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * @param enabled whether this instance takes live feeds (the live role)
  * @param ingestPort the port broadcasters push MPEG-TS to ({@code POST /ingest/{key}}), and nginx-rtmp calls back on
  * @param ingestUrl how broadcasters reach that port, for the channel page ({@code http://localhost:19350})
  * @param rtmp the RTMP front: nginx with the rtmp module, started and stopped with the app
@@ -25,26 +23,58 @@ import jakarta.validation.constraints.Min;
  * @param idleTimeout a feed that sends nothing this long has stopped
  * @param staleAfter a playlist whose newest segment is older than this raises the stale alarm
  * @param maxRestarts transcoder restarts allowed per session before it is ended
- * @param scratchDir where transcoders write before segments go to storage
+ * @param launcher how live instances start a stream's transcoder instance: {@code process} (an OS process of this
+ *        jar on the same host) or {@code ecs} (an ECS task per stream, see {@link Ecs})
+ * @param ecs the ECS task the {@code ecs} launcher runs
+ * @param relayBind the address a transcoder instance takes the relayed feed on ({@code 0.0.0.0} in a container)
+ * @param relayPort its port (0: any free one; a fixed one where a security group must allow it)
+ * @param relayHost the address live instances reach it at (default: the task's private address on ECS, else
+ *        {@code 127.0.0.1})
+ * @param transcoderLostAfter a transcoder instance whose heartbeat is this old is replaced
+ * @param transcoderStartTimeout a transcoder instance that has not taken the relay this long after its launch is
+ *        replaced
+ * @param transcoder what a transcoder instance serves (set by the launcher, for the transcoder role only)
  */
 @Validated
 @ConfigurationProperties("keyframe.live")
-public record LiveSettings(@DefaultValue("true") boolean enabled, @DefaultValue("19350") int ingestPort,
+public record LiveSettings(@DefaultValue("19350") int ingestPort,
 		@DefaultValue("http://localhost:19350") String ingestUrl, @DefaultValue Rtmp rtmp,
 		@DefaultValue("720p:720:2800:128,480p:480:1400:96,360p:360:800:96") String ladder,
 		@DefaultValue("veryfast") String preset, @DefaultValue("2") @Min(1) @Max(6) int segmentSeconds,
 		@DefaultValue("6") @Min(3) @Max(30) int windowSegments, @DefaultValue("5s") Duration idleTimeout,
 		@DefaultValue("10s") Duration staleAfter, @DefaultValue("5") int maxRestarts,
-		@Nullable Path scratchDir) {
+		@DefaultValue("process") String launcher, @DefaultValue Ecs ecs, @DefaultValue("127.0.0.1") String relayBind,
+		@DefaultValue("0") int relayPort, @Nullable String relayHost, @DefaultValue("5s") Duration transcoderLostAfter,
+		@DefaultValue("90s") Duration transcoderStartTimeout, @DefaultValue Transcoder transcoder) {
 
 	/** The configured rungs, tallest first. */
 	public List<Rung> rungs() {
 		return Arrays.stream(ladder.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Rung::parse).toList();
 	}
 
-	public Path scratch() {
-		return (scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"), "keyframe-live"))
-			.toAbsolutePath();
+	/**
+	 * The ECS task a live instance runs per stream ({@code keyframe.live.launcher=ecs}): the transcoder task
+	 * definition, the container in it that gets the session as an environment override, and its network.
+	 *
+	 * @param cluster the cluster's name or ARN
+	 * @param taskDefinition the transcoder task definition (family, family:revision or ARN)
+	 * @param container the container name in it
+	 * @param subnets the subnets tasks start in
+	 * @param securityGroups their security groups (live instances must reach the relay port)
+	 * @param assignPublicIp whether tasks get a public address (not needed with NAT or VPC endpoints)
+	 * @param capacityProvider a capacity provider (such as FARGATE_SPOT) instead of the FARGATE launch type
+	 */
+	public record Ecs(@Nullable String cluster, @Nullable String taskDefinition,
+			@DefaultValue("keyframe") String container, @DefaultValue List<String> subnets,
+			@DefaultValue List<String> securityGroups, @DefaultValue("false") boolean assignPublicIp,
+			@Nullable String capacityProvider) {
+	}
+
+	/**
+	 * @param session the live session a transcoder instance serves
+	 * @param generation which of the session's transcoder instances it is
+	 */
+	public record Transcoder(java.util.@Nullable UUID session, @DefaultValue("0") int generation) {
 	}
 
 	/**

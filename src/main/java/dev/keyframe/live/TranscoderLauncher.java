@@ -1,44 +1,34 @@
 package dev.keyframe.live;
 
-import java.io.OutputStream;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Starts the transcoder of one live stream: a local process today, a container per stream later. The transcoder
- * reads the feed as MPEG-TS on its standard input and writes its HLS output under {@code workDir}.
+ * Starts the transcoder instance of one live stream: this jar in the {@code transcoder} role, serving one
+ * generation of one session (docs/adr/0013). Locally an OS process ({@code keyframe.live.launcher=process}), on
+ * AWS an ECS task ({@code ecs}). A launched transcoder finds its session in the database, takes the relayed feed,
+ * publishes the stream, and exits when the session ends; ids are kept in the session, so any live instance can
+ * check on or stop a transcoder another one launched.
  */
 public interface TranscoderLauncher {
 
-	Transcoder launch(Spec spec);
+	/**
+	 * Starts a transcoder instance; returns once it is starting (not once it is ready).
+	 * @return its id: {@code pid:<n>} locally, the task ARN on ECS
+	 * @throws IllegalStateException when it cannot be started, with why
+	 */
+	String launch(Spec spec);
+
+	/** Whether it still runs (false once it is gone, or when it is unknown here). */
+	boolean alive(String id);
+
+	/** Stops it if it still runs (a frozen or superseded transcoder); does not wait. */
+	void stop(String id, String reason);
 
 	/**
 	 * @param session the live session it serves
-	 * @param command the transcoder's command line (ffmpeg and its arguments)
-	 * @param workDir where it writes its output
+	 * @param generation which of the session's transcoders it is: only the current generation may publish
 	 */
-	record Spec(UUID session, List<String> command, Path workDir) {
-	}
-
-	/** A running transcoder. */
-	interface Transcoder {
-
-		/** Where the feed goes. */
-		OutputStream input();
-
-		/** Completes with the exit code when it ends, however it ends. */
-		CompletableFuture<Integer> exit();
-
-		boolean alive();
-
-		/** An id to find it by (a process id locally). */
-		long id();
-
-		/** Ends it now (SIGKILL locally) and waits for it to be gone. */
-		void kill();
-
+	record Spec(UUID session, int generation) {
 	}
 
 }

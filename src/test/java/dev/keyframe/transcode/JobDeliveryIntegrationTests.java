@@ -22,6 +22,7 @@ import dev.keyframe.KeyframeIntegrationTest;
 import dev.keyframe.platform.JobQueue;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.support.KeyframeClient;
+import dev.keyframe.support.FleetInstance;
 import dev.keyframe.support.Media;
 import dev.keyframe.transcode.internal.JobLifecycle;
 import dev.keyframe.transcode.internal.JobMessage;
@@ -61,6 +62,12 @@ class JobDeliveryIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	org.springframework.core.env.ConfigurableEnvironment env;
+
+	@Autowired
+	org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
 	@TempDir
 	Path dir;
@@ -152,6 +159,91 @@ class JobDeliveryIntegrationTests {
 		assertThat(retried.json().get("retried").asInt()).isEqualTo(1);
 		JsonNode ready = client.awaitAsset(id, Duration.ofSeconds(120), status("READY"));
 		assertThat(ready.get("renditions")).hasSize(2);
+	}
+
+	/**
+	 * Two worker instances (OS processes of this application) share the queue; one is killed with kill -9 while it
+	 * encodes: its ffmpeg dies with it, the other instance takes its job over when the message reappears, every
+	 * asset gets ready, and nothing is encoded twice.
+	 */
+	@Test
+	void workerInstancesShareTheQueueAndAKilledOnesJobIsFinishedByTheOther() throws Exception {
+		workers.stop(); // only the two worker instances take jobs in this test
+		try (FleetInstance first = FleetInstance.start(env, "worker-a", "worker", java.util.Map.of(), dir.resolve("fleet"));
+				FleetInstance second = FleetInstance.start(env, "worker-b", "worker", java.util.Map.of(),
+						dir.resolve("fleet"))) {
+			first.awaitStarted();
+			second.awaitStarted();
+			List<String> assets = new java.util.ArrayList<>();
+			assets.add(client.upload(Media.clip(tools.ffmpegPath(), dir, 640, 360, 20, true), "video/mp4", "Long").get("assetId").asString());
+			Path shortClip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 4, true);
+			for (int i = 0; i < 3; i++) {
+				assets.add(client.upload(shortClip, "video/mp4", "Short " + i).get("assetId").asString());
+			}
+			java.util.Set<String> owners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+			// a job of the long asset running on one of the two: that one is the victim
+			String[] running = Awaitility.await()
+				.atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> {
+					owners.addAll(runningOwners());
+					return jdbc.sql("select id::text, lease_owner from transcode_job where asset_id = ?::uuid "
+							+ "and state = 'RUNNING' and lease_owner is not null")
+						.param(assets.getFirst())
+						.query((rs, n) -> new String[] { rs.getString(1), rs.getString(2) })
+						.list()
+						.stream()
+						.findFirst()
+						.orElse(null);
+				}, java.util.Objects::nonNull);
+			FleetInstance victim = running[1].contains("/" + first.pid() + "/") ? first : second;
+			FleetInstance survivor = victim == first ? second : first;
+			assertThat(running[1]).contains("/" + victim.pid() + "/");
+			List<ProcessHandle> encoders = Awaitility.await()
+				.atMost(Duration.ofSeconds(20))
+				.until(victim::descendants, d -> !d.isEmpty());
+
+			victim.kill();
+			Awaitility.await("the killed instance's ffmpeg dies with it")
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> encoders.stream().noneMatch(ProcessHandle::isAlive));
+
+			Awaitility.await("the other instance takes the job over")
+				.atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> {
+					owners.addAll(runningOwners());
+					return jdbc.sql("select lease_owner from transcode_job where id = ?::uuid")
+						.param(running[0])
+						.query(String.class)
+						.optional()
+						.filter(owner -> owner.contains("/" + survivor.pid() + "/"))
+						.isPresent();
+				});
+			for (String asset : assets) {
+				client.awaitAsset(asset, Duration.ofSeconds(240), status("READY"));
+			}
+			TranscodeJob killed = jobs.findById(UUID.fromString(running[0])).orElseThrow();
+			assertThat(killed.state()).isEqualTo(JobState.DONE);
+			assertThat(killed.attempts()).as("the killed attempt and the one that finished").isEqualTo(2);
+			for (String asset : assets) {
+				jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(asset))
+					.stream()
+					.filter(job -> !job.id().equals(killed.id()))
+					.forEach(job -> assertThat(job.attempts()).as("encoded once: " + job.profile()).isEqualTo(1));
+			}
+			assertThat(owners).as("both instances took jobs from the one queue")
+				.anyMatch(o -> o.contains("/" + first.pid() + "/"))
+				.anyMatch(o -> o.contains("/" + second.pid() + "/"));
+
+			assertThat(survivor.stop(Duration.ofSeconds(60))).as("a worker instance stops when asked").isTrue();
+		}
+	}
+
+	private List<String> runningOwners() {
+		return jdbc.sql("select lease_owner from transcode_job where state = 'RUNNING' and lease_owner is not null")
+			.query(String.class)
+			.list();
 	}
 
 	@Test

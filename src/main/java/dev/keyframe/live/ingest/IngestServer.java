@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 import dev.keyframe.live.IngestEndpoints;
 import dev.keyframe.live.LiveSettings;
-import dev.keyframe.live.internal.LiveSessions;
+import dev.keyframe.live.internal.Admission;
+import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.ConditionalOnRole;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.Role;
@@ -33,16 +34,16 @@ class IngestServer implements SmartLifecycle, IngestEndpoints {
 
 	private final LiveSettings settings;
 
-	private final LiveSessions sessions;
+	private final Admission sessions;
 
 	private final RtmpFront rtmp;
 
 	private @Nullable WebServer server;
 
-	IngestServer(LiveSettings settings, LiveSessions sessions, MediaTools tools) {
+	IngestServer(LiveSettings settings, Admission sessions, MediaTools tools, Instance instance) {
 		this.settings = settings;
 		this.sessions = sessions;
-		this.rtmp = new RtmpFront(settings, tools);
+		this.rtmp = new RtmpFront(settings, tools, instance.scratch("rtmp-front"));
 	}
 
 	@Override

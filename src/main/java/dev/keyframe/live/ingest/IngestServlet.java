@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.keyframe.live.internal.BadFeed;
-import dev.keyframe.live.internal.LiveSessions;
-import dev.keyframe.live.internal.LiveSessions.Feed;
-import dev.keyframe.live.internal.LiveSessions.Refused;
+import dev.keyframe.live.internal.Admission;
+import dev.keyframe.live.internal.Feed;
+import dev.keyframe.live.internal.Refused;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,11 +29,11 @@ final class IngestServlet extends HttpServlet {
 
 	private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
-	private final transient LiveSessions sessions;
+	private final transient Admission sessions;
 
 	private final transient RtmpFront rtmp;
 
-	IngestServlet(LiveSessions sessions, RtmpFront rtmp) {
+	IngestServlet(Admission sessions, RtmpFront rtmp) {
 		this.sessions = sessions;
 		this.rtmp = rtmp;
 	}

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.keyframe.live.LiveSettings;
 import dev.keyframe.live.internal.BadFeed;
-import dev.keyframe.live.internal.LiveSessions.Feed;
+import dev.keyframe.live.internal.Feed;
+import dev.keyframe.platform.ChildProcesses;
 import dev.keyframe.platform.MediaTools;
 
 /**
@@ -36,10 +37,10 @@ final class RtmpFront {
 
 	private int port;
 
-	RtmpFront(LiveSettings settings, MediaTools tools) {
+	RtmpFront(LiveSettings settings, MediaTools tools, Path dir) {
 		this.settings = settings;
 		this.tools = tools;
-		this.dir = settings.scratch().resolve("rtmp-front");
+		this.dir = dir;
 	}
 
 	/** Starts nginx listening on {@code port}, calling back to the ingest server on {@code ingestPort}. */
@@ -82,11 +83,11 @@ final class RtmpFront {
 				""".formatted(rtmp.module(), dir.resolve("nginx.pid"), dir.resolve("error.log"), port,
 				Math.max(1, settings.idleTimeout().toSeconds()), ingestPort, ingestPort);
 		Files.writeString(dir.resolve("nginx.conf"), config);
-		Process started = new ProcessBuilder(rtmp.nginx(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-				"-e", dir.resolve("error.log").toString())
+		// nginx runs as one process (master_process off) and dies with this instance, however it dies
+		Process started = ChildProcesses.start(new ProcessBuilder(rtmp.nginx(), "-p", dir.toString(), "-c",
+				dir.resolve("nginx.conf").toString(), "-e", dir.resolve("error.log").toString())
 			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nginx.out").toFile()))
-			.start();
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nginx.out").toFile())));
 		try {
 			if (started.waitFor(300, TimeUnit.MILLISECONDS)) {
 				throw new IOException("nginx exited with " + started.exitValue() + ": "
@@ -164,7 +165,7 @@ final class RtmpFront {
 
 	/** Copies what one pull gets into the feed; returns how many bytes that was. */
 	private static long pullOnce(List<String> command, Feed feed) throws IOException {
-		Process puller = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		Process puller = ChildProcesses.start(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD));
 		long total = 0;
 		try (InputStream out = puller.getInputStream()) {
 			byte[] chunk = new byte[64 * 1024];

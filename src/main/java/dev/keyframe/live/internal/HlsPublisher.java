@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ final class HlsPublisher {
 
 	private static final String END = "#EXT-X-ENDLIST";
 
+	private static final String PDT = "#EXT-X-PROGRAM-DATE-TIME:";
+
 	private static final Logger log = LoggerFactory.getLogger(HlsPublisher.class);
 
 	private final ObjectStorage storage;
@@ -50,6 +53,17 @@ final class HlsPublisher {
 
 	private final Map<String, String> playlists = new HashMap<>();
 
+	/** What the encoder last wrote, per rendition (before its dates were corrected). */
+	private final Map<String, String> written = new HashMap<>();
+
+	/** Each segment's program date time as first published: a segment's date never changes. */
+	private final Map<String, String> dates = new HashMap<>();
+
+	private final LongSupplier offsetMs;
+
+	/** Segments an earlier transcoder published: their dates were corrected then. */
+	private final Set<String> kept = new HashSet<>();
+
 	private final Set<String> started = new HashSet<>();
 
 	private final Map<String, Map<String, Instant>> retired = new HashMap<>();
@@ -60,8 +74,15 @@ final class HlsPublisher {
 
 	private volatile @Nullable Instant newest;
 
-	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Consumer<String> firstSegment) {
+	/**
+	 * @param stored segments ({@code rendition/uri}) an earlier transcoder of the session already published
+	 */
+	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Set<String> stored,
+			LongSupplier offsetMs, Consumer<String> firstSegment) {
+		this.offsetMs = offsetMs;
 		this.storage = storage;
+		this.uploaded.addAll(stored);
+		stored.forEach(segment -> kept.add(segment.substring(segment.indexOf('/') + 1)));
 		this.asset = asset;
 		this.dir = dir;
 		this.renditions = renditions;
@@ -85,10 +106,11 @@ final class HlsPublisher {
 		if (!Files.exists(playlist)) {
 			return;
 		}
-		String text = Files.readString(playlist, StandardCharsets.UTF_8);
-		if (text.equals(playlists.get(rendition))) {
+		String raw = Files.readString(playlist, StandardCharsets.UTF_8);
+		if (raw.equals(written.get(rendition))) {
 			return;
 		}
+		String text = dated(raw);
 		String prefix = AssetKeys.mediaPrefix(asset) + rendition + "/";
 		List<String> listed = new ArrayList<>();
 		for (String line : text.split("\n")) {
@@ -113,6 +135,7 @@ final class HlsPublisher {
 		storage.put(prefix + "index.m3u8", text.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
 				LIVE_PLAYLIST);
 		playlists.put(rendition, text);
+		written.put(rendition, raw);
 		if (rendition.equals(renditions.getFirst())) {
 			newest = lastProgramDateTime(text);
 		}
@@ -181,6 +204,63 @@ final class HlsPublisher {
 		return playlist.contains(END) ? playlist : (playlist.endsWith("\n") ? playlist : playlist + "\n") + END + "\n";
 	}
 
+	/**
+	 * The playlist with true program date times: the encoder dates a segment by when it read the segment's first
+	 * frame, which runs ahead of when the feed arrived by however long the feed waited for it (while the transcoder
+	 * started, say). Each new segment's date is moved back by the current encoder's lead once, and kept.
+	 */
+	private String dated(String playlist) {
+		StringBuilder out = new StringBuilder(playlist.length());
+		String pending = null;
+		for (String line : playlist.split("\n", -1)) {
+			if (line.startsWith(PDT)) {
+				pending = line.substring(PDT.length()).strip();
+				continue;
+			}
+			if (pending != null && !line.isBlank() && !line.startsWith("#")) {
+				String stamp = pending;
+				String date = dates.computeIfAbsent(line.strip(),
+						uri -> kept.contains(uri) ? stamp : shifted(stamp, offsetMs.getAsLong()));
+				out.append(PDT).append(date).append('\n');
+				pending = null;
+			}
+			out.append(line).append('\n');
+		}
+		out.setLength(Math.max(0, out.length() - 1));
+		return out.toString();
+	}
+
+	private static String shifted(String stamp, long byMs) {
+		Instant at = parse(stamp);
+		return at == null ? stamp : java.time.format.DateTimeFormatter.ISO_INSTANT
+			.format(at.minusMillis(byMs).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+	}
+
+	/**
+	 * Closes the playlists of a live asset whose transcoder is gone (it ended with its instance): what storage has
+	 * gets the end tag.
+	 */
+	static void closeAll(ObjectStorage storage, AssetId asset) {
+		for (var object : storage.list(AssetKeys.mediaPrefix(asset))) {
+			if (!object.key().endsWith("/index.m3u8")) {
+				continue;
+			}
+			storage.open(object.key(), null).ifPresent(in -> {
+				try (in) {
+					String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+					String ended = ended(text);
+					if (!ended.equals(text)) {
+						storage.put(object.key(), ended.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
+								LIVE_PLAYLIST);
+					}
+				}
+				catch (IOException ex) {
+					log.warn("Could not close {}: {}", object.key(), ex.toString());
+				}
+			});
+		}
+	}
+
 	/** When the newest published segment of the top rendition started, by its program date time. */
 	@Nullable Instant newest() {
 		return newest;
@@ -190,16 +270,22 @@ final class HlsPublisher {
 		return started.containsAll(renditions);
 	}
 
+	private static @Nullable Instant parse(String value) {
+		try {
+			return OffsetDateTime.parse(value.replaceAll("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).toInstant();
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
 	static @Nullable Instant lastProgramDateTime(String playlist) {
 		Instant last = null;
 		for (String line : playlist.split("\n")) {
 			if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
-				String value = line.substring("#EXT-X-PROGRAM-DATE-TIME:".length()).strip();
-				try {
-					last = OffsetDateTime.parse(value.replaceAll("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).toInstant();
-				}
-				catch (RuntimeException ex) {
-					// an unreadable date leaves the last good one
+				Instant parsed = parse(line.substring(PDT.length()).strip());
+				if (parsed != null) {
+					last = parsed; // an unreadable date leaves the last good one
 				}
 			}
 		}

@@ -65,12 +65,34 @@ public class LiveSession {
 
 	private @Nullable String owner;
 
+	private @Nullable String transcoderId;
+
+	private int transcoderGeneration;
+
+	private @Nullable String transcoderEndpoint;
+
+	private @Nullable String relayToken;
+
+	private @Nullable String workDir;
+
+	private @Nullable Long encoderPid;
+
+	private @Nullable String outputs;
+
+	private @Nullable String ingestInstance;
+
+	private @Nullable Instant ingestHeartbeatAt;
+
 	protected LiveSession() {
 		// JPA
 	}
 
-	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, String owner, Instant now) {
-		this.owner = owner;
+	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, String ingestInstance, String relayToken,
+			Instant now) {
+		this.ingestInstance = ingestInstance;
+		this.ingestHeartbeatAt = now;
+		this.relayToken = relayToken;
+		this.transcoderGeneration = 1;
 		this.heartbeatAt = now;
 		this.id = id;
 		this.channelId = channelId;
@@ -115,6 +137,13 @@ public class LiveSession {
 		this.reconnects++;
 	}
 
+	/** A live instance relays the session's feed now. */
+	public void relayedBy(String instance, String protocol, Instant now) {
+		this.ingestInstance = instance;
+		this.ingestHeartbeatAt = now;
+		this.protocol = protocol;
+	}
+
 	public void restarted() {
 		this.transcoderRestarts++;
 	}
@@ -147,6 +176,59 @@ public class LiveSession {
 
 	public boolean stale() {
 		return stale;
+	}
+
+	public String protocol() {
+		return protocol;
+	}
+
+	public int transcoderRestarts() {
+		return transcoderRestarts;
+	}
+
+	public @Nullable String transcoderId() {
+		return transcoderId;
+	}
+
+	public int transcoderGeneration() {
+		return transcoderGeneration;
+	}
+
+	public @Nullable String transcoderEndpoint() {
+		return transcoderEndpoint;
+	}
+
+	public @Nullable String relayToken() {
+		return relayToken;
+	}
+
+	public @Nullable String owner() {
+		return owner;
+	}
+
+	public @Nullable String workDir() {
+		return workDir;
+	}
+
+	public @Nullable Long encoderPid() {
+		return encoderPid;
+	}
+
+	/** The RTMP outputs as the transcoder last reported them, one {@code up|pid|target} line each. */
+	public @Nullable String outputs() {
+		return outputs;
+	}
+
+	public @Nullable String ingestInstance() {
+		return ingestInstance;
+	}
+
+	public @Nullable Instant ingestHeartbeatAt() {
+		return ingestHeartbeatAt;
+	}
+
+	public @Nullable Long manifestAgeMs() {
+		return manifestAgeMs;
 	}
 
 	public SessionView view() {

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.live.LiveSettings.Rung;
-import dev.keyframe.live.TranscoderLauncher.Transcoder;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaProbeException;
 
@@ -60,7 +59,7 @@ final class SessionRun {
 
 	final int listSize;
 
-	private final LiveSessions owner;
+	private final StreamRuntime owner;
 
 	private final AtomicLong bytes = new AtomicLong();
 
@@ -72,7 +71,7 @@ final class SessionRun {
 
 	private List<Rung> rungs = List.of();
 
-	private volatile @Nullable Transcoder transcoder;
+	private volatile @Nullable EncoderProcess transcoder;
 
 	private volatile @Nullable HlsPublisher publisher;
 
@@ -90,7 +89,15 @@ final class SessionRun {
 
 	private long probedAt;
 
-	SessionRun(LiveSessions owner, UUID sessionId, UUID channelId, AssetId asset, String title, Path dir,
+	/** When the first byte of the feed (as this instance got it) arrived at the live instance, epoch millis. */
+	private long firstArrival;
+
+	/** How far the current encoder's program date times run ahead of the feed's arrival. */
+	private volatile long pdtOffsetMs;
+
+	private boolean offsetPending;
+
+	SessionRun(StreamRuntime owner, UUID sessionId, UUID channelId, AssetId asset, String title, Path dir,
 			List<Rung> chosen, List<String> outputs, int reconnectWindowSeconds, int listSize) {
 		this.owner = owner;
 		this.sessionId = sessionId;
@@ -131,16 +138,21 @@ final class SessionRun {
 	 * the transcoder is slow or stopped, happens outside the run's monitor, so the heartbeat, the channel page and
 	 * the session's end never wait for it.
 	 */
-	void write(Object feed, byte[] chunk, int length) throws IOException {
-		Transcoder target;
+	void write(Object feed, byte[] chunk, int length, long arrivedAt) throws IOException {
+		EncoderProcess target;
 		byte[] data = chunk;
 		int size = length;
+		long fedArrival = arrivedAt;
 		synchronized (this) {
 			if (attached != feed || ended) {
 				throw new IOException("This feed no longer belongs to the session.");
 			}
 			bytes.addAndGet(length);
 			if (this.feed == null) {
+				if (start.size() == 0) {
+					firstArrival = arrivedAt;
+				}
+				fedArrival = firstArrival;
 				byte[] buffered = started(chunk, length);
 				if (buffered == null) {
 					return;
@@ -158,6 +170,11 @@ final class SessionRun {
 			}
 			if (transcoder == null) {
 				launch();
+			}
+			if (offsetPending) {
+				// the encoder dates segments from when it reads them; they were captured when they arrived
+				pdtOffsetMs = Math.max(0, System.currentTimeMillis() - fedArrival);
+				offsetPending = false;
 			}
 			target = transcoder;
 		}
@@ -222,7 +239,7 @@ final class SessionRun {
 	 * The transcoder ended while the feed goes on: start another that continues the playlists.
 	 * @return the transcoder to write to now, or null
 	 */
-	private synchronized @Nullable Transcoder transcoderDied(Transcoder dead) {
+	private synchronized @Nullable EncoderProcess transcoderDied(EncoderProcess dead) {
 		if (transcoder != dead || ended || attached == null || attached == FINISHING) {
 			return transcoder;
 		}
@@ -243,11 +260,12 @@ final class SessionRun {
 		if (info == null) {
 			return;
 		}
-		Transcoder started = owner.launch(this, rungs, info);
+		EncoderProcess started = owner.launch(this, rungs, info);
+		offsetPending = true;
 		transcoder = started;
 		started.exit().thenAccept(code -> {
 			if (transcoder == started && attached != null && attached != FINISHING && !ended) {
-				log.warn("Transcoder {} of live session {} exited ({}) while the feed goes on", started.id(), sessionId,
+				log.warn("Encoder {} of live session {} exited ({}) while the feed goes on", started.id(), sessionId,
 						code);
 				transcoderDied(started);
 			}
@@ -256,7 +274,7 @@ final class SessionRun {
 
 	/** The feed stopped: the transcoder finishes what it has; the session waits for a reconnect, or ends. */
 	void detach(Object feed, String reason) {
-		Transcoder finishing;
+		EncoderProcess finishing;
 		synchronized (this) {
 			if (attached != feed || ended) {
 				return;
@@ -300,7 +318,7 @@ final class SessionRun {
 
 	/** Ends the session: closes the playlists, stops outputs, hands the recording over. Once. */
 	void endNow(String reason) {
-		Transcoder current;
+		EncoderProcess current;
 		List<RtmpOutput> targets;
 		synchronized (this) {
 			if (ended) {
@@ -344,11 +362,42 @@ final class SessionRun {
 		owner.ended(this, reason, publisher);
 	}
 
+	/** Stops everything without ending the session: another transcoder instance serves it now. */
+	void abandon() {
+		EncoderProcess current;
+		List<RtmpOutput> targets;
+		synchronized (this) {
+			if (ended) {
+				return;
+			}
+			ended = true;
+			attached = null;
+			if (endTimer != null) {
+				endTimer.cancel(false);
+			}
+			if (publishing != null) {
+				publishing.cancel(false);
+			}
+			current = transcoder;
+			transcoder = null;
+			targets = outputs();
+		}
+		if (current != null) {
+			current.kill();
+		}
+		targets.forEach(RtmpOutput::stop);
+	}
+
 	void publish() {
 		HlsPublisher current = publisher;
 		if (current != null) {
 			current.publish();
 		}
+	}
+
+	/** How much the current encoder's program date times run ahead of when its input arrived, in ms. */
+	long pdtOffsetMs() {
+		return pdtOffsetMs;
 	}
 
 	long bytes() {
@@ -359,7 +408,7 @@ final class SessionRun {
 		return publisher;
 	}
 
-	@Nullable Transcoder transcoder() {
+	@Nullable EncoderProcess transcoder() {
 		return transcoder;
 	}
 

@@ -44,10 +44,12 @@ class LiveCommandTests {
 
 	@Test
 	void theTranscoderWritesAlignedAppendableLiveHlsWithTheWindowItIsGiven() {
-		LiveSettings settings = new LiveSettings(true, 19350, "http://localhost:19350",
+		LiveSettings settings = new LiveSettings(19350, "http://localhost:19350",
 				new LiveSettings.Rtmp(true, "/usr/sbin/nginx", "/m.so", 19351, "rtmp://localhost:19351/live"),
 				"720p:720:2800:128,360p:360:800:96", "veryfast", 2, 6, java.time.Duration.ofSeconds(5),
-				java.time.Duration.ofSeconds(10), 5, null);
+				java.time.Duration.ofSeconds(10), 5, "process",
+				new LiveSettings.Ecs(null, null, "keyframe", List.of(), List.of(), false, null), "127.0.0.1", 0, null,
+				java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0));
 		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), LiveCommand.rungs(settings.rungs(),
 				video(1280, 720).video()), video(1280, 720), settings, 60, Path.of("/work/s1"));
 		String line = String.join(" ", command);

@@ -1,0 +1,341 @@
+package dev.keyframe.live.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.live.LiveSettings;
+import dev.keyframe.live.TranscoderLauncher;
+import dev.keyframe.platform.ConditionalOnRole;
+import dev.keyframe.platform.Instance;
+import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.Role;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The live role's watch over the sessions whose feeds it relays: launches their transcoder instances, replaces
+ * one that dies or stops answering (the next generation, taken fleet-wide in one statement, so exactly one
+ * instance replaces it), renews its own heartbeat as the feed's relay, reports each channel's manifest age, and
+ * ends sessions nobody runs any more (their transcoder and their relay both gone).
+ */
+@Component
+@ConditionalOnRole(Role.LIVE)
+public class SessionMonitor implements Relay.Supervisor, DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionMonitor.class);
+
+	/** A session whose transcoder and relay have both been silent this long is over. */
+	private static final Duration ORPHANED = Duration.ofSeconds(30);
+
+	private final Sessions sessions;
+
+	private final SessionLeases leases;
+
+	private final LiveEvents events;
+
+	private final AssetManagement assets;
+
+	private final ObjectStorage storage;
+
+	private final TranscoderLauncher launcher;
+
+	private final LiveSettings settings;
+
+	private final Instance instance;
+
+	private final TransactionTemplate tx;
+
+	private final MeterRegistry meters;
+
+	private final Clock clock;
+
+	private final boolean standInsHere;
+
+	private final Map<UUID, Relay> relays = new ConcurrentHashMap<>();
+
+	private final Map<UUID, UUID> channelOf = new ConcurrentHashMap<>();
+
+	private final Map<UUID, AtomicLong> ages = new ConcurrentHashMap<>();
+
+	private final Map<UUID, String> launched = new ConcurrentHashMap<>();
+
+	SessionMonitor(Sessions sessions, SessionLeases leases, LiveEvents events, AssetManagement assets,
+			ObjectStorage storage, TranscoderLauncher launcher, LiveSettings settings, Instance instance,
+			TransactionTemplate tx, MeterRegistry meters, Environment env, Optional<Clock> clock) {
+		this.sessions = sessions;
+		this.leases = leases;
+		this.events = events;
+		this.assets = assets;
+		this.storage = storage;
+		this.launcher = launcher;
+		this.settings = settings;
+		this.instance = instance;
+		this.tx = tx;
+		this.meters = meters;
+		this.standInsHere = env.getProperty("keyframe.local.enabled", Boolean.class, false)
+				&& !env.getProperty("keyframe.local.attached", Boolean.class, false);
+		this.clock = clock.orElse(Clock.systemUTC());
+	}
+
+	/** Starts relaying a feed of {@code session} to its transcoder. */
+	Relay relay(UUID session, UUID channel, String protocol) {
+		Relay relay = new Relay(session, protocol, this);
+		relays.put(session, relay);
+		channelOf.put(session, channel);
+		gauge(channel);
+		relay.start();
+		return relay;
+	}
+
+	/** The relay this instance runs for {@code session}, if any. */
+	Optional<Relay> relayOf(UUID session) {
+		return Optional.ofNullable(relays.get(session)).filter(Relay::open);
+	}
+
+	/** Launches generation {@code generation} of the session's transcoder instance. */
+	void launch(UUID session, int generation) {
+		meters.counter("keyframe.live.transcoders").increment();
+		try {
+			String id = launcher.launch(new TranscoderLauncher.Spec(session, generation));
+			launched.put(session, id);
+			leases.launched(session, generation, id);
+		}
+		catch (RuntimeException ex) {
+			log.error("The transcoder of live session {} could not be launched: {}", session, ex.getMessage());
+			event(session, "TRANSCODER_FAILED", "The transcoder could not be started: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	public Relay.Target target(UUID session) {
+		return sessions.findById(session)
+			.map(s -> new Relay.Target(s.transcoderGeneration(), s.transcoderEndpoint(),
+					s.relayToken() == null ? "" : s.relayToken(), s.state().equals(LiveSession.ENDED)))
+			.orElse(new Relay.Target(0, null, "", true));
+	}
+
+	@Override
+	public Duration startTimeout() {
+		return settings.transcoderStartTimeout();
+	}
+
+	/**
+	 * The transcoder of {@code generation} is lost: take the next generation (unless another instance did, or the
+	 * session ended), stop the lost one if it still runs, and launch the replacement.
+	 */
+	@Override
+	public synchronized void lost(UUID session, int generation, String why) {
+		LiveSession before = sessions.findById(session).orElse(null);
+		if (before == null || before.transcoderGeneration() != generation) {
+			return;
+		}
+		Optional<Integer> next = leases.replace(session, generation, clock.instant(), true);
+		if (next.isEmpty()) {
+			return;
+		}
+		meters.counter("keyframe.live.transcoder.restarts").increment();
+		String old = before.transcoderId();
+		if (old != null) {
+			try {
+				launcher.stop(old, "replaced: " + why);
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not stop lost transcoder {}: {}", old, ex.toString());
+			}
+		}
+		int restarts = before.transcoderRestarts() + 1;
+		log.warn("The transcoder of live session {} (generation {}) is lost: {}", session, generation, why);
+		if (restarts > settings.maxRestarts()) {
+			event(session, "TRANSCODER_FAILED", "The transcoder was lost " + restarts + " times; the session ends.");
+			end(session, "The transcoder kept failing");
+			return;
+		}
+		event(session, "TRANSCODER_RESTARTED", "The transcoder instance stopped working (" + why + "); restart "
+				+ restarts + " continues the playlists after a discontinuity.");
+		launch(session, next.get());
+	}
+
+	/**
+	 * Once a second, for each feed relayed here: renew this instance's hold on it, report the manifest age, and
+	 * replace a transcoder whose heartbeat stopped.
+	 */
+	@Scheduled(fixedDelayString = "${keyframe.live.heartbeat:PT1S}")
+	void heartbeat() {
+		Instant now = clock.instant();
+		for (Relay relay : List.copyOf(relays.values())) {
+			UUID session = relay.session;
+			if (!relay.open()) {
+				relays.remove(session, relay);
+				Optional.ofNullable(channelOf.remove(session)).map(ages::get).ifPresent(age -> age.set(0));
+				continue;
+			}
+			try {
+				leases.ingestBeat(session, instance.id(), now);
+				LiveSession row = sessions.findById(session).orElse(null);
+				if (row == null || row.state().equals(LiveSession.ENDED)) {
+					relay.abort("The live session ended.");
+					continue;
+				}
+				AtomicLong age = ages.get(row.channelId());
+				if (age != null && row.manifestAgeMs() != null) {
+					age.set(row.manifestAgeMs());
+				}
+				Instant beat = row.heartbeatAt();
+				if (row.transcoderEndpoint() != null && beat != null
+						&& beat.isBefore(now.minus(settings.transcoderLostAfter()))) {
+					lost(session, row.transcoderGeneration(),
+							"its heartbeat stopped " + Duration.between(beat, now).toSeconds() + " s ago");
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Watching live session {} failed (retried in a second): {}", session, ex.toString());
+			}
+		}
+	}
+
+	/**
+	 * Sessions nobody runs any more, their transcoder and their relay both silent (every instance involved died),
+	 * are ended: playlists closed, channel free. Runs at start and every half minute on every live instance.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	@Scheduled(fixedDelayString = "PT30S", initialDelayString = "PT30S")
+	void endOrphans() {
+		Instant cutoff = clock.instant().minus(ORPHANED);
+		for (LiveSession orphan : sessions.findByStateNot(LiveSession.ENDED)) {
+			Instant beat = orphan.heartbeatAt() != null ? orphan.heartbeatAt() : orphan.startedAt();
+			Instant relayed = orphan.ingestHeartbeatAt();
+			if (relays.containsKey(orphan.id()) || beat.isAfter(cutoff) || relayed != null && relayed.isAfter(cutoff)) {
+				continue;
+			}
+			log.warn("Ending live session {}: its transcoder stopped at {} and nothing relays its feed", orphan.id(), beat);
+			if (orphan.transcoderId() != null) {
+				launcher.stop(orphan.transcoderId(), "its session was ended as orphaned");
+			}
+			end(orphan.id(), "The instances running it stopped");
+		}
+	}
+
+	/** Ends a session from outside its transcoder: the row, the playlists, the live asset. */
+	private void end(UUID session, String reason) {
+		LiveSession ended = tx.execute(status -> sessions.findById(session)
+			.filter(s -> !s.state().equals(LiveSession.ENDED))
+			.map(s -> {
+				s.ended(reason, clock.instant());
+				return s;
+			})
+			.orElse(null));
+		if (ended == null) {
+			return;
+		}
+		Optional.ofNullable(relays.remove(session)).ifPresent(r -> r.abort(reason));
+		event(session, ended.channelId(), "ENDED", reason + "; the session was ended.");
+		AssetId asset = new AssetId(ended.assetId());
+		HlsPublisher.closeAll(storage, asset);
+		assets.liveEnded(asset, "The live stream ended when its instances stopped.");
+	}
+
+	/** What runs for a channel's current session, as its transcoder reports it (for the channel page and tests). */
+	public Optional<RunInfo> running(UUID channel) {
+		return sessions.findFirstByChannelIdAndStateNot(channel, LiveSession.ENDED).map(SessionMonitor::info);
+	}
+
+	public static RunInfo info(LiveSession s) {
+		List<RunInfo.Output> outputs = s.outputs() == null ? List.of()
+				: s.outputs().lines().map(line -> line.split("\\|", 3)).filter(p -> p.length == 3)
+					.map(p -> new RunInfo.Output(p[2], p[0].equals("up"), p[1].isEmpty() ? null : Long.valueOf(p[1])))
+					.toList();
+		return new RunInfo(s.id(), s.transcoderId(), s.transcoderGeneration(), s.owner(), s.encoderPid(),
+				s.workDir() == null ? null : java.nio.file.Path.of(s.workDir()), outputs);
+	}
+
+	private void gauge(UUID channel) {
+		ages.computeIfAbsent(channel, id -> {
+			AtomicLong age = new AtomicLong();
+			Gauge.builder("keyframe.live.manifest.age", age, a -> a.get() / 1000.0)
+				.description("Now minus the newest segment's program date time, seconds")
+				.tag("channel", id.toString())
+				.baseUnit("seconds")
+				.register(meters);
+			return age;
+		});
+	}
+
+	private void event(UUID session, String kind, String detail) {
+		sessions.findById(session).ifPresent(s -> event(session, s.channelId(), kind, detail));
+	}
+
+	private void event(UUID session, UUID channel, String kind, String detail) {
+		tx.executeWithoutResult(status -> events.save(new LiveEvent(channel, session, kind, detail, clock.instant())));
+	}
+
+	/**
+	 * This instance stops. Relays close (their transcoders wait for the broadcaster to reconnect elsewhere). When
+	 * the stand-ins run in this process too, nothing outlives it: the transcoders it launched are stopped and
+	 * waited for, so they close their playlists and store recordings while storage is still up.
+	 */
+	@Override
+	public void destroy() {
+		relays.values().forEach(r -> r.abort("The live instance is stopping"));
+		if (!standInsHere) {
+			return;
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+		for (String id : launched.values()) {
+			launcher.stop(id, "the platform is stopping");
+		}
+		for (String id : launched.values()) {
+			while (launcher.alive(id) && System.nanoTime() < deadline) {
+				try {
+					Thread.sleep(200);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	/**
+	 * What runs for a session.
+	 *
+	 * @param transcoder the transcoder instance's launcher id ({@code pid:<n>} locally, a task ARN on ECS)
+	 * @param instance the transcoder instance's own id
+	 * @param encoder the process id of its encoder (ffmpeg), null between encoders
+	 * @param workDir where it works, on its host
+	 */
+	public record RunInfo(UUID session, @Nullable String transcoder, int generation, @Nullable String instance,
+			@Nullable Long encoder, java.nio.file.@Nullable Path workDir, List<Output> outputs) {
+
+		/** The transcoder instance's process id, when it runs on this host. */
+		public @Nullable Long transcoderPid() {
+			return transcoder != null && transcoder.startsWith("pid:") ? Long.valueOf(transcoder.substring(4)) : null;
+		}
+
+		public record Output(String target, boolean up, @Nullable Long pid) {
+		}
+
+	}
+
+}

@@ -1,0 +1,501 @@
+package dev.keyframe.live.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.keyframe.catalog.AssetId;
+import dev.keyframe.catalog.AssetKeys;
+import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.NewAsset;
+import dev.keyframe.catalog.RenditionKind;
+import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.live.LiveSettings;
+import dev.keyframe.live.LiveSettings.Rung;
+import dev.keyframe.platform.ConditionalOnRole;
+import dev.keyframe.platform.Instance;
+import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.MediaProbe;
+import dev.keyframe.platform.MediaProbeException;
+import dev.keyframe.platform.MediaTools;
+import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.Role;
+
+/**
+ * The transcoder role: this instance serves one generation of one live session
+ * ({@code keyframe.live.transcoder.session}). It takes the feed that live instances relay to it, runs the ladder's
+ * encoder, publishes HLS, pushes the RTMP outputs and keeps the recording ({@link SessionRun}), renews the
+ * session's heartbeat with what it measures, and exits when the session ends, or at once when it finds it was
+ * replaced. A replacement continues the playlists from what is in storage.
+ */
+@Component
+@ConditionalOnRole(Role.TRANSCODER)
+public class StreamRuntime implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(StreamRuntime.class);
+
+	private final Channels channels;
+
+	private final Sessions sessions;
+
+	private final SessionLeases leases;
+
+	private final LiveEvents events;
+
+	private final AssetManagement assets;
+
+	private final ObjectStorage storage;
+
+	private final MediaTools tools;
+
+	private final MediaProbe probe;
+
+	private final LiveSettings settings;
+
+	private final TransactionTemplate tx;
+
+	private final Instance instance;
+
+	private final ConfigurableApplicationContext context;
+
+	private final Clock clock;
+
+	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
+			Thread.ofPlatform().name("live-publish-", 0).daemon().factory());
+
+	private final Set<Thread> finishing = ConcurrentHashMap.newKeySet();
+
+	private @Nullable SessionRun run;
+
+	private @Nullable RelayServer server;
+
+	private volatile boolean current = true;
+
+	private volatile boolean fedBefore;
+
+	private boolean wasStale;
+
+	private long lastBytes = -1;
+
+	StreamRuntime(Channels channels, Sessions sessions, SessionLeases leases, LiveEvents events,
+			AssetManagement assets, ObjectStorage storage, MediaTools tools, MediaProbe probe, LiveSettings settings,
+			TransactionTemplate tx, Instance instance, ConfigurableApplicationContext context, Optional<Clock> clock) {
+		this.channels = channels;
+		this.sessions = sessions;
+		this.leases = leases;
+		this.events = events;
+		this.assets = assets;
+		this.storage = storage;
+		this.tools = tools;
+		this.probe = probe;
+		this.settings = settings;
+		this.tx = tx;
+		this.instance = instance;
+		this.context = context;
+		this.clock = clock.orElse(Clock.systemUTC());
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void serve() throws IOException {
+		UUID id = settings.transcoder().session();
+		int generation = settings.transcoder().generation();
+		if (id == null) {
+			throw new IllegalStateException("The transcoder role needs keyframe.live.transcoder.session "
+					+ "(KEYFRAME_LIVE_TRANSCODER_SESSION); live instances set it when they launch one");
+		}
+		LiveSession session = sessions.findById(id).orElse(null);
+		if (session == null || session.state().equals(LiveSession.ENDED)
+				|| session.transcoderGeneration() != generation || session.relayToken() == null) {
+			log.info("Live session {} (generation {}) is not this transcoder's to serve any more; exiting", id, generation);
+			exit();
+			return;
+		}
+		Channel channel = channels.findById(session.channelId()).orElseThrow();
+		List<Rung> rungs = settings.rungs().stream().filter(r -> channel.ladder().contains(r.name())).toList();
+		int listSize = Math.max(settings.windowSegments(),
+				(int) Math.ceil(channel.dvrWindowSeconds() / (double) settings.segmentSeconds()));
+		SessionRun started = new SessionRun(this, id, channel.id(), new AssetId(session.assetId()), channel.title(),
+				instance.scratch("session"), rungs.isEmpty() ? settings.rungs() : rungs, channel.rtmpOutputs(),
+				channel.reconnectWindowSeconds(), listSize);
+		this.run = started;
+		RelayServer relay = new RelayServer(this, started, id, generation, session.relayToken(), settings.relayBind(),
+				settings.relayPort(), settings.idleTimeout());
+		this.server = relay;
+		relay.start();
+		String endpoint = advertisedHost() + ":" + relay.port();
+		if (!leases.register(id, generation, instance.id(), endpoint, started.dir.toString(), clock.instant())) {
+			log.info("Live session {} was given to another transcoder while this one started; exiting", id);
+			abandon();
+			return;
+		}
+		log.info("Transcoder of live session {} (generation {}) takes the relay at {}", id, generation, endpoint);
+		scheduler.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+		// no feed at all (the live instance that launched it is gone too): the session ends like a feed that left
+		long patience = settings.transcoderStartTimeout().toSeconds() + channel.reconnectWindowSeconds();
+		schedule(() -> {
+			if (!fedBefore && !started.ended()) {
+				started.endNow("No feed reached the transcoder");
+			}
+		}, (int) patience);
+	}
+
+	/** Whether this instance still serves the session's current generation. */
+	boolean current() {
+		return current;
+	}
+
+	/** A relay attached; a feed that comes back after going away is a reconnect. */
+	void attached(SessionRun run, String protocol) {
+		if (fedBefore) {
+			tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(s -> s.resumed(protocol)));
+			event(run, "RECONNECTED", "The feed came back (" + label(protocol) + "); the session goes on.");
+		}
+		fedBefore = true;
+	}
+
+	private String advertisedHost() {
+		if (settings.relayHost() != null) {
+			return settings.relayHost();
+		}
+		String metadata = System.getenv("ECS_CONTAINER_METADATA_URI_V4");
+		if (metadata != null) {
+			try {
+				var response = java.net.http.HttpClient.newHttpClient()
+					.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metadata)).build(),
+							java.net.http.HttpResponse.BodyHandlers.ofString());
+				var matcher = java.util.regex.Pattern.compile("\"IPv4Addresses\"\\s*:\\s*\\[\\s*\"([0-9.]+)\"")
+					.matcher(response.body());
+				if (matcher.find()) {
+					return matcher.group(1);
+				}
+			}
+			catch (IOException | InterruptedException ex) {
+				log.warn("Could not read this task's address from the ECS metadata endpoint: {}", ex.toString());
+			}
+		}
+		return settings.relayBind().equals("0.0.0.0") ? "127.0.0.1" : settings.relayBind();
+	}
+
+	// what a run asks of its owner
+
+	MediaInfo probe(Path dir, byte[] start) throws IOException {
+		Files.createDirectories(dir);
+		Path head = dir.resolve("probe.ts");
+		Files.write(head, start);
+		try {
+			return probe.probe(head.toString());
+		}
+		finally {
+			Files.deleteIfExists(head);
+		}
+	}
+
+	HlsPublisher publisher(SessionRun run, List<Rung> rungs, MediaInfo feed) throws IOException {
+		MediaInfo.Video video = feed.video();
+		Set<String> stored = restore(run, rungs);
+		return new HlsPublisher(storage, run.asset, run.dir, rungs.stream().map(Rung::name).toList(), stored,
+				run::pdtOffsetMs, rendition -> {
+			Rung rung = rungs.stream().filter(r -> r.name().equals(rendition)).findFirst().orElseThrow();
+			int[] size = LiveCommand.size(rung, video);
+			long bandwidth = (rung.videoKbps() + (feed.hasAudio() ? rung.audioKbps() : 0)) * 1100L;
+			RenditionSpec spec = new RenditionSpec(rung.name(), RenditionKind.VIDEO, size[0], size[1], bandwidth,
+					bandwidth * 10 / 11, LiveCommand.codecs(rung, video, settings.preset(), feed.hasAudio()), "30/1",
+					AssetKeys.renditionPrefix(run.asset, rung.name()) + "index.m3u8", 0, 0, List.of());
+			assets.publishRendition(run.asset, spec, (candidate, published) -> Optional.empty());
+			if (run.publisher() != null && run.publisher().allStarted()) {
+				assets.liveStarted(run.asset);
+				event(run, "PLAYING", "Every rendition has its first segment: viewers can watch.");
+			}
+		});
+	}
+
+	/**
+	 * The playlists an earlier transcoder of this session published, brought into this one's work directory so
+	 * the encoder continues them ({@code append_list}: numbering goes on after a discontinuity).
+	 * @return the segments they list, which storage already has
+	 */
+	private Set<String> restore(SessionRun run, List<Rung> rungs) throws IOException {
+		Set<String> stored = new HashSet<>();
+		for (Rung rung : rungs) {
+			String key = AssetKeys.renditionPrefix(run.asset, rung.name()) + "index.m3u8";
+			Path local = run.dir.resolve(rung.name()).resolve("index.m3u8");
+			if (Files.exists(local)) {
+				continue;
+			}
+			var published = storage.open(key, null);
+			if (published.isEmpty()) {
+				continue;
+			}
+			String text;
+			try (var in = published.get()) {
+				text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			}
+			if (text.contains("#EXT-X-ENDLIST")) {
+				continue;
+			}
+			Files.createDirectories(local.getParent());
+			Files.writeString(local, text);
+			for (String line : text.split("\n")) {
+				if (!line.isBlank() && !line.startsWith("#")) {
+					stored.add(rung.name() + "/" + line.strip());
+				}
+			}
+		}
+		if (!stored.isEmpty()) {
+			log.info("Continuing {} published segments of live session {}", stored.size(), run.sessionId);
+		}
+		return stored;
+	}
+
+	ScheduledFuture<?> schedulePublishing(Runnable publish) {
+		return scheduler.scheduleWithFixedDelay(() -> {
+			try {
+				publish.run();
+			}
+			catch (RuntimeException ex) {
+				log.warn("Publishing failed: {}", ex.toString());
+			}
+		}, 200, 200, TimeUnit.MILLISECONDS);
+	}
+
+	ScheduledFuture<?> schedule(Runnable task, int seconds) {
+		return scheduler.schedule(() -> Thread.ofVirtual().name("live-timer").start(task), seconds, TimeUnit.SECONDS);
+	}
+
+	RtmpOutput rtmpOutput(SessionRun run, String target, boolean copyVideo) {
+		return new RtmpOutput(tools.ffmpegPath(), target, copyVideo,
+				run.dir.resolve("rtmp-" + Integer.toHexString(target.hashCode()) + ".log"),
+				(kind, detail) -> event(run, kind, detail));
+	}
+
+	EncoderProcess launch(SessionRun run, List<Rung> rungs, MediaInfo feed) {
+		List<String> command = LiveCommand.command(tools.ffmpegPath(), rungs, feed, settings, run.listSize, run.dir);
+		EncoderProcess encoder = EncoderProcess.start(command, run.dir);
+		log.info("Encoder {} started for live session {}", encoder.id(), run.sessionId);
+		return encoder;
+	}
+
+	void picture(SessionRun run, MediaInfo.Video video) {
+		tx.executeWithoutResult(status -> sessions.findById(run.sessionId)
+			.ifPresent(s -> s.picture(video.width(), video.height())));
+	}
+
+	void restarted(SessionRun run, long pid, int restarts) {
+		tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(LiveSession::restarted));
+		event(run, "TRANSCODER_RESTARTED", "The encoder (process " + pid + ") died while the feed went on; "
+				+ "restart " + restarts + " continues the playlists after a discontinuity.");
+	}
+
+	int maxRestarts() {
+		return settings.maxRestarts();
+	}
+
+	void reconnecting(SessionRun run, String reason) {
+		tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(LiveSession::reconnecting));
+		event(run, "RECONNECTING", reason + "; waiting " + run.reconnectWindowSeconds + " s for the feed to come back.");
+	}
+
+	void event(SessionRun run, String kind, String detail) {
+		tx.executeWithoutResult(
+				status -> events.save(new LiveEvent(run.channelId, run.sessionId, kind, detail, clock.instant())));
+	}
+
+	/** Ends the run on a thread of its own (for callers that hold the run's monitor). */
+	void endLater(SessionRun run, String reason) {
+		Thread.ofVirtual().name("live-end").start(() -> run.endNow(reason));
+	}
+
+	/**
+	 * The session is over. Its row says so before the channel is free again (a new feed starts a new session at
+	 * once); then the playlists are closed, the live asset marked ended, the recording sent on its way to VOD, and
+	 * this instance exits.
+	 */
+	void ended(SessionRun run, String reason, @Nullable HlsPublisher publisher) {
+		tx.executeWithoutResult(status -> sessions.findById(run.sessionId)
+			.filter(s -> s.transcoderGeneration() == settings.transcoder().generation())
+			.ifPresent(s -> s.ended(reason, clock.instant())));
+		event(run, "ENDED", reason + ".");
+		Thread end = Thread.ofPlatform().name("live-finish").unstarted(() -> {
+			try {
+				if (publisher != null) {
+					publisher.end();
+				}
+				assets.liveEnded(new AssetId(run.asset.value()), "The live stream ended.");
+				record(run);
+			}
+			catch (RuntimeException ex) {
+				log.error("Ending live session {} failed", run.sessionId, ex);
+			}
+			finally {
+				finishing.remove(Thread.currentThread());
+				exit();
+			}
+		});
+		finishing.add(end);
+		end.start();
+	}
+
+	/** The recording becomes a VOD asset through the normal catalog: stored as a source, probed, transcoded. */
+	private void record(SessionRun run) {
+		Path file = run.dir.resolve("recording.ts");
+		AssetId recording = null;
+		try {
+			if (!Files.exists(file) || Files.size(file) == 0) {
+				return;
+			}
+			String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(clock.instant().atZone(ZoneOffset.UTC));
+			AssetId created = assets.createRecording(new NewAsset(run.title + " \u2014 recording " + when + " UTC",
+					"recording.ts", "video/mp2t", Files.size(file)));
+			recording = created;
+			storage.putLarge(AssetKeys.source(created), file, "video/mp2t", "private");
+			tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(s -> s.recorded(created.value())));
+			try {
+				assets.uploaded(created, probe.probe(storage.presignGet(AssetKeys.source(created), Duration.ofMinutes(30))));
+				event(run, "RECORDED", "The recording became a VOD asset and is being transcoded.");
+			}
+			catch (MediaProbeException ex) {
+				assets.failed(created, ex.getMessage());
+				event(run, "RECORDED", "The recording was stored but cannot be read: " + ex.getMessage());
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			log.error("The recording of live session {} could not be stored", run.sessionId, ex);
+			if (recording != null) {
+				assets.failed(recording, "The recording of the live session could not be stored: " + ex.getMessage());
+			}
+			event(run, "RECORDING_FAILED", "The recording could not be stored: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Once a second: the session's heartbeat with its manifest age, stale alarm, the feed's bitrate and what runs.
+	 * A heartbeat the database refuses means another transcoder serves the session now: this one stops at once.
+	 */
+	private void heartbeat() {
+		SessionRun current = run;
+		if (current == null || current.ended()) {
+			return;
+		}
+		try {
+			Instant now = clock.instant();
+			HlsPublisher publisher = current.publisher();
+			Instant newest = publisher == null ? null : publisher.newest();
+			Long ageMs = newest == null ? null : Math.max(0, Duration.between(newest, now).toMillis());
+			long bytes = current.bytes();
+			Long bitrate = lastBytes < 0 ? null : (bytes - lastBytes) * 8;
+			boolean fed = bytes != lastBytes;
+			lastBytes = bytes;
+			boolean stale = ageMs != null && !current.reconnecting() && ageMs > settings.staleAfter().toMillis();
+			EncoderProcess encoder = current.transcoder();
+			String outputs = current.outputs()
+				.stream()
+				.map(o -> (o.up() ? "up" : "down") + "|" + (o.pid() == null ? "" : o.pid()) + "|" + o.redacted())
+				.collect(Collectors.joining("\n"));
+			boolean mine = leases.beat(current.sessionId, settings.transcoder().generation(),
+					new SessionLeases.Beat(ageMs, stale, bytes, bitrate, fed, encoder == null ? null : encoder.id(),
+							outputs.isEmpty() ? null : outputs),
+					now);
+			if (!mine) {
+				boolean ended = sessions.findById(current.sessionId)
+					.map(s -> s.state().equals(LiveSession.ENDED))
+					.orElse(true);
+				log.warn("Live session {} {}; this transcoder stops", current.sessionId,
+						ended ? "was ended elsewhere" : "has a newer transcoder");
+				abandon();
+				return;
+			}
+			if (stale && !wasStale) {
+				event(current, "STALE", "The newest segment is " + ageMs / 1000 + " s old (alarm at "
+						+ settings.staleAfter().toSeconds() + " s).");
+			}
+			else if (!stale && wasStale) {
+				event(current, "RECOVERED", "Segments are fresh again (" + (ageMs == null ? 0 : ageMs / 1000) + " s).");
+			}
+			wasStale = stale;
+		}
+		catch (RuntimeException ex) {
+			log.warn("The live heartbeat failed (retried in a second): {}", ex.toString());
+		}
+	}
+
+	/** Stops everything without ending the session (another transcoder has it now), and exits. */
+	private void abandon() {
+		current = false;
+		SessionRun stopped = run;
+		if (stopped != null) {
+			stopped.abandon();
+		}
+		exit();
+	}
+
+	private void exit() {
+		Thread.ofPlatform().name("transcoder-exit").start(() -> {
+			RelayServer relay = server;
+			if (relay != null) {
+				relay.close();
+			}
+			System.exit(SpringApplication.exit(context, () -> 0));
+		});
+	}
+
+	/**
+	 * The instance is stopping (SIGTERM): the session ends as if its feed left, playlists closed and the recording
+	 * stored, unless another transcoder already serves it.
+	 */
+	@Override
+	public void destroy() {
+		SessionRun stopping = run;
+		if (stopping != null && current && !stopping.ended()) {
+			stopping.endNow("The transcoder instance was stopped");
+		}
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+		for (Thread end : new ArrayList<>(finishing)) {
+			try {
+				end.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		RelayServer relay = server;
+		if (relay != null) {
+			relay.close();
+		}
+		scheduler.shutdownNow();
+	}
+
+	static String label(String protocol) {
+		return protocol.equals("RTMP") ? "RTMP" : "MPEG-TS over HTTP";
+	}
+
+}
