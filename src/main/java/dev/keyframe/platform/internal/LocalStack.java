@@ -12,11 +12,21 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.msg.CreateQueue;
+import org.elasticmq.msg.RestoreMessages;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.util.NowProvider;
 import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -37,6 +47,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
+
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The local default: when {@code keyframe.local.enabled} is true, starts real protocol peers in this JVM (an
@@ -79,7 +93,7 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 			startPostgres(dataDir, port(env, "postgres-port", 15432), settings);
 			startS3(dataDir, port(env, "s3-port", 19000), env.getProperty("keyframe.storage.bucket", "keyframe"),
 					settings);
-			startSqs(port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
+			startSqs(dataDir, port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
 					settings);
 			edge(dataDir, port(env, "edge-port", 19080), env, settings);
 			env.getPropertySources().addFirst(new MapPropertySource("keyframe-local-stack", settings));
@@ -191,8 +205,38 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		settings.put("keyframe.storage.secret-key", SECRET_KEY);
 	}
 
-	private void startSqs(int port, int maxReceiveCount, Map<String, Object> settings) {
-		SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1")
+	/**
+	 * ElasticMQ with its queues and messages kept in {@code <data>/sqs} ({@link QueueJournal}): what was stored is
+	 * put back into the queue actors before the server takes requests.
+	 */
+	private void startSqs(Path dataDir, int port, int maxReceiveCount, Map<String, Object> settings) throws Exception {
+		Path dir = Files.createDirectories(dataDir.resolve("sqs"));
+		java.sql.Connection journal = QueueJournal.open(dir);
+		started.push(journal::close);
+		ActorSystem system = ActorSystem.create("keyframe-sqs");
+		started.push(() -> {
+			system.terminate();
+			system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+		});
+		ActorRef listener = system.actorOf(QueueJournal.props(journal), "journal");
+		ActorRef queues = system.actorOf(Props.create(QueueManagerActor.class,
+				() -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(listener))),
+				"queues");
+		int restored = 0;
+		for (var stored : QueueJournal.stored(journal).entrySet()) {
+			Object created = ask(queues, new CreateQueue(stored.getKey().toCreateQueueData()));
+			if (!(created instanceof scala.util.Right<?, ?> right)) {
+				throw new IllegalStateException("ElasticMQ did not restore queue " + stored.getKey().name() + ": " + created);
+			}
+			ask((ActorRef) right.value(), new RestoreMessages(CollectionConverters.asScala(stored.getValue()).toList()));
+			restored += stored.getValue().size();
+		}
+		if (restored > 0) {
+			log.info("Restored " + restored + " queued messages from " + dir);
+		}
+		SQSRestServer server = SQSRestServerBuilder.withActorSystem(system)
+			.withQueueManagerActor(queues)
+			.withInterface("127.0.0.1")
 			.withPort(port)
 			.withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
 			.start();
@@ -209,11 +253,19 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 				.getQueueAttributes(b -> b.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
 				.attributes()
 				.get(QueueAttributeName.QUEUE_ARN);
-			String url = sqs.createQueue(b -> b.queueName("keyframe-jobs")
-				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60", QueueAttributeName.REDRIVE_POLICY,
-						"{\"maxReceiveCount\":\"" + maxReceiveCount + "\",\"deadLetterTargetArn\":\"" + deadLetterArn
-								+ "\"}")))
-				.queueUrl();
+			Map<QueueAttributeName, String> attributes = Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60",
+					QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + maxReceiveCount
+							+ "\",\"deadLetterTargetArn\":\"" + deadLetterArn + "\"}");
+			String url;
+			try {
+				url = sqs.createQueue(b -> b.queueName("keyframe-jobs").attributes(attributes)).queueUrl();
+			}
+			catch (QueueNameExistsException ex) {
+				// restored with other settings (e.g. a changed max-receive-count): keep its messages, take the new ones
+				url = sqs.getQueueUrl(b -> b.queueName("keyframe-jobs")).queueUrl();
+				String existing = url;
+				sqs.setQueueAttributes(b -> b.queueUrl(existing).attributes(attributes));
+			}
 			settings.put("keyframe.queue.url", url);
 			settings.put("keyframe.queue.dead-letter-url", deadLetterUrl);
 		}
@@ -221,6 +273,10 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		settings.put("keyframe.queue.region", REGION);
 		settings.put("keyframe.queue.access-key", ACCESS_KEY);
 		settings.put("keyframe.queue.secret-key", SECRET_KEY);
+	}
+
+	private static Object ask(ActorRef actor, Object message) throws Exception {
+		return Patterns.ask(actor, message, Duration.ofSeconds(30)).toCompletableFuture().get(30, TimeUnit.SECONDS);
 	}
 
 	private static String[] append(String[] dependsOn, String name) {
