@@ -123,6 +123,11 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 			.setCleanDataDirectory(false)
 			.setPort(port)
 			.setPGStartupWait(Duration.ofSeconds(60))
+			// zonky starts PostgreSQL for throwaway test databases (-F, synchronous_commit off): this one is ./data,
+			// so a commit is on disk before it is acknowledged and a crash cannot tear a page
+			.setServerConfig("fsync", "on")
+			.setServerConfig("synchronous_commit", "on")
+			.setServerConfig("full_page_writes", "on")
 			// stopped with the application context, after the beans that use it, not by a JVM hook of its own
 			.setRegisterShutdownHook(false)
 			.start();

@@ -63,6 +63,19 @@ class LocalStackTests {
 		}
 	}
 
+	@Test
+	void postgresKeepsWhatItAcknowledged() throws SQLException {
+		try (LocalStack stack = new LocalStack(Supplier::get)) {
+			ConfigurableEnvironment env = start(stack, data);
+			try (Connection db = DriverManager.getConnection(env.getProperty("spring.datasource.url"), "postgres",
+					"postgres")) {
+				assertThat(show(db, "fsync")).isEqualTo("on");
+				assertThat(show(db, "synchronous_commit")).isEqualTo("on");
+				assertThat(show(db, "full_page_writes")).isEqualTo("on");
+			}
+		}
+	}
+
 	static ConfigurableEnvironment start(LocalStack stack, Path data) {
 		StandardEnvironment env = new StandardEnvironment();
 		env.getPropertySources()
@@ -76,6 +89,13 @@ class LocalStackTests {
 
 	private static List<Message> receive(SqsClient sqs, String url, int visibility) {
 		return sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5).visibilityTimeout(visibility)).messages();
+	}
+
+	private static String show(Connection db, String setting) throws SQLException {
+		try (ResultSet rs = db.createStatement().executeQuery("show " + setting)) {
+			rs.next();
+			return rs.getString(1);
+		}
 	}
 
 	private static SqsClient sqs(ConfigurableEnvironment env) {
