@@ -155,6 +155,30 @@ class JobDeliveryIntegrationTests {
 	}
 
 	@Test
+	void aStoppingWorkerPoolTakesNoNewJobAndGivesItsMessageBackAtOnce() throws Exception {
+		String id = uploadWithWorkersStopped();
+		drainQueue();
+		TranscodeJob job = jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(id)).get(0);
+		double encodesBefore = encodes();
+		workers.start();
+		Thread.sleep(1500); // every worker is in a long poll on the empty queue
+
+		// the job's message arrives just after the stop began, while the workers still poll
+		CompletableFuture<Void> stopping = CompletableFuture.runAsync(workers::stop);
+		Thread.sleep(100);
+		queue.send(JobMessage.body(job.id()), Duration.ZERO);
+		stopping.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+		assertThat(encodes() - encodesBefore).as("encodes started while stopping").isZero();
+		TranscodeJob after = jobs.findById(job.id()).orElseThrow();
+		assertThat(after.state()).isEqualTo(JobState.PENDING);
+		assertThat(after.attempts()).isZero();
+		// visible again at once, not after its visibility timeout
+		List<JobQueue.Received> back = queue.receive(1, Duration.ofSeconds(1), Duration.ofSeconds(1));
+		assertThat(back).extracting(JobQueue.Received::body).containsExactly(JobMessage.body(job.id()));
+	}
+
+	@Test
 	void aPoisonMessageEndsInTheDeadLetterQueue() {
 		workers.start();
 		long deadBefore = queue.deadLetterDepth().orElseThrow();

@@ -59,7 +59,11 @@ class JobRunner {
 		this.meters = meters;
 	}
 
-	void handle(JobQueue.Received message, String owner, AtomicBoolean stopping) {
+	/**
+	 * Claims and runs the message's job, unless this pool has begun to stop: then the message is made visible
+	 * again at once, for a worker that is not stopping.
+	 */
+	void handle(JobQueue.Received message, String owner, StopSignal stopping) {
 		Optional<UUID> jobId = JobMessage.parse(message.body());
 		if (jobId.isEmpty()) {
 			log.error("Poison message {} (receive #{}): not a job message; it goes to the dead-letter queue: {}",
@@ -68,7 +72,13 @@ class JobRunner {
 			queue.extend(message.receiptHandle(), Duration.ZERO);
 			return;
 		}
-		Claim claim = lifecycle.claim(jobId.get(), owner);
+		Optional<Claim> claimed = stopping.unlessStopped(() -> lifecycle.claim(jobId.get(), owner));
+		if (claimed.isEmpty()) {
+			log.debug("Giving back the message for job {}: this worker pool is stopping", jobId.get());
+			queue.extend(message.receiptHandle(), Duration.ZERO);
+			return;
+		}
+		Claim claim = claimed.get();
 		if (claim.outcome() != Claim.Outcome.CLAIMED) {
 			log.debug("Message for job {}: {}", jobId.get(), claim.outcome());
 			queue.delete(message.receiptHandle());
@@ -77,7 +87,7 @@ class JobRunner {
 		run(claim, message, owner, stopping);
 	}
 
-	private void run(Claim claim, JobQueue.Received message, String owner, AtomicBoolean stopping) {
+	private void run(Claim claim, JobQueue.Received message, String owner, StopSignal stopping) {
 		List<UUID> ids = claim.jobs().stream().map(TranscodeJob::id).toList();
 		String profiles = claim.jobs().stream().map(TranscodeJob::profile).collect(Collectors.joining(","));
 		log.info("Encoding {} of asset {} ({})", profiles, claim.asset(), owner);
@@ -97,12 +107,12 @@ class JobRunner {
 			else {
 				meters.counter("keyframe.transcode.encodes").increment();
 				results = encoder.encode(claim.asset(), source.get(), claim.jobs(), progress::set,
-						() -> stopping.get() || lost.get());
+						() -> stopping.stopped() || lost.get());
 			}
 			done.countDown(); // wakes the heartbeat at once: publishing waits for nothing
 			heartbeat.join(5_000);
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
-			if (stopping.get()) {
+			if (stopping.stopped()) {
 				lifecycle.release(ids, owner);
 			}
 			else {
