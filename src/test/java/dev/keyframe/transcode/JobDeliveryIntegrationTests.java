@@ -129,6 +129,32 @@ class JobDeliveryIntegrationTests {
 	}
 
 	@Test
+	void aJobWhoseWorkerDiedJustBeforeItsHeartbeatIsTakenOverAsSoonAsItsMessageReappears() throws Exception {
+		uploadWithWorkersStopped();
+		JobQueue.Received taken = Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> queue.receive(1, Duration.ofSeconds(1), Duration.ofSeconds(6)), m -> !m.isEmpty())
+			.get(0);
+		long received = System.nanoTime();
+		UUID jobId = JobMessage.parse(taken.body()).orElseThrow();
+		JobLifecycle.Claim claim = lifecycle.claim(jobId, "worker-that-dies");
+		assertThat(claim.outcome()).isEqualTo(JobLifecycle.Claim.Outcome.CLAIMED);
+		List<UUID> held = claim.jobs().stream().map(TranscodeJob::id).toList();
+		// it renews its lease as the heartbeat does, and dies just before extending the message (heartbeat 2 s)
+		while (System.nanoTime() - received < Duration.ofMillis(1900).toNanos()) {
+			lifecycle.renew(held, "worker-that-dies", 0);
+			Thread.sleep(300);
+		}
+		lifecycle.renew(held, "worker-that-dies", 0);
+
+		workers.start();
+		// the message reappears 6 s after it was received; the lease must be over by then
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(9).minusNanos(System.nanoTime() - received))
+			.until(() -> jobs.findById(jobId).orElseThrow().attempts(), attempts -> attempts == 2);
+	}
+
+	@Test
 	void failedJobsCanBeRetriedThroughTheApiUntilTheAssetIsReady() throws IOException {
 		String id = uploadWithWorkersStopped();
 		TranscodeJob lowest = jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(id)).get(1);

@@ -138,15 +138,17 @@ class JobRunner {
 	}
 
 	/**
-	 * Every 2 s: renews the jobs' lease and records progress; every {@code heartbeat}: keeps the message hidden.
+	 * Every {@code renewal} (2 s): renews the jobs' lease and records progress; at most a {@code heartbeat} apart:
+	 * keeps the message hidden (the lease is sized on that bound, see {@link TranscodeSettings#lease()}).
 	 * Each renewal is tried on its own, so an SQS hiccup does not let the lease lapse, or the other way round.
 	 */
 	private void heartbeat(JobQueue.Received message, List<UUID> ids, String owner, AtomicReference<Double> progress,
 			AtomicBoolean lost, CountDownLatch done) {
 		long lastExtension = System.nanoTime();
+		long renewal = settings.renewal().toNanos();
 		while (true) {
 			try {
-				if (done.await(2, TimeUnit.SECONDS)) {
+				if (done.await(renewal, TimeUnit.NANOSECONDS)) {
 					return;
 				}
 			}
@@ -161,7 +163,8 @@ class JobRunner {
 			catch (RuntimeException ex) {
 				log.warn("Renewing the lease of {} failed: {}", ids, ex.getMessage());
 			}
-			if (System.nanoTime() - lastExtension >= settings.heartbeat().toNanos()) {
+			// extend now if waiting for the next tick would leave more than a heartbeat since the last extension
+			if (System.nanoTime() - lastExtension + renewal > settings.heartbeat().toNanos()) {
 				try {
 					queue.extend(message.receiptHandle(), settings.visibilityTimeout());
 					lastExtension = System.nanoTime();
