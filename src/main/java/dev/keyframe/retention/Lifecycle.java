@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.HttpStatus;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -154,7 +153,7 @@ public class Lifecycle implements AssetAudit {
 
 	// runs
 
-	@Scheduled(cron = "${keyframe.retention.cron:0 30 3 * * *}", zone = "UTC")
+	/** The nightly run, started by {@link LifecycleSchedule} on scheduler instances. */
 	void scheduled() {
 		run("SCHEDULED", null, step -> {
 		}).ifPresentOrElse(r -> log.info("Lifecycle run {}: {} assets, {} objects, {} bytes, {} errors", r.state(),

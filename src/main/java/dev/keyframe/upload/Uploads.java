@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.modulith.events.ApplicationModuleListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -220,7 +219,6 @@ public class Uploads {
 	}
 
 	/** Aborts uploads left open past their time, so storage does not keep paying for orphaned parts. */
-	@Scheduled(fixedDelayString = "${keyframe.upload.expiry-check:PT10M}", initialDelayString = "PT1M")
 	public void expireAbandoned() {
 		for (UploadSession session : sessions.findTop100ByStateAndExpiresAtBefore(UploadState.ACTIVE, clock.instant())) {
 			try {

@@ -8,7 +8,6 @@ import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.context.SmartLifecycle;
@@ -17,7 +16,9 @@ import org.springframework.stereotype.Component;
 import dev.keyframe.live.IngestEndpoints;
 import dev.keyframe.live.LiveSettings;
 import dev.keyframe.live.internal.LiveSessions;
+import dev.keyframe.platform.ConditionalOnRole;
 import dev.keyframe.platform.MediaTools;
+import dev.keyframe.platform.Role;
 
 /**
  * The live role's ingest: an HTTP server of its own (MPEG-TS pushes, nginx-rtmp callbacks) and the RTMP front.
@@ -25,7 +26,7 @@ import dev.keyframe.platform.MediaTools;
  * the connection stops its session like one that hangs up.
  */
 @Component
-@ConditionalOnBooleanProperty(name = "keyframe.live.enabled", matchIfMissing = true)
+@ConditionalOnRole(Role.LIVE)
 class IngestServer implements SmartLifecycle, IngestEndpoints {
 
 	private static final Logger log = LoggerFactory.getLogger(IngestServer.class);

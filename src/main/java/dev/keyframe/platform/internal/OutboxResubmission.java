@@ -8,11 +8,15 @@ import org.springframework.modulith.events.IncompleteEventPublications;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.keyframe.platform.ConditionalOnRole;
+import dev.keyframe.platform.Role;
+
 /**
  * Retries outbox publications whose listener failed (an SQS outage, say) while the process kept running;
  * publications left by a crash are resubmitted at start-up.
  */
 @Component
+@ConditionalOnRole(Role.SCHEDULER)
 class OutboxResubmission {
 
 	private static final Logger log = LoggerFactory.getLogger(OutboxResubmission.class);

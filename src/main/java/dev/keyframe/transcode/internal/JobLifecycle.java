@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.modulith.events.ApplicationModuleListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -215,7 +214,6 @@ public class JobLifecycle implements TranscodeWork {
 	 * was sent long ago while the queue is empty (a purged or restarted queue). Duplicates this may cause are
 	 * harmless: claims are idempotent.
 	 */
-	@Scheduled(fixedDelayString = "${keyframe.transcode.sweep-interval:PT30S}", initialDelayString = "PT20S")
 	public void sweep() {
 		Instant now = clock.instant();
 		List<UUID> abandoned = store.releaseAbandoned(settings.visibilityTimeout().multipliedBy(2), now);

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import dev.keyframe.platform.ConditionalOnRole;
 import dev.keyframe.platform.JobQueue;
+import dev.keyframe.platform.Role;
 import dev.keyframe.transcode.TranscodeSettings;
 
 /**
@@ -19,6 +21,7 @@ import dev.keyframe.transcode.TranscodeSettings;
  * at a time. More throughput is more workers, here or in other processes on the same queue.
  */
 @Component
+@ConditionalOnRole(Role.WORKER)
 public class Workers implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(Workers.class);
