@@ -43,6 +43,7 @@ import dev.keyframe.catalog.AssetKeys;
 import dev.keyframe.catalog.AssetSource;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaSettings;
 import dev.keyframe.platform.MediaTools;
@@ -79,12 +80,16 @@ class Encoder {
 
 	private final Path scratch;
 
-	Encoder(MediaTools tools, ObjectStorage storage, TranscodeSettings settings, MediaSettings media) {
+	/**
+	 * Encodes write under {@code keyframe.media.scratch-dir} if set, else under this instance's own work directory
+	 * ({@code <work-root>/<instance>/transcode}), which a later start on this host removes if this one is killed.
+	 */
+	Encoder(MediaTools tools, ObjectStorage storage, TranscodeSettings settings, MediaSettings media,
+			Instance instance) {
 		this.tools = tools;
 		this.storage = storage;
 		this.settings = settings;
-		this.scratch = media.scratchDir() != null ? media.scratchDir()
-				: Path.of(System.getProperty("java.io.tmpdir"), "keyframe-work");
+		this.scratch = media.scratchDir() != null ? media.scratchDir() : instance.scratch("transcode");
 	}
 
 	/**
