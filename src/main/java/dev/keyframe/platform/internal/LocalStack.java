@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -118,6 +119,7 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		Path pgData = dataDir.resolve("postgres");
 		Files.createDirectories(pgData);
 		stopOrphan(pgData);
+		refuseBusyPort(port, pgData);
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setDataDirectory(pgData)
 			.setCleanDataDirectory(false)
@@ -132,9 +134,86 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 			.setRegisterShutdownHook(false)
 			.start();
 		started.push(postgres);
+		verifyOwn(postgres, port, pgData);
+		watchdog(pgData);
 		settings.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
 		settings.put("spring.datasource.username", "postgres");
 		settings.put("spring.datasource.password", "postgres");
+	}
+
+	/**
+	 * zonky's start connects to whatever answers on the port, so a server another checkout left running there would
+	 * be taken for ours (with that checkout's data and accounts). A busy port is refused before starting.
+	 */
+	private static void refuseBusyPort(int port, Path pgData) throws IOException {
+		try (ServerSocket probe = new ServerSocket()) {
+			probe.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			return;
+		}
+		catch (IOException busy) {
+			String whose = dataDirectoryOn(port).map(dir -> " by the PostgreSQL of " + dir).orElse("");
+			throw new IOException("Port " + port + " is in use" + whose + "; the local PostgreSQL for " + pgData
+					+ " will not attach to it. Stop that server or set keyframe.local.postgres-port", busy);
+		}
+	}
+
+	/** After the start: the server on the port must be the one serving our directory, or we refuse it. */
+	private static void verifyOwn(EmbeddedPostgres postgres, int port, Path pgData) throws IOException {
+		Optional<String> served = dataDirectoryOn(port);
+		boolean ours = served.map(dir -> sameFile(Path.of(dir), pgData)).orElse(false);
+		if (!ours) {
+			throw new IOException("The PostgreSQL on port " + port + " serves "
+					+ served.orElse("a data directory it does not tell") + ", not " + pgData
+					+ "; refusing to use another checkout's database");
+		}
+	}
+
+	private static Optional<String> dataDirectoryOn(int port) {
+		String url = "jdbc:postgresql://localhost:" + port + "/postgres?connectTimeout=3&socketTimeout=5";
+		try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+				java.sql.ResultSet rs = db.createStatement().executeQuery("show data_directory")) {
+			return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+		}
+		catch (java.sql.SQLException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static boolean sameFile(Path a, Path b) {
+		try {
+			return Files.isSameFile(a, b);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * PostgreSQL runs in a session of its own (pg_ctl detaches it), so it outlives a JVM that is killed and even a
+	 * kill of the JVM's process group. A watchdog in a session of its own waits for this JVM to end and then asks
+	 * PostgreSQL for a fast shutdown, if the server recorded in {@code postmaster.pid} is still the one started here
+	 * (after a clean stop the file is gone and the watchdog does nothing). Polling once a second costs nothing and
+	 * needs only sh; the next start's {@link #stopOrphan} still covers a watchdog that was killed too.
+	 */
+	private void watchdog(Path pgData) throws IOException {
+		Path pidFile = pgData.resolve("postmaster.pid");
+		String pgPid = Files.readAllLines(pidFile).get(0).strip();
+		String script = "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
+				+ "[ \"$(head -n 1 \"$3\" 2>/dev/null)\" = \"$2\" ] && kill -INT \"$2\"";
+		List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", script, "keyframe-postgres-watchdog",
+				String.valueOf(ProcessHandle.current().pid()), pgPid, pidFile.toString()));
+		if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+			command.add(0, "/usr/bin/setsid"); // a child of ours is no group leader: setsid execs, so we can stop it
+		}
+		else {
+			log.warn("setsid is missing: the PostgreSQL watchdog dies with this JVM's process group");
+		}
+		Process watchdog = new ProcessBuilder(command)
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.redirectError(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		started.push(watchdog::destroy);
 	}
 
 	/**
