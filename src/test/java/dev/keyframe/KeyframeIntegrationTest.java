@@ -19,7 +19,8 @@ import dev.keyframe.support.TestClock;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"keyframe.local.data-dir=target/it-data/${random.uuid}", "keyframe.local.postgres-port=0",
+		"keyframe.local.data-dir=target/it-data/${random.uuid}", "keyframe.instance.id=it-${random.uuid}",
+		"keyframe.local.postgres-port=0",
 		"keyframe.local.s3-port=0", "keyframe.local.sqs-port=0", "keyframe.local.edge-port=0",
 		"keyframe.transcode.ladder=480p:480:1000:96,360p:360:600:96,240p:240:300:64",
 		"keyframe.transcode.preset=ultrafast", "keyframe.transcode.visibility-timeout=6s",

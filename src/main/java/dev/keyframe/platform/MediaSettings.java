@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param ffmpeg path to the ffmpeg executable
  * @param ffprobe path to the ffprobe executable
- * @param scratchDir where workers write encoder output before it is uploaded (never the source of truth)
+ * @param scratchDir where workers write encoder output before it is uploaded (never the source of truth); unset:
+ * {@code transcode/} in this instance's own work directory
  * @param probeTimeout how long ffprobe may take on one object
  */
 @ConfigurationProperties("keyframe.media")

@@ -41,13 +41,14 @@ public class MediaTools {
 
 	private final String version;
 
-	MediaTools(MediaSettings settings) {
-		this.ffmpeg = settings.ffmpeg() != null ? settings.ffmpeg()
-				: bundled(Path.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class)));
-		this.ffprobe = settings.ffprobe() != null ? settings.ffprobe()
-				: bundled(Path.of(Loader.load(org.bytedeco.ffmpeg.ffprobe.class)));
-		this.ffmpegBackground = wrapper(this.ffmpeg, "background", "exec nice -n 10 \"" + this.ffmpeg + "\" \"$@\"",
-				settings.scratchDir());
+	MediaTools(MediaSettings settings, Instance instance) {
+		Path bin = instance.scratch("bin");
+		this.ffmpeg = settings.ffmpeg() != null ? dying(settings.ffmpeg(), bin)
+				: bundled(Path.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class)), bin);
+		this.ffprobe = settings.ffprobe() != null ? dying(settings.ffprobe(), bin)
+				: bundled(Path.of(Loader.load(org.bytedeco.ffmpeg.ffprobe.class)), bin);
+		this.ffmpegBackground = wrapper(this.ffmpeg, "background",
+				"exec " + ChildProcesses.shellPrefix() + "nice -n 10 \"" + this.ffmpeg + "\" \"$@\"", bin);
 		this.version = runVersion(this.ffmpeg);
 	}
 
@@ -93,15 +94,23 @@ public class MediaTools {
 	 * The bundled binaries find their direct libraries through their RUNPATH but not the libraries those need
 	 * (libva), so they run through a two-line wrapper that sets the library path to their own folder.
 	 */
-	private static Path bundled(Path binary) {
-		return wrapper(binary, "", "LD_LIBRARY_PATH=\"" + binary.getParent() + "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\" exec \""
-				+ binary + "\" \"$@\"", binary.getParent());
+	private static Path bundled(Path binary, Path bin) {
+		return wrapper(binary, "", "LD_LIBRARY_PATH=\"" + binary.getParent() + "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\" exec "
+				+ ChildProcesses.shellPrefix() + "\"" + binary + "\" \"$@\"", bin);
 	}
 
-	/** Writes (once, atomically) a shell script that runs {@code command} and returns its path. */
-	private static Path wrapper(Path binary, String suffix, String command, @Nullable Path dir) {
-		Path folder = dir != null ? dir : binary.getParent() != null && Files.isWritable(binary.getParent())
-				? binary.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
+	/** A configured binary, run through a wrapper that makes it die with this JVM, as the bundled ones do. */
+	private static Path dying(Path binary, Path bin) {
+		return wrapper(binary, "", "exec " + ChildProcesses.shellPrefix() + "\"" + binary + "\" \"$@\"", bin);
+	}
+
+	/**
+	 * Writes (atomically) a shell script that runs {@code command} and returns its path. Every wrapper {@code exec}s
+	 * through {@link ChildProcesses#shellPrefix()}, so the tool keeps the wrapper's pid and dies with this JVM (ffmpeg
+	 * runs from threads that live until it ends: Jaffree's own, or the caller waiting on it). The wrappers are in this
+	 * instance's own directory, so instances with different settings on one host never share one.
+	 */
+	private static Path wrapper(Path binary, String suffix, String command, Path folder) {
 		String name = binary.getFileName().toString();
 		Path wrapper = folder.resolve((name.startsWith("keyframe-") ? name : "keyframe-" + name)
 				+ (suffix.isEmpty() ? "" : "-" + suffix));
@@ -117,15 +126,14 @@ public class MediaTools {
 			return wrapper;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot prepare the bundled " + binary.getFileName(), ex);
+			throw new UncheckedIOException("Cannot prepare the wrapper for " + binary, ex);
 		}
 	}
 
 	private static String runVersion(Path binary) {
 		try {
-			Process process = new ProcessBuilder(binary.toString(), "-hide_banner", "-version")
-				.redirectErrorStream(true)
-				.start();
+			Process process = ChildProcesses
+				.start(new ProcessBuilder(binary.toString(), "-hide_banner", "-version").redirectErrorStream(true));
 			List<String> lines = new ArrayList<>(process.inputReader().lines().toList());
 			if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0 || lines.isEmpty()) {
 				throw new IllegalStateException("ffmpeg at " + binary + " does not run: " + String.join("\n", lines));

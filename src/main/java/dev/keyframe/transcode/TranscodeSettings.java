@@ -48,14 +48,34 @@ public record TranscodeSettings(@DefaultValue({ "1080p:1080:5000:128", "720p:720
 		if (heartbeat.compareTo(visibilityTimeout.dividedBy(2)) > 0) {
 			throw new IllegalArgumentException("keyframe.transcode.heartbeat must be at most half the visibility timeout");
 		}
+		if (lease(visibilityTimeout, heartbeat).compareTo(renewal(heartbeat).multipliedBy(2)) < 0) {
+			throw new IllegalArgumentException("keyframe.transcode.visibility-timeout is too short for its heartbeat: "
+					+ "a lease of " + lease(visibilityTimeout, heartbeat).toMillis() + " ms would not outlast two renewals");
+		}
+	}
+
+	/** How often a running job renews its lease: every 2 s, or twice per heartbeat where heartbeats are shorter. */
+	public Duration renewal() {
+		return renewal(heartbeat);
+	}
+
+	private static Duration renewal(Duration heartbeat) {
+		Duration half = heartbeat.dividedBy(2);
+		return half.compareTo(Duration.ofSeconds(2)) < 0 ? half : Duration.ofSeconds(2);
 	}
 
 	/**
-	 * How long a claim holds a job without renewal: three quarters of the visibility timeout, so that when a
-	 * dead worker's message reappears its lease has already run out and the job is taken over at once.
+	 * How long a claim holds a job without renewal. The message is extended at most a {@code heartbeat} apart, so
+	 * a dead worker's message reappears at the earliest {@code visibilityTimeout - heartbeat} after its death, while
+	 * its lease, renewed until then, runs out {@code lease} after it. The lease ends a renewal before that: the
+	 * redelivered message takes the job over at once, and nothing waits for the sweeper.
 	 */
 	public Duration lease() {
-		return visibilityTimeout.multipliedBy(3).dividedBy(4);
+		return lease(visibilityTimeout, heartbeat);
+	}
+
+	private static Duration lease(Duration visibilityTimeout, Duration heartbeat) {
+		return visibilityTimeout.minus(heartbeat).minus(renewal(heartbeat));
 	}
 
 	/**

@@ -136,6 +136,32 @@ class JobDeliveryIntegrationTests {
 	}
 
 	@Test
+	void aJobWhoseWorkerDiedJustBeforeItsHeartbeatIsTakenOverAsSoonAsItsMessageReappears() throws Exception {
+		uploadWithWorkersStopped();
+		JobQueue.Received taken = Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> queue.receive(1, Duration.ofSeconds(1), Duration.ofSeconds(6)), m -> !m.isEmpty())
+			.get(0);
+		long received = System.nanoTime();
+		UUID jobId = JobMessage.parse(taken.body()).orElseThrow();
+		JobLifecycle.Claim claim = lifecycle.claim(jobId, "worker-that-dies");
+		assertThat(claim.outcome()).isEqualTo(JobLifecycle.Claim.Outcome.CLAIMED);
+		List<UUID> held = claim.jobs().stream().map(TranscodeJob::id).toList();
+		// it renews its lease as the heartbeat does, and dies just before extending the message (heartbeat 2 s)
+		while (System.nanoTime() - received < Duration.ofMillis(1900).toNanos()) {
+			lifecycle.renew(held, "worker-that-dies", 0);
+			Thread.sleep(300);
+		}
+		lifecycle.renew(held, "worker-that-dies", 0);
+
+		workers.start();
+		// the message reappears 6 s after it was received; the lease must be over by then
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(9).minusNanos(System.nanoTime() - received))
+			.until(() -> jobs.findById(jobId).orElseThrow().attempts(), attempts -> attempts == 2);
+	}
+
+	@Test
 	void failedJobsCanBeRetriedThroughTheApiUntilTheAssetIsReady() throws IOException {
 		String id = uploadWithWorkersStopped();
 		TranscodeJob lowest = jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(id)).get(1);
@@ -244,6 +270,30 @@ class JobDeliveryIntegrationTests {
 		return jdbc.sql("select lease_owner from transcode_job where state = 'RUNNING' and lease_owner is not null")
 			.query(String.class)
 			.list();
+	}
+
+	@Test
+	void aStoppingWorkerPoolTakesNoNewJobAndGivesItsMessageBackAtOnce() throws Exception {
+		String id = uploadWithWorkersStopped();
+		drainQueue();
+		TranscodeJob job = jobs.findByAssetIdOrderByShortSideDescProfileAsc(UUID.fromString(id)).get(0);
+		double encodesBefore = encodes();
+		workers.start();
+		Thread.sleep(1500); // every worker is in a long poll on the empty queue
+
+		// the job's message arrives just after the stop began, while the workers still poll
+		CompletableFuture<Void> stopping = CompletableFuture.runAsync(workers::stop);
+		Thread.sleep(100);
+		queue.send(JobMessage.body(job.id()), Duration.ZERO);
+		stopping.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+		assertThat(encodes() - encodesBefore).as("encodes started while stopping").isZero();
+		TranscodeJob after = jobs.findById(job.id()).orElseThrow();
+		assertThat(after.state()).isEqualTo(JobState.PENDING);
+		assertThat(after.attempts()).isZero();
+		// visible again at once, not after its visibility timeout
+		List<JobQueue.Received> back = queue.receive(1, Duration.ofSeconds(1), Duration.ofSeconds(1));
+		assertThat(back).extracting(JobQueue.Received::body).containsExactly(JobMessage.body(job.id()));
 	}
 
 	@Test

@@ -12,11 +12,22 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.msg.CreateQueue;
+import org.elasticmq.msg.RestoreMessages;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.util.NowProvider;
 import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -37,6 +48,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
+
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The local default: when {@code keyframe.local.enabled} is true, starts real protocol peers in this JVM (an
@@ -87,7 +102,7 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 			startPostgres(dataDir, port(env, "postgres-port", 15432), settings);
 			startS3(dataDir, port(env, "s3-port", 19000), env.getProperty("keyframe.storage.bucket", "keyframe"),
 					settings);
-			startSqs(port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
+			startSqs(dataDir, port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
 					settings);
 			edge(dataDir, port(env, "edge-port", 19080), env, settings);
 			env.getPropertySources().addFirst(new MapPropertySource("keyframe-local-stack", settings));
@@ -113,18 +128,101 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		Path pgData = dataDir.resolve("postgres");
 		Files.createDirectories(pgData);
 		stopOrphan(pgData);
+		refuseBusyPort(port, pgData);
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setDataDirectory(pgData)
 			.setCleanDataDirectory(false)
 			.setPort(port)
 			.setPGStartupWait(Duration.ofSeconds(60))
+			// zonky starts PostgreSQL for throwaway test databases (-F, synchronous_commit off): this one is ./data,
+			// so a commit is on disk before it is acknowledged and a crash cannot tear a page
+			.setServerConfig("fsync", "on")
+			.setServerConfig("synchronous_commit", "on")
+			.setServerConfig("full_page_writes", "on")
 			// stopped with the application context, after the beans that use it, not by a JVM hook of its own
 			.setRegisterShutdownHook(false)
 			.start();
 		started.push(postgres);
+		verifyOwn(postgres, port, pgData);
+		watchdog(pgData);
 		settings.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
 		settings.put("spring.datasource.username", "postgres");
 		settings.put("spring.datasource.password", "postgres");
+	}
+
+	/**
+	 * zonky's start connects to whatever answers on the port, so a server another checkout left running there would
+	 * be taken for ours (with that checkout's data and accounts). A busy port is refused before starting.
+	 */
+	private static void refuseBusyPort(int port, Path pgData) throws IOException {
+		try (ServerSocket probe = new ServerSocket()) {
+			probe.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			return;
+		}
+		catch (IOException busy) {
+			String whose = dataDirectoryOn(port).map(dir -> " by the PostgreSQL of " + dir).orElse("");
+			throw new IOException("Port " + port + " is in use" + whose + "; the local PostgreSQL for " + pgData
+					+ " will not attach to it. Stop that server or set keyframe.local.postgres-port", busy);
+		}
+	}
+
+	/** After the start: the server on the port must be the one serving our directory, or we refuse it. */
+	private static void verifyOwn(EmbeddedPostgres postgres, int port, Path pgData) throws IOException {
+		Optional<String> served = dataDirectoryOn(port);
+		boolean ours = served.map(dir -> sameFile(Path.of(dir), pgData)).orElse(false);
+		if (!ours) {
+			throw new IOException("The PostgreSQL on port " + port + " serves "
+					+ served.orElse("a data directory it does not tell") + ", not " + pgData
+					+ "; refusing to use another checkout's database");
+		}
+	}
+
+	private static Optional<String> dataDirectoryOn(int port) {
+		String url = "jdbc:postgresql://localhost:" + port + "/postgres?connectTimeout=3&socketTimeout=5";
+		try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+				java.sql.ResultSet rs = db.createStatement().executeQuery("show data_directory")) {
+			return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+		}
+		catch (java.sql.SQLException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static boolean sameFile(Path a, Path b) {
+		try {
+			return Files.isSameFile(a, b);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * PostgreSQL runs in a session of its own (pg_ctl detaches it), so it outlives a JVM that is killed and even a
+	 * kill of the JVM's process group. A watchdog in a session of its own waits for this JVM to end and then asks
+	 * PostgreSQL for a fast shutdown, if the server recorded in {@code postmaster.pid} is still the one started here
+	 * (after a clean stop the file is gone and the watchdog does nothing). Polling once a second costs nothing and
+	 * needs only sh; the next start's {@link #stopOrphan} still covers a watchdog that was killed too.
+	 */
+	private void watchdog(Path pgData) throws IOException {
+		Path pidFile = pgData.resolve("postmaster.pid");
+		String pgPid = Files.readAllLines(pidFile).get(0).strip();
+		String script = "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
+				+ "[ \"$(head -n 1 \"$3\" 2>/dev/null)\" = \"$2\" ] && kill -INT \"$2\"";
+		List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", script, "keyframe-postgres-watchdog",
+				String.valueOf(ProcessHandle.current().pid()), pgPid, pidFile.toString()));
+		if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+			command.add(0, "/usr/bin/setsid"); // a child of ours is no group leader: setsid execs, so we can stop it
+		}
+		else {
+			log.warn("setsid is missing: the PostgreSQL watchdog dies with this JVM's process group");
+		}
+		Process watchdog = new ProcessBuilder(command)
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.redirectError(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		started.push(watchdog::destroy);
 	}
 
 	/**
@@ -200,8 +298,38 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		settings.put("keyframe.storage.secret-key", SECRET_KEY);
 	}
 
-	private void startSqs(int port, int maxReceiveCount, Map<String, Object> settings) {
-		SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1")
+	/**
+	 * ElasticMQ with its queues and messages kept in {@code <data>/sqs} ({@link QueueJournal}): what was stored is
+	 * put back into the queue actors before the server takes requests.
+	 */
+	private void startSqs(Path dataDir, int port, int maxReceiveCount, Map<String, Object> settings) throws Exception {
+		Path dir = Files.createDirectories(dataDir.resolve("sqs"));
+		java.sql.Connection journal = QueueJournal.open(dir);
+		started.push(journal::close);
+		ActorSystem system = ActorSystem.create("keyframe-sqs");
+		started.push(() -> {
+			system.terminate();
+			system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+		});
+		ActorRef listener = system.actorOf(QueueJournal.props(journal), "journal");
+		ActorRef queues = system.actorOf(Props.create(QueueManagerActor.class,
+				() -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(listener))),
+				"queues");
+		int restored = 0;
+		for (var stored : QueueJournal.stored(journal).entrySet()) {
+			Object created = ask(queues, new CreateQueue(stored.getKey().toCreateQueueData()));
+			if (!(created instanceof scala.util.Right<?, ?> right)) {
+				throw new IllegalStateException("ElasticMQ did not restore queue " + stored.getKey().name() + ": " + created);
+			}
+			ask((ActorRef) right.value(), new RestoreMessages(CollectionConverters.asScala(stored.getValue()).toList()));
+			restored += stored.getValue().size();
+		}
+		if (restored > 0) {
+			log.info("Restored " + restored + " queued messages from " + dir);
+		}
+		SQSRestServer server = SQSRestServerBuilder.withActorSystem(system)
+			.withQueueManagerActor(queues)
+			.withInterface("127.0.0.1")
 			.withPort(port)
 			.withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
 			.start();
@@ -218,11 +346,19 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 				.getQueueAttributes(b -> b.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
 				.attributes()
 				.get(QueueAttributeName.QUEUE_ARN);
-			String url = sqs.createQueue(b -> b.queueName("keyframe-jobs")
-				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60", QueueAttributeName.REDRIVE_POLICY,
-						"{\"maxReceiveCount\":\"" + maxReceiveCount + "\",\"deadLetterTargetArn\":\"" + deadLetterArn
-								+ "\"}")))
-				.queueUrl();
+			Map<QueueAttributeName, String> attributes = Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60",
+					QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + maxReceiveCount
+							+ "\",\"deadLetterTargetArn\":\"" + deadLetterArn + "\"}");
+			String url;
+			try {
+				url = sqs.createQueue(b -> b.queueName("keyframe-jobs").attributes(attributes)).queueUrl();
+			}
+			catch (QueueNameExistsException ex) {
+				// restored with other settings (e.g. a changed max-receive-count): keep its messages, take the new ones
+				url = sqs.getQueueUrl(b -> b.queueName("keyframe-jobs")).queueUrl();
+				String existing = url;
+				sqs.setQueueAttributes(b -> b.queueUrl(existing).attributes(attributes));
+			}
 			settings.put("keyframe.queue.url", url);
 			settings.put("keyframe.queue.dead-letter-url", deadLetterUrl);
 		}
@@ -230,6 +366,10 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		settings.put("keyframe.queue.region", REGION);
 		settings.put("keyframe.queue.access-key", ACCESS_KEY);
 		settings.put("keyframe.queue.secret-key", SECRET_KEY);
+	}
+
+	private static Object ask(ActorRef actor, Object message) throws Exception {
+		return Patterns.ask(actor, message, Duration.ofSeconds(30)).toCompletableFuture().get(30, TimeUnit.SECONDS);
 	}
 
 	private static String[] append(String[] dependsOn, String name) {

@@ -43,6 +43,7 @@ import dev.keyframe.catalog.AssetKeys;
 import dev.keyframe.catalog.AssetSource;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaSettings;
 import dev.keyframe.platform.MediaTools;
@@ -79,12 +80,16 @@ class Encoder {
 
 	private final Path scratch;
 
-	Encoder(MediaTools tools, ObjectStorage storage, TranscodeSettings settings, MediaSettings media) {
+	/**
+	 * Encodes write under {@code keyframe.media.scratch-dir} if set, else under this instance's own work directory
+	 * ({@code <work-root>/<instance>/transcode}), which a later start on this host removes if this one is killed.
+	 */
+	Encoder(MediaTools tools, ObjectStorage storage, TranscodeSettings settings, MediaSettings media,
+			Instance instance) {
 		this.tools = tools;
 		this.storage = storage;
 		this.settings = settings;
-		this.scratch = media.scratchDir() != null ? media.scratchDir()
-				: Path.of(System.getProperty("java.io.tmpdir"), "keyframe-work");
+		this.scratch = media.scratchDir() != null ? media.scratchDir() : instance.scratch("transcode");
 	}
 
 	/**
@@ -322,12 +327,30 @@ class Encoder {
 		}
 	}
 
+	/**
+	 * Runs on an upload virtual thread, so ffprobe is started through Jaffree's own thread (executeAsync), which lives
+	 * until ffprobe ends: its parent-death signal (see {@link dev.keyframe.platform.ChildProcesses}) must not fire
+	 * when the carrier thread that happened to start it is retired.
+	 */
 	private OutputProbe probe(Path playlist, boolean video) {
-		FFprobeResult result = tools.ffprobe()
-			.setInput(playlist.toString())
-			.setShowEntries(video ? "packet=stream_index,pts_time,flags:stream=index,codec_type,width,height,profile,level"
-					: "stream=index,codec_type")
-			.execute();
+		FFprobeResult result;
+		try {
+			result = tools.ffprobe()
+				.setInput(playlist.toString())
+				.setShowEntries(video
+						? "packet=stream_index,pts_time,flags:stream=index,codec_type,width,height,profile,level"
+						: "stream=index,codec_type")
+				.executeAsync()
+				.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while probing " + playlist, ex);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw ex.getCause() instanceof RuntimeException runtime ? runtime
+					: new IllegalStateException(ex.getCause());
+		}
 		List<Stream> streams = result.getStreams() == null ? List.of() : result.getStreams();
 		Stream stream = streams.stream().filter(s -> s.getCodecType() == StreamType.VIDEO).findFirst().orElse(null);
 		boolean hasAudio = streams.stream().anyMatch(s -> s.getCodecType() == StreamType.AUDIO);

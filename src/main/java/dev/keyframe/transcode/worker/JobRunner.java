@@ -59,7 +59,11 @@ class JobRunner {
 		this.meters = meters;
 	}
 
-	void handle(JobQueue.Received message, String owner, AtomicBoolean stopping) {
+	/**
+	 * Claims and runs the message's job, unless this pool has begun to stop: then the message is made visible
+	 * again at once, for a worker that is not stopping.
+	 */
+	void handle(JobQueue.Received message, String owner, StopSignal stopping) {
 		Optional<UUID> jobId = JobMessage.parse(message.body());
 		if (jobId.isEmpty()) {
 			log.error("Poison message {} (receive #{}): not a job message; it goes to the dead-letter queue: {}",
@@ -68,7 +72,13 @@ class JobRunner {
 			queue.extend(message.receiptHandle(), Duration.ZERO);
 			return;
 		}
-		Claim claim = lifecycle.claim(jobId.get(), owner);
+		Optional<Claim> claimed = stopping.unlessStopped(() -> lifecycle.claim(jobId.get(), owner));
+		if (claimed.isEmpty()) {
+			log.debug("Giving back the message for job {}: this worker pool is stopping", jobId.get());
+			queue.extend(message.receiptHandle(), Duration.ZERO);
+			return;
+		}
+		Claim claim = claimed.get();
 		if (claim.outcome() != Claim.Outcome.CLAIMED) {
 			log.debug("Message for job {}: {}", jobId.get(), claim.outcome());
 			queue.delete(message.receiptHandle());
@@ -77,7 +87,7 @@ class JobRunner {
 		run(claim, message, owner, stopping);
 	}
 
-	private void run(Claim claim, JobQueue.Received message, String owner, AtomicBoolean stopping) {
+	private void run(Claim claim, JobQueue.Received message, String owner, StopSignal stopping) {
 		List<UUID> ids = claim.jobs().stream().map(TranscodeJob::id).toList();
 		String profiles = claim.jobs().stream().map(TranscodeJob::profile).collect(Collectors.joining(","));
 		log.info("Encoding {} of asset {} ({})", profiles, claim.asset(), owner);
@@ -97,12 +107,12 @@ class JobRunner {
 			else {
 				meters.counter("keyframe.transcode.encodes").increment();
 				results = encoder.encode(claim.asset(), source.get(), claim.jobs(), progress::set,
-						() -> stopping.get() || lost.get());
+						() -> stopping.stopped() || lost.get());
 			}
 			done.countDown(); // wakes the heartbeat at once: publishing waits for nothing
 			heartbeat.join(5_000);
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
-			if (stopping.get()) {
+			if (stopping.stopped()) {
 				lifecycle.release(ids, owner);
 			}
 			else {
@@ -128,15 +138,17 @@ class JobRunner {
 	}
 
 	/**
-	 * Every 2 s: renews the jobs' lease and records progress; every {@code heartbeat}: keeps the message hidden.
+	 * Every {@code renewal} (2 s): renews the jobs' lease and records progress; at most a {@code heartbeat} apart:
+	 * keeps the message hidden (the lease is sized on that bound, see {@link TranscodeSettings#lease()}).
 	 * Each renewal is tried on its own, so an SQS hiccup does not let the lease lapse, or the other way round.
 	 */
 	private void heartbeat(JobQueue.Received message, List<UUID> ids, String owner, AtomicReference<Double> progress,
 			AtomicBoolean lost, CountDownLatch done) {
 		long lastExtension = System.nanoTime();
+		long renewal = settings.renewal().toNanos();
 		while (true) {
 			try {
-				if (done.await(2, TimeUnit.SECONDS)) {
+				if (done.await(renewal, TimeUnit.NANOSECONDS)) {
 					return;
 				}
 			}
@@ -151,7 +163,8 @@ class JobRunner {
 			catch (RuntimeException ex) {
 				log.warn("Renewing the lease of {} failed: {}", ids, ex.getMessage());
 			}
-			if (System.nanoTime() - lastExtension >= settings.heartbeat().toNanos()) {
+			// extend now if waiting for the next tick would leave more than a heartbeat since the last extension
+			if (System.nanoTime() - lastExtension + renewal > settings.heartbeat().toNanos()) {
 				try {
 					queue.extend(message.receiptHandle(), settings.visibilityTimeout());
 					lastExtension = System.nanoTime();

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,7 @@ public class Workers implements SmartLifecycle {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private volatile AtomicBoolean stopping = new AtomicBoolean(true);
+	private volatile StopSignal stopping = new StopSignal();
 
 	Workers(JobQueue queue, JobRunner runner, TranscodeSettings settings) {
 		this.queue = queue;
@@ -48,7 +47,7 @@ public class Workers implements SmartLifecycle {
 		if (isRunning()) {
 			return;
 		}
-		AtomicBoolean stop = new AtomicBoolean(false);
+		StopSignal stop = new StopSignal();
 		this.stopping = stop;
 		String host = hostName();
 		for (int i = 0; i < settings.workers(); i++) {
@@ -62,15 +61,15 @@ public class Workers implements SmartLifecycle {
 		}
 	}
 
-	private void loop(String owner, AtomicBoolean stop) {
-		while (!stop.get()) {
+	private void loop(String owner, StopSignal stop) {
+		while (!stop.stopped()) {
 			try {
 				for (JobQueue.Received message : queue.receive(1, settings.pollWait(), settings.visibilityTimeout())) {
 					runner.handle(message, owner, stop);
 				}
 			}
 			catch (RuntimeException ex) {
-				if (stop.get()) {
+				if (stop.stopped()) {
 					return;
 				}
 				log.warn("Worker {} hit an error and backs off: {}", owner, ex.toString());
@@ -81,7 +80,7 @@ public class Workers implements SmartLifecycle {
 
 	@Override
 	public synchronized void stop() {
-		stopping.set(true);
+		stopping.stop();
 		for (Thread thread : threads) {
 			try {
 				thread.join(settings.pollWait().toMillis() + 30_000);
