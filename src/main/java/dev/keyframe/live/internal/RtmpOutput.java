@@ -91,9 +91,9 @@ final class RtmpOutput {
 		while (running) {
 			long started = System.nanoTime();
 			try {
-				Process started_ = new ProcessBuilder(command).redirectErrorStream(true)
-					.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-					.start();
+				Process started_ = dev.keyframe.platform.ChildProcesses.start(new ProcessBuilder(command)
+					.redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())));
 				process = started_;
 				queue.clear(); // start from the live edge, not from what piled up while it was down
 				pump(started_);
