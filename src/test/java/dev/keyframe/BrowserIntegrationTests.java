@@ -431,11 +431,12 @@ class BrowserIntegrationTests {
 		org.assertj.core.api.Assertions.assertThat(key).startsWith("live_");
 		assertThat(page.locator("main [data-field=state]")).hasText("idle");
 
-		Process feed = Media.liveFeed(tools.ffmpegPath(), 25, "mpegts",
+		// longer than the page needs: it is stopped below, whatever a transcoder instance took to start
+		Process feed = Media.liveFeed(tools.ffmpegPath(), 300, "mpegts",
 				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key, dir.resolve("browser-feed.log"));
 		try {
 			// the page follows the channel and reloads into the player once the feed is live
-			assertThat(page.locator("#player")).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(45_000));
+			assertThat(page.locator("#player")).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(120_000));
 			assertThat(page.locator("main [data-field=state]")).hasText("live");
 			startMuted(page);
 			page.waitForFunction("() => document.getElementById('player').currentTime > 2", null,
