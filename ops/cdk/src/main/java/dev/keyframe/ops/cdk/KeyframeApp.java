@@ -33,8 +33,16 @@ public final class KeyframeApp {
 			context.put(arg.substring(0, eq), arg.substring(eq + 1));
 		}
 		Stacks stacks = define(app(context));
-		stacks.app().synth();
-		System.out.println("Templates written to " + stacks.app().getOutdir());
+		var assembly = stacks.app().synth();
+		for (var stack : assembly.getStacks()) {
+			Map<?, ?> resources = (Map<?, ?>) ((Map<?, ?>) stack.getTemplate()).get("Resources");
+			var counts = new java.util.TreeMap<String, Integer>();
+			resources.values().forEach(r -> counts.merge((String) ((Map<?, ?>) r).get("Type"), 1, Integer::sum));
+			System.out.printf("%s (%s): %d resources in %s%n", stack.getStackName(), stack.getEnvironment().getRegion(),
+					resources.size(), stack.getTemplateFile());
+			counts.forEach((type, n) -> System.out.printf("  %3d %s%n", n, type));
+		}
+		System.out.println("Templates written to " + java.nio.file.Path.of(assembly.getDirectory()).normalize());
 	}
 
 	/** An app writing where the CDK CLI asks, else where {@code -Dkeyframe.cdk.outdir} says, else ./cdk.out. */
@@ -64,7 +72,7 @@ public final class KeyframeApp {
 			.description("Keyframe: media bucket and CDN, queues, database, web/worker/live fleet, alarms")
 			.crossRegionReferences(crossRegion)
 			.build(), settings, edge.mediaCertificate(), edge.webAclArn());
-		keyframe.addDependency(edge);
+		keyframe.addStackDependency(edge);
 		Stack edgeAlarms = null;
 		if (crossRegion) {
 			// CloudFront's metrics exist in us-east-1 only; so must its alarm and the topic it notifies.
@@ -73,7 +81,7 @@ public final class KeyframeApp {
 				.description("Keyframe: the CloudFront 5xx alarm (CloudFront metrics are in us-east-1)")
 				.crossRegionReferences(true)
 				.build());
-			edgeAlarms.addDependency(keyframe);
+			edgeAlarms.addStackDependency(keyframe);
 			KeyframeStack.edgeErrorAlarm(edgeAlarms, keyframe.delivery().distribution().getDistributionId(),
 					Topic.Builder.create(edgeAlarms, "EdgeAlarms").topicName("keyframe-edge-alarms").enforceSsl(true).build());
 		}
