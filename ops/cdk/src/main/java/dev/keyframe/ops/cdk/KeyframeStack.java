@@ -222,8 +222,11 @@ final class KeyframeStack extends Stack {
 
 		// The signing keys are made and stored by the operator before the first deploy (runbook), so no private key
 		// ever passes through CloudFormation: a JSON secret with fields key0 and, while rotating, key1.
-		this.cdnKeys = software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this, "CdnSigningKeys",
-				settings.cdnKeySecretName());
+		this.cdnKeys = settings.cdnKeySecretArn().isEmpty()
+				? software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this, "CdnSigningKeys",
+						settings.cdnKeySecretName())
+				: software.amazon.awscdk.services.secretsmanager.Secret.fromSecretCompleteArn(this, "CdnSigningKeys",
+						settings.cdnKeySecretArn());
 		// An admin's API token for the metrics collector; a placeholder until the first admin makes one (runbook).
 		this.metricsToken = software.amazon.awscdk.services.secretsmanager.Secret.Builder.create(this, "MetricsToken")
 			.secretName(id.toLowerCase() + "/metrics-token")

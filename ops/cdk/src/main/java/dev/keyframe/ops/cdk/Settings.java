@@ -18,12 +18,15 @@ import software.constructs.Node;
  * it; empty means DNS validation records and aliases are created by hand (the runbook says which)
  * @param imageRepository the ECR repository the image is pushed to (created before the first deploy)
  * @param imageTag the image tag every role runs
+ * @param cdnKeySecretName the Secrets Manager secret (JSON, fields key0 and key1) holding the CDN's private keys
+ * @param cdnKeySecretArn that secret's complete ARN, when given preferred to the name (ECS then needs no lookup)
  */
 record Settings(String region, String appDomain, String mediaDomain, String ingestDomain, String parentDomain,
 		String hostedZoneId, String imageRepository, String imageTag, int natGateways, int webCount, int webCpu,
 		int webMemory, int workerCpu, int workerMemory, int workerJobs, int workerMaxCount, int workerBacklogPerJob,
 		int liveCount, int liveCpu, int liveMemory, int transcoderCpu, int transcoderMemory, String dbInstanceClass,
-		int dbStorageGb, boolean dbMultiAz, int wafRateLimit, String cdnKeySecretName, String collectorImage,
+		int dbStorageGb, boolean dbMultiAz, int wafRateLimit, String cdnKeySecretName, String cdnKeySecretArn,
+		String collectorImage,
 		int queueAgeAlarmSeconds, int manifestAgeAlarmSeconds) {
 
 	static final String EDGE_REGION = "us-east-1";
@@ -41,7 +44,7 @@ record Settings(String region, String appDomain, String mediaDomain, String inge
 				integer(node, "liveMemory", 1024), integer(node, "transcoderCpu", 4096),
 				integer(node, "transcoderMemory", 8192), string(node, "dbInstanceClass", "t4g.small"),
 				integer(node, "dbStorageGb", 20), bool(node, "dbMultiAz", false), integer(node, "wafRateLimit", 3000),
-				string(node, "cdnKeySecretName", "keyframe/cdn-signing-keys"),
+				string(node, "cdnKeySecretName", "keyframe/cdn-signing-keys"), string(node, "cdnKeySecretArn", ""),
 				string(node, "collectorImage", "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3"),
 				integer(node, "queueAgeAlarmSeconds", 900), integer(node, "manifestAgeAlarmSeconds", 12));
 	}
