@@ -47,7 +47,11 @@ public final class KeyframeApp {
 
 	/** An app writing where the CDK CLI asks, else where {@code -Dkeyframe.cdk.outdir} says, else ./cdk.out. */
 	static App app(Map<String, Object> context) {
-		AppProps.Builder props = AppProps.builder().context(context);
+		Map<String, Object> withFlags = new LinkedHashMap<>();
+		// A service without a desired count leaves it out of the template (so deploys keep what autoscaling set).
+		withFlags.put("@aws-cdk/aws-ecs:removeDefaultDesiredCount", true);
+		withFlags.putAll(context);
+		AppProps.Builder props = AppProps.builder().context(withFlags);
 		String outdir = System.getProperty("keyframe.cdk.outdir");
 		if (System.getenv("CDK_OUTDIR") == null && outdir != null) {
 			props.outdir(outdir);

@@ -395,7 +395,7 @@ final class KeyframeStack extends Stack {
 			.build());
 	}
 
-	private FargateService service(String id, String name, FargateTaskDefinition task, SecurityGroup group, int desired,
+	private FargateService service(String id, String name, FargateTaskDefinition task, SecurityGroup group, Integer desired,
 			List<CapacityProviderStrategy> capacity) {
 		return FargateService.Builder.create(this, id)
 			.serviceName(name)
@@ -488,7 +488,9 @@ final class KeyframeStack extends Stack {
 
 		// Spot: a reclaimed task gets SIGTERM two minutes ahead, hands its job back, and another task takes it
 		// (leases and visibility, ADR 4); on-demand carries the first task so a Spot shortage never stalls the queue.
-		FargateService service = service("Worker", "worker", task, group, 0, List.of(
+		// No desired count: the scaling policies own it, and a deploy must not reset it (ECS starts the service with
+		// one task, which scales in to none when the queue is empty).
+		FargateService service = service("Worker", "worker", task, group, null, List.of(
 				CapacityProviderStrategy.builder().capacityProvider("FARGATE").base(0).weight(1).build(),
 				CapacityProviderStrategy.builder().capacityProvider("FARGATE_SPOT").weight(3).build()));
 		service.getNode().addDependency(database);
