@@ -213,14 +213,17 @@ final class Delivery extends Construct {
 			.build();
 
 		BehaviorOptions segmentBehavior = behavior(origin, segments, cors, trusted, false);
+		// CloudFront takes the first pattern that matches: playlists before everything else under media/ (an ordered
+		// map; Map.of's order changes from one JVM to the next).
+		Map<String, BehaviorOptions> behaviors = new java.util.LinkedHashMap<>();
+		behaviors.put("media/*.m3u8", behavior(origin, playlists, cors, trusted, true));
+		behaviors.put("media/*", segmentBehavior);
 		this.distribution = Distribution.Builder.create(this, "Distribution")
 			.comment("Keyframe media")
 			// Nothing outside media/* exists for viewers: the default behaviour is signed too, and the origin refuses
 			// any other key.
 			.defaultBehavior(segmentBehavior)
-			.additionalBehaviors(Map.of(
-					"media/*.m3u8", behavior(origin, playlists, cors, trusted, true),
-					"media/*", segmentBehavior))
+			.additionalBehaviors(behaviors)
 			.domainNames(List.of(settings.mediaDomain()))
 			.certificate(certificate)
 			.minimumProtocolVersion(SecurityPolicyProtocol.TLS_V1_2_2021)

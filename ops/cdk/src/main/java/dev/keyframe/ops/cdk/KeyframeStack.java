@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
@@ -308,7 +309,7 @@ final class KeyframeStack extends Stack {
 
 	/** What every role is given: database, storage, queues, the CDN's signing key. */
 	private Map<String, String> environment(String roles) {
-		Map<String, String> env = new HashMap<>();
+		Map<String, String> env = new TreeMap<>();
 		env.put("KEYFRAME_LOCAL_ENABLED", "false");
 		env.put("KEYFRAME_ROLES", roles);
 		env.put("SERVER_PORT", Integer.toString(HTTP));
@@ -328,10 +329,12 @@ final class KeyframeStack extends Stack {
 	}
 
 	private Map<String, Secret> secrets() {
-		return Map.of(
+		// sorted, as every map that reaches the template: the same code must give the same template (Map.of's order
+		// changes from one JVM to the next, and a changed task definition means a deploy)
+		return new TreeMap<>(Map.of(
 				"SPRING_DATASOURCE_USERNAME", Secret.fromSecretsManager(database.getSecret(), "username"),
 				"SPRING_DATASOURCE_PASSWORD", Secret.fromSecretsManager(database.getSecret(), "password"),
-				"KEYFRAME_CDN_KEYS_0_PRIVATE_KEY", Secret.fromSecretsManager(cdnKeys, delivery.signingKeyField()));
+				"KEYFRAME_CDN_KEYS_0_PRIVATE_KEY", Secret.fromSecretsManager(cdnKeys, delivery.signingKeyField())));
 	}
 
 	private FargateTaskDefinition task(String id, String family, int cpu, int memory) {
@@ -367,7 +370,7 @@ final class KeyframeStack extends Stack {
 		return container;
 	}
 
-	/** The collector beside the app in tasks whose gauges the alarms and the scaling read. */
+	/** The collector beside the app in tasks whose gauges the alarms and the scaling read (web, live, transcoder). */
 	private void metricsCollector(FargateTaskDefinition task) {
 		// ${env:...} is the collector's own substitution, not a CloudFormation parameter.
 		software.amazon.awscdk.Annotations.of(task).acknowledgeWarning("CloudFormation-Validate::E1029",
@@ -555,11 +558,11 @@ final class KeyframeStack extends Stack {
 			.alarmDescription("Jobs are waiting and no worker task runs: start one (target tracking takes it from there)")
 			.metric(MathExpression.Builder.create()
 				.expression("IF(MAX([FILL(waiting, 0), FILL(depth, 0)]) > 0 AND FILL(tasks, 0) == 0, 1, 0)")
-				.usingMetrics(Map.of(
+				.usingMetrics(new TreeMap<>(Map.of(
 						"waiting", jobs.metricApproximateNumberOfMessagesVisible(
 								software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Maximum").period(Duration.minutes(1)).build()),
 						"depth", appMetric(Metrics.QUEUE_DEPTH),
-						"tasks", runningTasks("worker")))
+						"tasks", runningTasks("worker"))))
 				.period(Duration.minutes(1))
 				.label("Jobs waiting with no worker")
 				.build())
@@ -588,7 +591,7 @@ final class KeyframeStack extends Stack {
 		return Metric.Builder.create()
 			.namespace("ECS/ContainerInsights")
 			.metricName("RunningTaskCount")
-			.dimensionsMap(Map.of("ClusterName", CLUSTER, "ServiceName", service))
+			.dimensionsMap(new TreeMap<>(Map.of("ClusterName", CLUSTER, "ServiceName", service)))
 			.statistic("Average")
 			.period(Duration.minutes(1))
 			.build();
@@ -610,6 +613,9 @@ final class KeyframeStack extends Stack {
 		// The launcher adds KEYFRAME_LIVE_TRANSCODER_SESSION per task (a container override).
 		keyframe(task, "transcoder", Map.of("KEYFRAME_LIVE_RELAY_BIND", "0.0.0.0",
 				"KEYFRAME_LIVE_RELAY_PORT", Integer.toString(RELAY)), List.of(RELAY), "transcoder");
+		// Whichever side reports a channel's manifest age (the session monitor in live, the publisher here), the
+		// alarm takes the maximum over both.
+		metricsCollector(task);
 		var bucket = delivery.media();
 		// Segments and playlists to media/*, the recording to sources/*, and the recording's transcode jobs.
 		task.addToTaskRolePolicy(Access.list(bucket, Access.SOURCES, Access.MEDIA));
@@ -764,7 +770,7 @@ final class KeyframeStack extends Stack {
 			.metric(Metric.Builder.create()
 				.namespace("AWS/CloudFront")
 				.metricName("5xxErrorRate")
-				.dimensionsMap(Map.of("DistributionId", distributionId, "Region", "Global"))
+				.dimensionsMap(new TreeMap<>(Map.of("DistributionId", distributionId, "Region", "Global")))
 				.statistic("Average")
 				.period(Duration.minutes(5))
 				.build())

@@ -3,7 +3,7 @@ package dev.keyframe.ops.cdk;
 /**
  * How the app's own gauges reach CloudWatch. Spring Boot 4.0.5 no longer auto-configures Micrometer's CloudWatch
  * registry (its {@code management.cloudwatch.metrics.export.*} is gone from spring-boot-micrometer-metrics), so the
- * app keeps serving Prometheus and an AWS Distro for OpenTelemetry collector runs beside it in the web and live tasks:
+ * app keeps serving Prometheus and an AWS Distro for OpenTelemetry collector runs beside it in the web, live and transcoder tasks:
  * it scrapes {@code /actuator/prometheus} on localhost every 15 s with an admin's API token and writes the gauges the
  * alarms and the worker wake-up need as CloudWatch metrics (embedded metric format) in the namespace {@code Keyframe}.
  */
