@@ -66,16 +66,14 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------- app control
 
 build_jar() {
-	if [[ ! -f "$JAR" ]]; then
-		log "Building $JAR (mvn package -DskipTests)"
+	local newer=""
+	if [[ -f "$JAR" ]]; then
+		newer="$(find "$ROOT/src/main" "$ROOT/db" "$ROOT/frontend" "$ROOT/pom.xml" -newer "$JAR" -type f 2>/dev/null | head -1 || true)"
+	fi
+	if [[ ! -f "$JAR" || -n "$newer" ]]; then
+		log "Building $JAR (mvn package -DskipTests)${newer:+: $newer is newer than the jar}"
 		(cd "$ROOT" && JAVA_HOME="$JAVA_HOME" mvn -B -q package -DskipTests) || die "build failed"
 		[[ -f "$JAR" ]] || die "build produced no $JAR"
-	fi
-	local newer
-	newer="$(find "$ROOT/src/main" -newer "$JAR" -type f 2>/dev/null | head -3 || true)"
-	if [[ -n "$newer" ]]; then
-		log "WARNING: source files are newer than the jar (the bench runs the jar as built):"
-		printf '    %s\n' $newer >&2
 	fi
 }
 
