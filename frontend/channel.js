@@ -1,5 +1,6 @@
 // The channel page follows its channel: state, ingest bitrate, picture, manifest age and the stale alarm update
-// every two seconds; when a feed arrives or ends the page reloads once to show or hide the player.
+// every two seconds; once a feed's first segments are published (a transcoder instance may take a while to start)
+// or the feed ends, the page reloads once to show or hide the player.
 import { attach } from './player.js';
 
 const main = document.getElementById('content');
@@ -8,6 +9,7 @@ if (video) attach(video);
 
 const field = (name) => main.querySelector(`[data-field="${name}"]`);
 let state = main.dataset.state;
+let reloading = false;
 
 async function refresh() {
   try {
@@ -27,12 +29,13 @@ async function refresh() {
       field('alarm').textContent = session.stale ? 'STALE: the playlist is not advancing' : 'none';
       field('restarts').textContent = `${session.transcoderRestarts} transcoder, ${session.reconnects} reconnects`;
     }
-    const becameLive = state === 'IDLE' && channel.state === 'LIVE';
+    // the manifest age is measured from the first published segment on: then there is something to play
+    const playable = live && session && session.manifestAgeMs != null;
     const ended = state !== 'IDLE' && channel.state === 'IDLE';
     state = channel.state;
-    if ((becameLive && !video) || ended) {
-      // wait for the first segments before reloading into the player
-      setTimeout(() => window.location.reload(), becameLive ? 4000 : 500);
+    if (!reloading && ((playable && !video) || ended)) {
+      reloading = true;
+      setTimeout(() => window.location.reload(), ended ? 500 : 1000);
     }
   } catch (ignored) { /* the next round tries again */ }
 }
