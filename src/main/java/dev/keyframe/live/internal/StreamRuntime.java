@@ -104,6 +104,9 @@ public class StreamRuntime implements DisposableBean {
 
 	private boolean wasStale;
 
+	/** Whether the newest segment has been fresh at least once (the stale alarm waits for that). */
+	private boolean caughtUp;
+
 	private long lastBytes = -1;
 
 	StreamRuntime(Channels channels, Sessions sessions, SessionLeases leases, LiveEvents events,
@@ -414,7 +417,10 @@ public class StreamRuntime implements DisposableBean {
 			Long bitrate = lastBytes < 0 ? null : (bytes - lastBytes) * 8;
 			boolean fed = bytes != lastBytes;
 			lastBytes = bytes;
-			boolean stale = ageMs != null && !current.reconnecting() && ageMs > settings.staleAfter().toMillis();
+			// a transcoder that started late works through the feed it missed first: behind, but not stuck
+			caughtUp |= ageMs != null && ageMs <= settings.staleAfter().toMillis();
+			boolean stale = caughtUp && ageMs != null && !current.reconnecting()
+					&& ageMs > settings.staleAfter().toMillis();
 			EncoderProcess encoder = current.transcoder();
 			String outputs = current.outputs()
 				.stream()
