@@ -104,6 +104,9 @@ public class StreamRuntime implements DisposableBean {
 
 	private boolean wasStale;
 
+	/** Longer than any start-up backlog: a stream this far behind is stuck, caught up or not. */
+	private static final Duration CATCH_UP = Duration.ofSeconds(90);
+
 	/** Whether the newest segment has been fresh at least once (the stale alarm waits for that). */
 	private boolean caughtUp;
 
@@ -419,8 +422,8 @@ public class StreamRuntime implements DisposableBean {
 			lastBytes = bytes;
 			// a transcoder that started late works through the feed it missed first: behind, but not stuck
 			caughtUp |= ageMs != null && ageMs <= settings.staleAfter().toMillis();
-			boolean stale = caughtUp && ageMs != null && !current.reconnecting()
-					&& ageMs > settings.staleAfter().toMillis();
+			boolean stale = ageMs != null && !current.reconnecting() && ageMs > settings.staleAfter().toMillis()
+					&& (caughtUp || ageMs > CATCH_UP.toMillis());
 			EncoderProcess encoder = current.transcoder();
 			String outputs = current.outputs()
 				.stream()
