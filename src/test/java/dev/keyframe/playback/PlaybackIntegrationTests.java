@@ -154,6 +154,23 @@ class PlaybackIntegrationTests {
 	}
 
 	@Test
+	void aDoubleSlashInASignedPathIsNoSuchObjectNotAnOriginError() {
+		AssetId asset = AssetId.of(UUID.randomUUID().toString());
+		storage.put("media/" + asset + "/360p/seg_00000.ts", random(1000), "video/mp2t", ObjectStorage.IMMUTABLE);
+		String cookie = cookie(asset);
+		double errors = Search.in(meters).name("keyframe.edge.requests").tag("result", "error").counters().stream()
+			.mapToDouble(c -> c.count())
+			.sum();
+		for (String path : new String[] { "//anything", "/360p//seg_00000.ts", "//360p/seg_00000.ts" }) {
+			KeyframeClient.Response answer = client.edge(cdn.url() + "/media/" + asset + path, cookie);
+			assertThat(answer.status()).as(path).isEqualTo(404);
+			assertThat(answer.body()).as(path).contains("<Code>NoSuchKey</Code>");
+		}
+		assertThat(Search.in(meters).name("keyframe.edge.requests").tag("result", "error").counters().stream()
+			.mapToDouble(c -> c.count())
+			.sum()).as("origin errors").isEqualTo(errors);
+	}
+	@Test
 	void concurrentRequestsForOneColdSegmentCostTheOriginOneFetch() throws Exception {
 		AssetId asset = AssetId.of(UUID.randomUUID().toString());
 		byte[] segment = random(2_000_000);

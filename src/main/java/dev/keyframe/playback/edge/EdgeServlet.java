@@ -109,7 +109,9 @@ final class EdgeServlet extends HttpServlet {
 			return;
 		}
 		String key = path.substring(1);
-		if (!MEDIA_KEY.matcher(key).matches() || key.contains("..")) {
+		// an empty or dot segment names no object any signer put there (and S3 would be asked for another key
+		// than the one signed): no such object, not an origin error
+		if (!MEDIA_KEY.matcher(key).matches() || key.contains("..") || key.contains("//") || key.endsWith("/")) {
 			count("not_found");
 			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
 			return;
