@@ -154,6 +154,22 @@ class PlaybackIntegrationTests {
 	}
 
 	@Test
+	void theEdgeAllowsOnlyTheAppsOwnOriginByDefault() {
+		AssetId asset = AssetId.of(UUID.randomUUID().toString());
+		storage.put("media/" + asset + "/master.m3u8", "#EXTM3U\n".getBytes(), "application/vnd.apple.mpegurl",
+				ObjectStorage.SHORT_LIVED);
+		String url = cdn.url() + "/media/" + asset + "/master.m3u8";
+		String host = cdn.url().getHost();
+		for (String origin : new String[] { "file://", "file://" + host, "null", "http://" + host + ":1",
+				"http://" + host + ":" + (port + 1), "ftp://" + host + ":" + port, "http://" + host }) {
+			assertThat(client.edge(url, cookie(asset), "Origin", origin).header("Access-Control-Allow-Origin"))
+				.as(origin)
+				.isNull();
+		}
+		assertThat(client.edge(url, cookie(asset), "Origin", "http://" + host + ":" + port)
+			.header("Access-Control-Allow-Origin")).isEqualTo("http://" + host + ":" + port);
+	}
+	@Test
 	void aDoubleSlashInASignedPathIsNoSuchObjectNotAnOriginError() {
 		AssetId asset = AssetId.of(UUID.randomUUID().toString());
 		storage.put("media/" + asset + "/360p/seg_00000.ts", random(1000), "video/mp2t", ObjectStorage.IMMUTABLE);

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerInitializedEvent;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.keyframe.platform.ObjectStorage;
@@ -44,7 +46,17 @@ class LocalEdge implements SmartLifecycle {
 		this.keys = keys;
 		Clock clock = Clock.systemUTC();
 		this.servlet = new EdgeServlet(new SignatureVerifier(keys), new EdgeCache(storage, settings, clock, meters),
-				settings, clock, meters);
+				settings, clock, meters, () -> appPort);
+	}
+
+	/** The app's own port: its pages are the origin the edge lets read media with credentials by default. */
+	private volatile int appPort;
+
+	@EventListener
+	void appStarted(ServletWebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() == null) {
+			appPort = event.getWebServer().getPort();
+		}
 	}
 
 	@Override
