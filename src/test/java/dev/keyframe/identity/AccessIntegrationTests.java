@@ -163,6 +163,22 @@ class AccessIntegrationTests {
 	}
 
 	@Test
+	void tomcatsOwnErrorsAnswerInKeyframesFormatWithoutNamingTheServer() {
+		String[] requests = { "GET /api/assets/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /api/assets HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(100_000)
+						+ "\r\nConnection: close\r\n\r\n",
+				"GET /app/..%2f..%2fetc/passwd HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" };
+		for (String request : requests) {
+			KeyframeClient.Response answer = KeyframeClient.raw(port, request);
+			String what = request.substring(0, 30);
+			assertThat(answer.status()).as(what).isEqualTo(400);
+			assertThat(answer.body()).as(what).doesNotContainIgnoringCase("tomcat").doesNotContain("<html");
+			assertThat(answer.header("Server")).as(what).isNull();
+			assertThat(answer.header("Content-Type")).as(what).startsWith("application/problem+json");
+			assertThat(answer.body()).as(what).contains("\"status\":400", "\"title\":\"Bad Request\"");
+		}
+	}
+	@Test
 	void repeatedWrongPasswordsLockTheAccountForAWhile() {
 		accounts.user("guessed").orElseGet(() -> accounts.create("guessed", "the-right-password", Role.EDITOR));
 		KeyframeClient browser = new KeyframeClient(port, "");

@@ -187,6 +187,22 @@ class PlaybackIntegrationTests {
 			.sum()).as("origin errors").isEqualTo(errors);
 	}
 	@Test
+	void theEdgesOwnServerErrorsAnswerAsCloudFrontWithoutNamingTheServer() {
+		int edge = cdn.url().getPort();
+		String[] requests = { "GET /media/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /media/x HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(100_000)
+						+ "\r\nConnection: close\r\n\r\n",
+				"GET /media/..%2f..%2fsources HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" };
+		for (String request : requests) {
+			KeyframeClient.Response answer = KeyframeClient.raw(edge, request);
+			String what = request.substring(0, 30);
+			assertThat(answer.status()).as(what).isEqualTo(400);
+			assertThat(answer.body()).as(what).doesNotContainIgnoringCase("tomcat").doesNotContain("<html");
+			assertThat(answer.header("Server")).as(what).isNull();
+			assertThat(answer.body()).as(what).contains("<Error><Code>");
+		}
+	}
+	@Test
 	void concurrentRequestsForOneColdSegmentCostTheOriginOneFetch() throws Exception {
 		AssetId asset = AssetId.of(UUID.randomUUID().toString());
 		byte[] segment = random(2_000_000);

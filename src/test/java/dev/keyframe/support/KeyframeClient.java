@@ -283,6 +283,36 @@ public class KeyframeClient {
 		}
 	}
 
+	/**
+	 * Sends bytes as they are, over a plain socket, to a server on this host: for requests an HTTP client will not
+	 * make (a NUL in the path, a header larger than any server accepts). The request should ask to close.
+	 */
+	public static Response raw(int port, String request) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			int end = answer.indexOf("\r\n\r\n");
+			String head = end < 0 ? answer : answer.substring(0, end);
+			String body = end < 0 ? "" : answer.substring(end + 4);
+			String[] lines = head.split("\r\n");
+			Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+			for (int i = 1; i < lines.length; i++) {
+				int colon = lines[i].indexOf(':');
+				if (colon > 0) {
+					headers.computeIfAbsent(lines[i].substring(0, colon).strip(), name -> new ArrayList<>())
+						.add(lines[i].substring(colon + 1).strip());
+				}
+			}
+			int status = lines[0].startsWith("HTTP/") ? Integer.parseInt(lines[0].split(" ")[1]) : 0;
+			return new Response(status, body, headers, new ObjectMapper());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public record Response(int status, String body, Map<String, List<String>> headers, ObjectMapper mapper) {
 
 		public JsonNode json() {

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.catalina.core.StandardHost;
 import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -68,6 +69,12 @@ class LocalEdge implements SmartLifecycle {
 			// Tomcat writes a response body to the socket in slices of this size: 8 KB by default, which is
 			// 180 system calls for a 1.5 MB segment; 256 KB makes it 6
 			connector.setProperty("socket.appWriteBufSize", "262144");
+		});
+		// what Tomcat refuses itself is answered as CloudFront would, not with Tomcat's page and version
+		factory.addContextCustomizers(context -> {
+			if (context.getParent() instanceof StandardHost host) {
+				host.setErrorReportValveClass(EdgeErrorValve.class.getName());
+			}
 		});
 		WebServer edge = factory.getWebServer(context -> context.addServlet("edge", servlet).addMapping("/"));
 		edge.start();
