@@ -63,8 +63,10 @@ public class AssetManagement {
 	/** Registers the asset an upload is about to create; its source will live at {@link AssetKeys#source}. */
 	public AssetId create(NewAsset asset) {
 		AssetId id = AssetId.random();
-		assets.save(new Asset(id.value(), asset.title(), asset.originalFilename(), asset.contentType(), asset.size(),
-				AssetKeys.source(id), clock.instant()));
+		Asset created = new Asset(id.value(), asset.title(), asset.originalFilename(), asset.contentType(), asset.size(),
+				AssetKeys.source(id), clock.instant());
+		created.startedBy(asset.createdBy());
+		assets.save(created);
 		return id;
 	}
 
@@ -195,6 +197,17 @@ public class AssetManagement {
 		return assets.findById(id.value()).map(asset -> view(asset, true));
 	}
 
+	/**
+	 * The asset as {@code editor} may see it: someone else's unfinished upload is not there for them. {@code null}
+	 * stands for an admin, who sees every asset.
+	 */
+	@Transactional(readOnly = true)
+	public Optional<AssetView> find(AssetId id, @Nullable String editor) {
+		return assets.findById(id.value())
+			.filter(asset -> !asset.unfinishedUploadOfAnotherThan(editor))
+			.map(asset -> view(asset, true));
+	}
+
 	/** The asset without its transcode jobs: what the player page and playback grants need, one query fewer. */
 	@Transactional(readOnly = true)
 	public Optional<AssetView> summary(AssetId id) {
@@ -210,17 +223,35 @@ public class AssetManagement {
 	/** Newest first, optionally only those in one status and whose title contains {@code title}. */
 	@Transactional(readOnly = true)
 	public Page<AssetView> list(@Nullable AssetStatus status, @Nullable String title, Pageable page) {
-		boolean search = title != null && !title.isBlank();
-		Page<Asset> found;
-		if (status == null) {
-			found = search ? assets.findByTitleContainingIgnoreCaseOrderByCreatedAtDesc(title.strip(), page)
-					: assets.findAllByOrderByCreatedAtDesc(page);
-		}
-		else {
-			found = search ? assets.findByStatusAndTitleContainingIgnoreCaseOrderByCreatedAtDesc(status, title.strip(), page)
-					: assets.findByStatusOrderByCreatedAtDesc(status, page);
-		}
-		return found.map(asset -> view(asset, false));
+		return list(status, title, page, null);
+	}
+
+	/**
+	 * Newest first, optionally only those in one status and whose title contains {@code title}, as {@code editor}
+	 * may see them: without other people's unfinished uploads. {@code null} stands for an admin, who sees all.
+	 */
+	@Transactional(readOnly = true)
+	public Page<AssetView> list(@Nullable AssetStatus status, @Nullable String title, Pageable page,
+			@Nullable String editor) {
+		String search = title == null || title.isBlank() ? null : title.strip().toLowerCase(java.util.Locale.ROOT);
+		org.springframework.data.jpa.domain.Specification<Asset> spec = (root, query, cb) -> {
+			List<jakarta.persistence.criteria.Predicate> where = new java.util.ArrayList<>();
+			if (status != null) {
+				where.add(cb.equal(root.get("status"), status));
+			}
+			if (search != null) {
+				String escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+				where.add(cb.like(cb.lower(root.get("title")), "%" + escaped + "%", '\\'));
+			}
+			if (editor != null) {
+				where.add(cb.or(cb.notEqual(root.get("status"), AssetStatus.UPLOADING), cb.isNull(root.get("createdBy")),
+						cb.equal(root.get("createdBy"), editor)));
+			}
+			return cb.and(where.toArray(jakarta.persistence.criteria.Predicate[]::new));
+		};
+		Pageable newestFirst = org.springframework.data.domain.PageRequest.of(page.getPageNumber(), page.getPageSize(),
+				org.springframework.data.domain.Sort.by(org.springframework.data.domain.Sort.Direction.DESC, "createdAt"));
+		return assets.findAll(spec, newestFirst).map(asset -> view(asset, false));
 	}
 
 	/** What a viewer can watch: assets with at least one published rendition, visible to them. */
@@ -324,7 +355,17 @@ public class AssetManagement {
 	 * publishes and removes what it stored.
 	 */
 	public void delete(AssetId id) {
-		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
+		delete(id, null);
+	}
+
+	/**
+	 * Deletes the asset as {@link #delete(AssetId)} does, for {@code editor}: someone else's unfinished upload is
+	 * not there for them. {@code null} stands for an admin.
+	 */
+	public void delete(AssetId id, @Nullable String editor) {
+		Asset asset = assets.lockById(id.value())
+			.filter(found -> !found.unfinishedUploadOfAnotherThan(editor))
+			.orElseThrow(() -> new AssetNotFound(id));
 		if (asset.holdReason() != null) {
 			throw new Problem(HttpStatus.CONFLICT, "This asset is on legal hold (" + asset.holdReason()
 					+ ") and cannot be deleted. An admin must release the hold first.");

@@ -96,12 +96,12 @@ public class Uploads {
 				: FileNames.trim(FileNames.text(request.title()), 300);
 		PartPlan plan = PartPlan.of(request.size(), settings.partSize().toBytes(), UploadSettings.MAX_PARTS);
 		UploadSession session = tx.execute(status -> {
-			AssetId asset = assets.create(new NewAsset(title, filename, contentType, request.size()));
+			String by = current.get().map(UserView::username).orElse(null);
+			AssetId asset = assets.create(new NewAsset(title, filename, contentType, request.size(), by));
 			String key = AssetKeys.source(asset);
 			String uploadId = storage.startMultipartUpload(key, contentType);
 			return sessions.save(new UploadSession(asset.value(), key, uploadId, filename, contentType, plan,
-					clock.instant(), clock.instant().plus(settings.ttl()),
-					current.get().map(UserView::username).orElse(null)));
+					clock.instant(), clock.instant().plus(settings.ttl()), by));
 		});
 		int first = Math.min(plan.partCount(), settings.presignBatch());
 		return new StartedUpload(session.id(), session.assetId(), plan.partSize(), plan.partCount(),

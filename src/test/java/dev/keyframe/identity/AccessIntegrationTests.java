@@ -163,6 +163,25 @@ class AccessIntegrationTests {
 	}
 
 	@Test
+	void anotherEditorNeitherSeesNorDeletesAnUnfinishedUploadsAsset() {
+		KeyframeClient other = client("other-editor", Role.EDITOR);
+		String asset = editor.post("/api/uploads", Map.of("filename", "unfinished.mp4", "size", 1000, "contentType",
+				"video/mp4", "title", "Someone else's unfinished upload"))
+			.json()
+			.get("assetId")
+			.asString();
+
+		assertThat(editor.get("/api/assets?size=200").body()).contains(asset);
+		assertThat(other.get("/api/assets?size=200").body()).doesNotContain(asset);
+		assertThat(other.get("/api/assets?status=UPLOADING&size=200").body()).doesNotContain(asset);
+		assertThat(other.get("/api/assets/" + asset).status()).as("someone else's upload does not exist").isEqualTo(404);
+		assertThat(other.delete("/api/assets/" + asset).status()).isEqualTo(404);
+		assertThat(admin.get("/api/assets?size=200").body()).as("admins see every asset").contains(asset);
+		assertThat(admin.get("/api/assets/" + asset).status()).isEqualTo(200);
+
+		assertThat(admin.delete("/api/assets/" + asset).status()).isEqualTo(204);
+	}
+	@Test
 	void tomcatsOwnErrorsAnswerInKeyframesFormatWithoutNamingTheServer() {
 		String[] requests = { "GET /api/assets/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
 				"GET /api/assets HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(100_000)

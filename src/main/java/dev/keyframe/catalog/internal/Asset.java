@@ -88,6 +88,9 @@ public class Asset {
 
 	private @Nullable String holdReason;
 
+	/** Who started the upload that made it; null when no one did (a live stream, a recording) or before V9. */
+	private @Nullable String createdBy;
+
 	private @Nullable String holdBy;
 
 	private @Nullable Instant holdAt;
@@ -356,6 +359,24 @@ public class Asset {
 
 	public @Nullable Instant sourceDeletedAt() {
 		return sourceDeletedAt;
+	}
+
+	public @Nullable String createdBy() {
+		return createdBy;
+	}
+
+	/** Records who started the upload that makes this asset. */
+	public void startedBy(@Nullable String username) {
+		this.createdBy = username;
+	}
+
+	/**
+	 * Whether this asset is someone else's unfinished upload for {@code username}, which only its uploader and
+	 * admins see; {@code null} stands for an admin (or work with no one signed in), who sees every asset.
+	 */
+	public boolean unfinishedUploadOfAnotherThan(@Nullable String username) {
+		return username != null && status == AssetStatus.UPLOADING && createdBy != null
+				&& !createdBy.equals(username);
 	}
 
 	public @Nullable String holdReason() {
