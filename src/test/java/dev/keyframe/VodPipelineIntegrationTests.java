@@ -193,6 +193,23 @@ class VodPipelineIntegrationTests {
 	}
 
 	@Test
+	void storageRefusesAPartOfAnotherSizeThanTheUploadClaimed() {
+		JsonNode upload = client.post("/api/uploads",
+				Map.of("filename", "small.mp4", "size", 1000, "contentType", "video/mp4"))
+			.json();
+		String url = upload.get("parts").get(0).get("url").asString();
+
+		for (int size : new int[] { 558_679, 1001, 999 }) {
+			KeyframeClient.Response refused = client.putBytes(url, new byte[size]);
+			assertThat(refused.status()).as(size + " bytes into a part of 1000").isEqualTo(403);
+		}
+		JsonNode stored = client.get("/api/uploads/" + upload.get("uploadId").asString()).json();
+		assertThat(stored.get("storedParts")).as("nothing stored").isEmpty();
+		assertThat(client.putBytes(url, new byte[1000]).status()).isEqualTo(200);
+		client.delete("/api/uploads/" + upload.get("uploadId").asString());
+	}
+
+	@Test
 	void uploadsAboveTheSizeLimitAreRefusedWhenCreated() {
 		KeyframeClient.Response refused = client.post("/api/uploads",
 				Map.of("filename", "huge.mov", "size", 5L * 1024 * 1024 * 1024, "contentType", "video/quicktime"));

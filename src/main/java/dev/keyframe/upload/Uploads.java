@@ -372,8 +372,8 @@ public class Uploads {
 				throw new Problem(HttpStatus.BAD_REQUEST,
 						"Part " + n + " is outside 1.." + session.plan().partCount() + ".");
 			}
-			return new PartUrl(n, session.plan().expectedSize(n),
-					storage.presignPartUpload(session.objectKey(), session.s3UploadId(), n));
+			long size = session.plan().expectedSize(n);
+			return new PartUrl(n, size, storage.presignPartUpload(session.objectKey(), session.s3UploadId(), n, size));
 		}).toList();
 	}
 

@@ -222,6 +222,14 @@ public class KeyframeClient {
 		return response.headers().firstValue("ETag").orElseThrow();
 	}
 
+	/** PUTs bytes to a presigned URL as a browser does; returns storage's answer. */
+	public Response putBytes(String url, byte[] bytes) {
+		HttpResponse<String> response = sendRaw(HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/octet-stream")
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+		return new Response(response.statusCode(), response.body(), response.headers().map(), json);
+	}
+
 	public Response complete(JsonNode upload, List<Map<String, Object>> parts) {
 		return post("/api/uploads/" + upload.get("uploadId").asString() + "/complete", Map.of("parts", parts));
 	}
