@@ -169,6 +169,7 @@ class PlaybackIntegrationTests {
 		assertThat(client.edge(url, cookie(asset), "Origin", "http://" + host + ":" + port)
 			.header("Access-Control-Allow-Origin")).isEqualTo("http://" + host + ":" + port);
 	}
+
 	@Test
 	void aDoubleSlashInASignedPathIsNoSuchObjectNotAnOriginError() {
 		AssetId asset = AssetId.of(UUID.randomUUID().toString());
@@ -186,6 +187,7 @@ class PlaybackIntegrationTests {
 			.mapToDouble(c -> c.count())
 			.sum()).as("origin errors").isEqualTo(errors);
 	}
+
 	@Test
 	void theEdgesOwnServerErrorsAnswerAsCloudFrontWithoutNamingTheServer() {
 		int edge = cdn.url().getPort();
@@ -202,6 +204,7 @@ class PlaybackIntegrationTests {
 			assertThat(answer.body()).as(what).contains("<Error><Code>");
 		}
 	}
+
 	@Test
 	void concurrentRequestsForOneColdSegmentCostTheOriginOneFetch() throws Exception {
 		AssetId asset = AssetId.of(UUID.randomUUID().toString());
@@ -260,9 +263,9 @@ class PlaybackIntegrationTests {
 		KeyframeClient viewer = user("entitled-viewer", Role.VIEWER);
 		KeyframeClient editor = user("entitled-editor", Role.EDITOR);
 		// entitled callers get past the check to "not ready yet" (409); the others are asked to sign in or told
-		// there is no such asset
+		// there is no such asset (an anonymous caller, of an editors-only one: as for an id that does not exist)
 		Map<AssetId, int[]> expected = Map.of(open, new int[] { 409, 409, 409 }, members, new int[] { 401, 409, 409 },
-				editors, new int[] { 401, 404, 409 });
+				editors, new int[] { 404, 404, 409 });
 		KeyframeClient[] callers = { client, viewer, editor };
 		expected.forEach((asset, statuses) -> {
 			for (int i = 0; i < callers.length; i++) {
@@ -273,6 +276,7 @@ class PlaybackIntegrationTests {
 		KeyframeClient.Response page = client.page("/watch/" + members);
 		assertThat(page.status()).isEqualTo(302);
 		assertThat(page.header("Location")).endsWith("/login");
+		assertThat(client.page("/watch/" + editors).status()).as("anonymous, an editors-only video").isEqualTo(404);
 		assertThat(client.page("/watch/" + open).status()).isEqualTo(200);
 		assertThat(client.page("/watch/" + open).body()).contains("not ready to watch yet");
 		KeyframeClient viewerSession = new KeyframeClient(port, "").signIn("entitled-viewer", "entitled-viewer-password");
