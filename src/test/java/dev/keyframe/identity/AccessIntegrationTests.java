@@ -181,6 +181,15 @@ class AccessIntegrationTests {
 
 		assertThat(admin.delete("/api/assets/" + asset).status()).isEqualTo(204);
 	}
+
+	@Test
+	void theSessionCookieIsSentOnlyWithSameSiteRequestsAndTopLevelNavigation() {
+		KeyframeClient browser = new KeyframeClient(port, "");
+		KeyframeClient.Response form = browser.page("/login");
+		assertThat(form.headers().get("Set-Cookie")).as("the session that carries the form's CSRF token")
+			.anySatisfy(cookie -> assertThat(cookie).startsWith("JSESSIONID=").containsIgnoringCase("SameSite=Lax"));
+	}
+
 	@Test
 	void tomcatsOwnErrorsAnswerInKeyframesFormatWithoutNamingTheServer() {
 		String[] requests = { "GET /api/assets/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
@@ -197,6 +206,7 @@ class AccessIntegrationTests {
 			assertThat(answer.body()).as(what).contains("\"status\":400", "\"title\":\"Bad Request\"");
 		}
 	}
+
 	@Test
 	void repeatedWrongPasswordsLockTheAccountForAWhile() {
 		accounts.user("guessed").orElseGet(() -> accounts.create("guessed", "the-right-password", Role.EDITOR));
