@@ -210,14 +210,52 @@ class AccessIntegrationTests {
 	@Test
 	void repeatedWrongPasswordsLockTheAccountForAWhile() {
 		accounts.user("guessed").orElseGet(() -> accounts.create("guessed", "the-right-password", Role.EDITOR));
-		KeyframeClient browser = new KeyframeClient(port, "");
+		KeyframeClient browser = new KeyframeClient(port, "", "127.0.0.3");
 		for (int i = 0; i < 5; i++) {
 			assertThat(browser.signInAnswer("guessed", "wrong-password-" + i)).endsWith("/login?error");
 		}
 		assertThat(browser.signInAnswer("guessed", "the-right-password")).as("even the right password, for now")
 			.endsWith("/login?locked");
+		assertThat(new KeyframeClient(port, "", "127.0.0.4").signInAnswer("guessed", "the-right-password"))
+			.as("and from elsewhere")
+			.endsWith("/login?locked");
 		assertThat(browser.page("/login?locked").body()).contains("Too many failed sign-ins");
 	}
+
+	@Test
+	void aNameNoAccountHasAnswersAsAnAccountsNameDoes() {
+		KeyframeClient browser = new KeyframeClient(port, "", "127.0.0.5");
+		for (int i = 0; i < 5; i++) {
+			assertThat(browser.signInAnswer("nobody-has-this-name", "wrong-password-" + i)).endsWith("/login?error");
+		}
+		assertThat(browser.signInAnswer("nobody-has-this-name", "a-password")).endsWith("/login?locked");
+	}
+
+	@Test
+	void oneAddressTryingManyNamesIsStoppedForAllOfThem() {
+		accounts.user("sprayed").orElseGet(() -> accounts.create("sprayed", "sprayed-password", Role.VIEWER));
+		KeyframeClient sprayer = new KeyframeClient(port, "", "127.0.0.6");
+		for (int i = 0; i < 20; i++) {
+			assertThat(sprayer.signInAnswer("sprayed-" + i, "a-guess")).endsWith("/login?error");
+		}
+		assertThat(sprayer.signInAnswer("sprayed", "sprayed-password")).endsWith("/login?locked");
+		new KeyframeClient(port, "", "127.0.0.7").signIn("sprayed", "sprayed-password");
+	}
+
+	@Test
+	void anAdminLockedOutFromOutsideStillSignsInFromATrustedNetwork() {
+		// the tests' context trusts 127.0.0.2 (keyframe.identity.trusted-networks), as an operator trusts the host
+		accounts.user("locked-admin").orElseGet(() -> accounts.create("locked-admin", "locked-admin-password", Role.ADMIN));
+		KeyframeClient outside = new KeyframeClient(port, "", "127.0.0.8");
+		for (int i = 0; i < 5; i++) {
+			outside.signInAnswer("locked-admin", "wrong-password-" + i);
+		}
+		assertThat(outside.signInAnswer("locked-admin", "locked-admin-password")).endsWith("/login?locked");
+
+		KeyframeClient host = new KeyframeClient(port, "", "127.0.0.2").signIn("locked-admin", "locked-admin-password");
+		assertThat(host.page("/admin/users").status()).isEqualTo(200);
+	}
+
 
 	@Test
 	void passwordsLongerThanBcryptReadsAreRefusedWithAReason() {

@@ -32,9 +32,9 @@ public class KeyframeClient {
 
 	private boolean keepCookies;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.connectTimeout(Duration.ofSeconds(10))
-		.cookieHandler(new java.net.CookieHandler() {
+	private final HttpClient http;
+
+	private final java.net.CookieHandler cookieHandler = new java.net.CookieHandler() {
 			@Override
 			public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
 				return keepCookies ? cookies.get(uri, headers) : Map.of();
@@ -46,8 +46,7 @@ public class KeyframeClient {
 					cookies.put(uri, headers);
 				}
 			}
-		})
-		.build();
+		};
 
 	private final ObjectMapper json = new ObjectMapper();
 
@@ -57,8 +56,26 @@ public class KeyframeClient {
 
 	/** A client that signs its API calls with a personal API token (empty for anonymous calls). */
 	public KeyframeClient(int port, String token) {
+		this(port, token, null);
+	}
+
+	/**
+	 * A client whose requests come from {@code from}, a loopback address such as 127.0.0.5: for tests of what
+	 * the app does by client address (sign-in throttling), kept apart from every other test's 127.0.0.1.
+	 */
+	public KeyframeClient(int port, String token, @org.jspecify.annotations.Nullable String from) {
 		this.base = "http://127.0.0.1:" + port;
 		this.token = token;
+		HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).cookieHandler(cookieHandler);
+		if (from != null) {
+			try {
+				builder.localAddress(java.net.InetAddress.getByName(from));
+			}
+			catch (java.net.UnknownHostException ex) {
+				throw new IllegalArgumentException(ex);
+			}
+		}
+		this.http = builder.build();
 	}
 
 	/** Signs in with the sign-in form, as a browser does; the session cookie is kept for later requests. */
