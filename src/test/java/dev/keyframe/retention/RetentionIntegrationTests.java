@@ -340,6 +340,36 @@ class RetentionIntegrationTests {
 	}
 
 	@Test
+	void theDryRunLeavesAHeldAssetsUnfinishedUploadAloneAsTheRunDoes() {
+		JsonNode open = client.post("/api/uploads", Map.of("filename", "held.mp4", "size", 1000, "contentType",
+				"video/mp4")).json();
+		String assetId = open.get("assetId").asString();
+		assertThat(client.send("PUT", "/api/admin/retention/holds/" + assetId, Map.of("reason", "Litigation")).status())
+			.isEqualTo(204);
+		var created = client.post("/api/admin/retention/rules", Map.of("name", "Abort stale uploads", "action",
+				"ABORT_UPLOADS", "scope", "ALL", "after", 24, "priority", 10, "enabled", true));
+		assertThat(created.status()).as(created.body()).isEqualTo(201);
+		clock.set(clock.instant().plus(Duration.ofHours(25)));
+		try {
+			Plan held = lifecycle.plan();
+			assertThat(held.steps()).noneMatch(s -> assetId.equals(String.valueOf(s.asset())));
+			client.delete("/api/admin/retention/holds/" + assetId);
+			Plan released = lifecycle.plan();
+			assertThat(released.steps()).anyMatch(s -> s.kind() == StepKind.ABORT_UPLOAD
+					&& assetId.equals(String.valueOf(s.asset())));
+			assertThat(held.held()).as("counted among what was left alone").isEqualTo(released.held() + 1);
+
+			client.send("PUT", "/api/admin/retention/holds/" + assetId, Map.of("reason", "Litigation"));
+			run();
+			assertThat(client.get("/api/uploads/" + open.get("uploadId").asString()).json().get("state").asString())
+				.isEqualTo("ACTIVE");
+		}
+		finally {
+			client.delete("/api/admin/retention/holds/" + assetId);
+			client.delete("/api/uploads/" + open.get("uploadId").asString());
+		}
+	}
+	@Test
 	void aRuleThatMakesNoSenseIsRefusedAndAPreviewSavesNothing() {
 		var bad = client.post("/api/admin/retention/rules", Map.of("name", "Cold", "action", "MOVE_SOURCE", "scope",
 				"ALL", "after", 30, "storageClass", "STANDARD", "priority", 10, "enabled", true));
