@@ -37,12 +37,12 @@ public record RuleForm(String name, RuleAction action, RuleScope scope, @Nullabl
 		if (action == RuleAction.ABORT_UPLOADS && scope != RuleScope.ALL) {
 			throw bad("Unfinished uploads have no tags yet: an abort rule applies to all uploads.");
 		}
+		// an upload gets at least an hour; the other actions may act on the day itself
+		int least = action.countsHours() ? 1 : 0;
 		int limit = action.countsHours() ? 24 * 3650 : 36500;
-		if (after < 0 || after > limit) {
-			throw bad("The number of " + (action.countsHours() ? "hours" : "days") + " is 0 to " + limit + ".");
-		}
-		if (action.countsHours() && after < 1) {
-			throw bad("Give an upload at least 1 hour.");
+		if (after < least || after > limit) {
+			throw bad("The number of " + (action.countsHours() ? "hours" : "days") + " is " + least + " to " + limit
+					+ ".");
 		}
 		String cleanClass = null;
 		if (action == RuleAction.MOVE_SOURCE) {

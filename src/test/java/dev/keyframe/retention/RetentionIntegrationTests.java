@@ -370,6 +370,31 @@ class RetentionIntegrationTests {
 		}
 	}
 	@Test
+	void aRuleOfTheWrongTypesIsRefusedNamingTheFieldAndWhatItTakes() {
+		String rule = "{\"name\":\"Typed\",\"action\":%s,\"scope\":\"ALL\",\"after\":%s,\"priority\":10,\"enabled\":true}";
+		Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+		cases.put(rule.formatted("\"DELETE_SOURCE\"", "1.5"), new String[] { "after", "whole number" });
+		cases.put(rule.formatted("\"DELETE_SOURCE\"", "\"ten\""), new String[] { "after", "whole number" });
+		cases.put(rule.formatted("\"DELETE_SOURCE\"", "99999999999"), new String[] { "after", "whole number" });
+		cases.put(rule.formatted("\"NUKE\"", "10"), new String[] { "action", "DELETE_SOURCE", "ABORT_UPLOADS" });
+		cases.put("{\"name\": \"Broken\", \"after\": ", new String[] { "not valid JSON" });
+		for (var entry : cases.entrySet()) {
+			KeyframeClient.Response refused = client.postJson("/api/admin/retention/rules", entry.getKey());
+			assertThat(refused.status()).as(entry.getKey()).isEqualTo(400);
+			assertThat(refused.json().get("detail").asString()).as(entry.getKey()).contains(entry.getValue());
+			if (!entry.getValue()[0].contains(" ")) {
+				assertThat(refused.json().get("field").asString()).as(entry.getKey()).isEqualTo(entry.getValue()[0]);
+			}
+		}
+		for (int hours : new int[] { -1, 0 }) {
+			var abort = client.post("/api/admin/retention/rules", Map.of("name", "Abort", "action", "ABORT_UPLOADS",
+					"scope", "ALL", "after", hours, "priority", 10, "enabled", true));
+			assertThat(abort.status()).isEqualTo(400);
+			assertThat(abort.json().get("detail").asString()).as(hours + " hours").contains("1 to 87600");
+		}
+		assertThat(lifecycle.rules()).isEmpty();
+	}
+	@Test
 	void aRuleThatMakesNoSenseIsRefusedAndAPreviewSavesNothing() {
 		var bad = client.post("/api/admin/retention/rules", Map.of("name", "Cold", "action", "MOVE_SOURCE", "scope",
 				"ALL", "after", 30, "storageClass", "STANDARD", "priority", 10, "enabled", true));

@@ -118,6 +118,13 @@ public class KeyframeClient {
 			.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
 	}
 
+	/** A POST of a body exactly as given, as JSON: for bodies a mapper would not write (malformed ones). */
+	public Response postJson(String path, String body) {
+		return send(HttpRequest.newBuilder(URI.create(base + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
 	/** A request with a JSON body: PUT, PATCH. */
 	public Response send(String method, String path, Object body) {
 		return send(HttpRequest.newBuilder(URI.create(base + path))
