@@ -237,7 +237,12 @@ class RetentionIntegrationTests {
 		catch (Killed expected) {
 			// the instance died here
 		}
-		assertThat(lifecycle.history(1).getFirst().state()).isEqualTo("RUNNING");
+		// its lock went with it: the history says so at once, ended when its last action did
+		RunView killed = lifecycle.history(1).getFirst();
+		assertThat(killed.state()).isEqualTo("INTERRUPTED");
+		List<Lifecycle.RunLine> lines = lifecycle.actionsOf(killed.id());
+		assertThat(lines).isNotEmpty();
+		assertThat(killed.finishedAt()).isEqualTo(lines.stream().map(l -> l.line().at()).max(Instant::compareTo).get());
 		List<String> rest = lines(stepsFor(lifecycle.plan(), ids));
 		assertThat(rest).hasSize(2).isSubsetOf(planned);
 
