@@ -351,7 +351,8 @@ public class AssetManagement {
 	private static final java.util.Set<String> ARCHIVED = java.util.Set.of("GLACIER", "DEEP_ARCHIVE");
 
 	/**
-	 * Deletes the asset, its source and every rendition object, unless it is on legal hold. A worker still encoding it finds it gone when it
+	 * Deletes the asset, its source and every rendition object, unless it is on legal hold or was removed by a
+	 * retention rule (its row stays as the record). A worker still encoding it finds it gone when it
 	 * publishes and removes what it stored.
 	 */
 	public void delete(AssetId id) {
@@ -369,6 +370,11 @@ public class AssetManagement {
 		if (asset.holdReason() != null) {
 			throw new Problem(HttpStatus.CONFLICT, "This asset is on legal hold (" + asset.holdReason()
 					+ ") and cannot be deleted. An admin must release the hold first.");
+		}
+		if (asset.status() == AssetStatus.REMOVED) {
+			// its files are gone (or going, with the next run's purge): the row is what records that it was there
+			throw new Problem(HttpStatus.CONFLICT, "This asset was removed by a retention rule: its files are gone, "
+					+ "and it stays listed as the record of what was there.");
 		}
 		storage.deletePrefix(AssetKeys.mediaPrefix(id));
 		storage.deletePrefix(asset.sourceKey());

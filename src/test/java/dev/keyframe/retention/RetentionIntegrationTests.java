@@ -33,6 +33,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.keyframe.KeyframeIntegrationTest;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.AssetStatus;
+import dev.keyframe.catalog.NewAsset;
 import dev.keyframe.catalog.AssetRetention;
 import dev.keyframe.catalog.AssetView;
 import dev.keyframe.catalog.RenditionSpec;
@@ -374,6 +376,7 @@ class RetentionIntegrationTests {
 			client.delete("/api/uploads/" + open.get("uploadId").asString());
 		}
 	}
+
 	@Test
 	void aRuleOfTheWrongTypesIsRefusedNamingTheFieldAndWhatItTakes() {
 		String rule = "{\"name\":\"Typed\",\"action\":%s,\"scope\":\"ALL\",\"after\":%s,\"priority\":10,\"enabled\":true}";
@@ -399,6 +402,19 @@ class RetentionIntegrationTests {
 		}
 		assertThat(lifecycle.rules()).isEmpty();
 	}
+
+	@Test
+	void anExpiredAssetDeletedByHandKeepsItsRowAsTheRecord() {
+		AssetId id = assets.create(new NewAsset("Expired by hand", "clip.mp4", "video/mp4", 1000));
+		assets.failed(id, "Never uploaded.");
+		assertThat(retention.expire(id, "Expired by a test.").done()).isTrue();
+
+		KeyframeClient.Response refused = client.delete("/api/assets/" + id);
+		assertThat(refused.status()).isEqualTo(409);
+		assertThat(refused.json().get("detail").asString()).contains("record");
+		assertThat(assets.find(id)).get().extracting(AssetView::status).isEqualTo(AssetStatus.REMOVED);
+	}
+
 	@Test
 	void aRuleThatMakesNoSenseIsRefusedAndAPreviewSavesNothing() {
 		var bad = client.post("/api/admin/retention/rules", Map.of("name", "Cold", "action", "MOVE_SOURCE", "scope",
