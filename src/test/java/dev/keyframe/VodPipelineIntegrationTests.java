@@ -200,8 +200,15 @@ class VodPipelineIntegrationTests {
 		String url = upload.get("parts").get(0).get("url").asString();
 
 		for (int size : new int[] { 558_679, 1001, 999 }) {
-			KeyframeClient.Response refused = client.putBytes(url, new byte[size]);
-			assertThat(refused.status()).as(size + " bytes into a part of 1000").isEqualTo(403);
+			int status;
+			try {
+				status = client.putBytes(url, new byte[size]).status();
+			}
+			catch (IllegalStateException closed) {
+				// storage answered 403 and closed the connection before reading the whole body: refused as well
+				status = -1;
+			}
+			assertThat(status).as(size + " bytes into a part of 1000").isIn(403, -1);
 		}
 		JsonNode stored = client.get("/api/uploads/" + upload.get("uploadId").asString()).json();
 		assertThat(stored.get("storedParts")).as("nothing stored").isEmpty();
