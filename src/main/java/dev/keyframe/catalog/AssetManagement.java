@@ -12,7 +12,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -21,9 +20,10 @@ import dev.keyframe.catalog.internal.Assets;
 import dev.keyframe.catalog.internal.MasterPlaylist;
 import dev.keyframe.catalog.internal.Rendition;
 import dev.keyframe.catalog.internal.Renditions;
+import dev.keyframe.platform.Conflict;
+import dev.keyframe.platform.Invalid;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.ObjectStorage;
-import dev.keyframe.platform.Problem;
 
 /**
  * The catalog's use cases: assets come into being with their upload, learn what they contain, gain renditions
@@ -283,14 +283,12 @@ public class AssetManagement {
 		List<String> cleanTags = tags == null ? null : tags(tags);
 		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
 		if (cleanTitle.isEmpty() || cleanTitle.length() > 300) {
-			throw new Problem(HttpStatus.BAD_REQUEST,
-					"A title is 1 to 300 characters.");
+			throw new Invalid("A title is 1 to 300 characters.");
 		}
 		String cleanDescription = description == null ? null
 				: description.replaceAll("[\\u202A-\\u202E]", "").strip();
 		if (cleanDescription != null && cleanDescription.length() > 5000) {
-			throw new Problem(HttpStatus.BAD_REQUEST,
-					"A description is at most 5000 characters.");
+			throw new Invalid("A description is at most 5000 characters.");
 		}
 		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
 		asset.describe(cleanTitle, cleanDescription == null || cleanDescription.isEmpty() ? null : cleanDescription,
@@ -312,12 +310,12 @@ public class AssetManagement {
 			.toList();
 		for (String tag : clean) {
 			if (!tag.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
-				throw new Problem(HttpStatus.BAD_REQUEST, "\u201C" + tag.replaceAll("\\p{Cntrl}", "?")
+				throw new Invalid("\u201C" + tag.replaceAll("\\p{Cntrl}", "?")
 						+ "\u201D is not a tag: use letters, digits, - and _ (up to 64).");
 			}
 		}
 		if (clean.size() > 20) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "An asset has at most 20 tags.");
+			throw new Invalid("An asset has at most 20 tags.");
 		}
 		return clean;
 	}
@@ -368,12 +366,12 @@ public class AssetManagement {
 			.filter(found -> !found.unfinishedUploadOfAnotherThan(editor))
 			.orElseThrow(() -> new AssetNotFound(id));
 		if (asset.holdReason() != null) {
-			throw new Problem(HttpStatus.CONFLICT, "This asset is on legal hold (" + asset.holdReason()
+			throw new Conflict("This asset is on legal hold (" + asset.holdReason()
 					+ ") and cannot be deleted. An admin must release the hold first.");
 		}
 		if (asset.status() == AssetStatus.REMOVED) {
 			// its files are gone (or going, with the next run's purge): the row is what records that it was there
-			throw new Problem(HttpStatus.CONFLICT, "This asset was removed by a retention rule: its files are gone, "
+			throw new Conflict("This asset was removed by a retention rule: its files are gone, "
 					+ "and it stays listed as the record of what was there.");
 		}
 		storage.deletePrefix(AssetKeys.mediaPrefix(id));

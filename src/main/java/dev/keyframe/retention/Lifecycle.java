@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,7 +31,7 @@ import dev.keyframe.catalog.AssetAudit;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetRetention;
 import dev.keyframe.catalog.AssetRetention.Outcome;
-import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.NotFound;
 import dev.keyframe.retention.Plan.Step;
 import dev.keyframe.retention.internal.Actions;
 import dev.keyframe.retention.internal.LifecycleAction;
@@ -413,7 +412,7 @@ public class Lifecycle implements AssetAudit {
 		markInterrupted();
 		return runs.findById(id)
 			.map(LifecycleRun::view)
-			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no lifecycle run " + id + "."));
+			.orElseThrow(() -> new NotFound("There is no lifecycle run " + id + "."));
 	}
 
 	/** What the run did, in order, with the asset each line is about. */
@@ -429,8 +428,8 @@ public class Lifecycle implements AssetAudit {
 		return actions.findByAssetIdOrderByAtDesc(asset.value()).stream().map(LifecycleAction::line).toList();
 	}
 
-	private static Problem noRule(UUID id) {
-		return new Problem(HttpStatus.NOT_FOUND, "There is no retention rule " + id + ".");
+	private static NotFound noRule(UUID id) {
+		return new NotFound("There is no retention rule " + id + ".");
 	}
 
 	/** One step as a run took it: DONE, SKIPPED (with why, in the audit line) or FAILED. */

@@ -3,9 +3,8 @@ package dev.keyframe.retention;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
 
-import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.Invalid;
 
 /**
  * A rule as an admin writes it.
@@ -18,7 +17,7 @@ import dev.keyframe.platform.Problem;
 public record RuleForm(String name, RuleAction action, RuleScope scope, @Nullable String tag, int after,
 		@Nullable String storageClass, @Nullable Integer maxHeight, int priority, boolean enabled) {
 
-	/** Checks the rule makes sense and returns it tidied; a {@link Problem} says what to fix. */
+	/** Checks the rule makes sense and returns it tidied; an {@link Invalid} says what to fix. */
 	public RuleForm validated() {
 		String cleanName = name == null ? "" : name.replaceAll("\\p{Cntrl}", " ").strip();
 		if (cleanName.isEmpty() || cleanName.length() > 100) {
@@ -64,8 +63,8 @@ public record RuleForm(String name, RuleAction action, RuleScope scope, @Nullabl
 		return new RuleForm(cleanName, action, scope, cleanTag, after, cleanClass, cleanHeight, priority, enabled);
 	}
 
-	private static Problem bad(String message) {
-		return new Problem(HttpStatus.BAD_REQUEST, message);
+	private static Invalid bad(String message) {
+		return new Invalid(message);
 	}
 
 }
