@@ -12,7 +12,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -21,9 +20,10 @@ import dev.keyframe.catalog.internal.Assets;
 import dev.keyframe.catalog.internal.MasterPlaylist;
 import dev.keyframe.catalog.internal.Rendition;
 import dev.keyframe.catalog.internal.Renditions;
+import dev.keyframe.platform.Conflict;
+import dev.keyframe.platform.Invalid;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.ObjectStorage;
-import dev.keyframe.platform.Problem;
 
 /**
  * The catalog's use cases: assets come into being with their upload, learn what they contain, gain renditions
@@ -63,8 +63,10 @@ public class AssetManagement {
 	/** Registers the asset an upload is about to create; its source will live at {@link AssetKeys#source}. */
 	public AssetId create(NewAsset asset) {
 		AssetId id = AssetId.random();
-		assets.save(new Asset(id.value(), asset.title(), asset.originalFilename(), asset.contentType(), asset.size(),
-				AssetKeys.source(id), clock.instant()));
+		Asset created = new Asset(id.value(), asset.title(), asset.originalFilename(), asset.contentType(), asset.size(),
+				AssetKeys.source(id), clock.instant());
+		created.startedBy(asset.createdBy());
+		assets.save(created);
 		return id;
 	}
 
@@ -195,6 +197,17 @@ public class AssetManagement {
 		return assets.findById(id.value()).map(asset -> view(asset, true));
 	}
 
+	/**
+	 * The asset as {@code editor} may see it: someone else's unfinished upload is not there for them. {@code null}
+	 * stands for an admin, who sees every asset.
+	 */
+	@Transactional(readOnly = true)
+	public Optional<AssetView> find(AssetId id, @Nullable String editor) {
+		return assets.findById(id.value())
+			.filter(asset -> !asset.unfinishedUploadOfAnotherThan(editor))
+			.map(asset -> view(asset, true));
+	}
+
 	/** The asset without its transcode jobs: what the player page and playback grants need, one query fewer. */
 	@Transactional(readOnly = true)
 	public Optional<AssetView> summary(AssetId id) {
@@ -210,17 +223,35 @@ public class AssetManagement {
 	/** Newest first, optionally only those in one status and whose title contains {@code title}. */
 	@Transactional(readOnly = true)
 	public Page<AssetView> list(@Nullable AssetStatus status, @Nullable String title, Pageable page) {
-		boolean search = title != null && !title.isBlank();
-		Page<Asset> found;
-		if (status == null) {
-			found = search ? assets.findByTitleContainingIgnoreCaseOrderByCreatedAtDesc(title.strip(), page)
-					: assets.findAllByOrderByCreatedAtDesc(page);
-		}
-		else {
-			found = search ? assets.findByStatusAndTitleContainingIgnoreCaseOrderByCreatedAtDesc(status, title.strip(), page)
-					: assets.findByStatusOrderByCreatedAtDesc(status, page);
-		}
-		return found.map(asset -> view(asset, false));
+		return list(status, title, page, null);
+	}
+
+	/**
+	 * Newest first, optionally only those in one status and whose title contains {@code title}, as {@code editor}
+	 * may see them: without other people's unfinished uploads. {@code null} stands for an admin, who sees all.
+	 */
+	@Transactional(readOnly = true)
+	public Page<AssetView> list(@Nullable AssetStatus status, @Nullable String title, Pageable page,
+			@Nullable String editor) {
+		String search = title == null || title.isBlank() ? null : title.strip().toLowerCase(java.util.Locale.ROOT);
+		org.springframework.data.jpa.domain.Specification<Asset> spec = (root, query, cb) -> {
+			List<jakarta.persistence.criteria.Predicate> where = new java.util.ArrayList<>();
+			if (status != null) {
+				where.add(cb.equal(root.get("status"), status));
+			}
+			if (search != null) {
+				String escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+				where.add(cb.like(cb.lower(root.get("title")), "%" + escaped + "%", '\\'));
+			}
+			if (editor != null) {
+				where.add(cb.or(cb.notEqual(root.get("status"), AssetStatus.UPLOADING), cb.isNull(root.get("createdBy")),
+						cb.equal(root.get("createdBy"), editor)));
+			}
+			return cb.and(where.toArray(jakarta.persistence.criteria.Predicate[]::new));
+		};
+		Pageable newestFirst = org.springframework.data.domain.PageRequest.of(page.getPageNumber(), page.getPageSize(),
+				org.springframework.data.domain.Sort.by(org.springframework.data.domain.Sort.Direction.DESC, "createdAt"));
+		return assets.findAll(spec, newestFirst).map(asset -> view(asset, false));
 	}
 
 	/** What a viewer can watch: assets with at least one published rendition, visible to them. */
@@ -252,14 +283,12 @@ public class AssetManagement {
 		List<String> cleanTags = tags == null ? null : tags(tags);
 		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
 		if (cleanTitle.isEmpty() || cleanTitle.length() > 300) {
-			throw new Problem(HttpStatus.BAD_REQUEST,
-					"A title is 1 to 300 characters.");
+			throw new Invalid("A title is 1 to 300 characters.");
 		}
 		String cleanDescription = description == null ? null
 				: description.replaceAll("[\\u202A-\\u202E]", "").strip();
 		if (cleanDescription != null && cleanDescription.length() > 5000) {
-			throw new Problem(HttpStatus.BAD_REQUEST,
-					"A description is at most 5000 characters.");
+			throw new Invalid("A description is at most 5000 characters.");
 		}
 		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
 		asset.describe(cleanTitle, cleanDescription == null || cleanDescription.isEmpty() ? null : cleanDescription,
@@ -281,12 +310,12 @@ public class AssetManagement {
 			.toList();
 		for (String tag : clean) {
 			if (!tag.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
-				throw new Problem(HttpStatus.BAD_REQUEST, "\u201C" + tag.replaceAll("\\p{Cntrl}", "?")
+				throw new Invalid("\u201C" + tag.replaceAll("\\p{Cntrl}", "?")
 						+ "\u201D is not a tag: use letters, digits, - and _ (up to 64).");
 			}
 		}
 		if (clean.size() > 20) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "An asset has at most 20 tags.");
+			throw new Invalid("An asset has at most 20 tags.");
 		}
 		return clean;
 	}
@@ -320,14 +349,30 @@ public class AssetManagement {
 	private static final java.util.Set<String> ARCHIVED = java.util.Set.of("GLACIER", "DEEP_ARCHIVE");
 
 	/**
-	 * Deletes the asset, its source and every rendition object, unless it is on legal hold. A worker still encoding it finds it gone when it
+	 * Deletes the asset, its source and every rendition object, unless it is on legal hold or was removed by a
+	 * retention rule (its row stays as the record). A worker still encoding it finds it gone when it
 	 * publishes and removes what it stored.
 	 */
 	public void delete(AssetId id) {
-		Asset asset = assets.lockById(id.value()).orElseThrow(() -> new AssetNotFound(id));
+		delete(id, null);
+	}
+
+	/**
+	 * Deletes the asset as {@link #delete(AssetId)} does, for {@code editor}: someone else's unfinished upload is
+	 * not there for them. {@code null} stands for an admin.
+	 */
+	public void delete(AssetId id, @Nullable String editor) {
+		Asset asset = assets.lockById(id.value())
+			.filter(found -> !found.unfinishedUploadOfAnotherThan(editor))
+			.orElseThrow(() -> new AssetNotFound(id));
 		if (asset.holdReason() != null) {
-			throw new Problem(HttpStatus.CONFLICT, "This asset is on legal hold (" + asset.holdReason()
+			throw new Conflict("This asset is on legal hold (" + asset.holdReason()
 					+ ") and cannot be deleted. An admin must release the hold first.");
+		}
+		if (asset.status() == AssetStatus.REMOVED) {
+			// its files are gone (or going, with the next run's purge): the row is what records that it was there
+			throw new Conflict("This asset was removed by a retention rule: its files are gone, "
+					+ "and it stays listed as the record of what was there.");
 		}
 		storage.deletePrefix(AssetKeys.mediaPrefix(id));
 		storage.deletePrefix(asset.sourceKey());

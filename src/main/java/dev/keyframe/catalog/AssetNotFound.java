@@ -1,13 +1,12 @@
 package dev.keyframe.catalog;
 
-import org.springframework.http.HttpStatus;
+import dev.keyframe.platform.NotFound;
 
-import dev.keyframe.platform.Problem;
-
-public class AssetNotFound extends Problem {
+/** There is no such asset, or it is not there for whoever asked (someone else's unfinished upload). */
+public class AssetNotFound extends NotFound {
 
 	public AssetNotFound(AssetId id) {
-		super(HttpStatus.NOT_FOUND, "There is no asset " + id + ".");
+		super("There is no asset " + id + ".");
 	}
 
 }

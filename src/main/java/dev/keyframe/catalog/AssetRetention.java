@@ -286,7 +286,7 @@ public class AssetRetention {
 	public void hold(AssetId id, String reason, String by) {
 		String clean = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
 		if (clean.isEmpty() || clean.length() > 500) {
-			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.BAD_REQUEST,
+			throw new dev.keyframe.platform.Invalid(
 					"Say why the asset is on hold (1 to 500 characters), for whoever releases it.");
 		}
 		tx.executeWithoutResult(status -> assets.lockById(id.value())

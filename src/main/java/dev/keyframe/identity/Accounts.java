@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,7 +21,9 @@ import dev.keyframe.identity.internal.ApiToken;
 import dev.keyframe.identity.internal.ApiTokens;
 import dev.keyframe.identity.internal.User;
 import dev.keyframe.identity.internal.UserAccounts;
-import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.Conflict;
+import dev.keyframe.platform.Invalid;
+import dev.keyframe.platform.NotFound;
 
 /**
  * Users and their API tokens. Passwords are stored as adaptive hashes (bcrypt through Spring Security's
@@ -56,16 +57,15 @@ public class Accounts {
 
 	public UserView create(String username, String password, Role role) {
 		if (username == null || password == null || role == null) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "A new user needs a user name, a password and a role.");
+			throw new Invalid("A new user needs a user name, a password and a role.");
 		}
 		String name = username.strip().toLowerCase(Locale.ROOT);
 		if (!USERNAME.matcher(name).matches()) {
-			throw new Problem(HttpStatus.BAD_REQUEST,
-					"A user name is 2 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit.");
+			throw new Invalid("A user name is 2 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit.");
 		}
 		checkPassword(password);
 		if (users.findByUsername(name).isPresent()) {
-			throw new Problem(HttpStatus.CONFLICT, "There is already a user '" + name + "'.");
+			throw new Conflict("There is already a user '" + name + "'.");
 		}
 		return users.save(new User(name, passwords.encode(password), role, clock.instant())).view();
 	}
@@ -88,7 +88,7 @@ public class Accounts {
 	public UserView changeRole(UUID id, Role role, UUID actingAdmin) {
 		User user = load(id);
 		if (id.equals(actingAdmin) && role != Role.ADMIN) {
-			throw new Problem(HttpStatus.CONFLICT, "You cannot take away your own admin role.");
+			throw new Conflict("You cannot take away your own admin role.");
 		}
 		user.changeRole(role, clock.instant());
 		return user.view();
@@ -96,7 +96,7 @@ public class Accounts {
 
 	public UserView enable(UUID id, boolean enabled, UUID actingAdmin) {
 		if (id.equals(actingAdmin) && !enabled) {
-			throw new Problem(HttpStatus.CONFLICT, "You cannot disable your own account.");
+			throw new Conflict("You cannot disable your own account.");
 		}
 		User user = load(id);
 		user.enable(enabled, clock.instant());
@@ -106,7 +106,7 @@ public class Accounts {
 	public void changePassword(UUID id, String current, String next) {
 		User user = load(id);
 		if (!passwords.matches(current, user.passwordHash())) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "The current password is not right.");
+			throw new Invalid("The current password is not right.");
 		}
 		checkPassword(next);
 		user.changePassword(passwords.encode(next), clock.instant());
@@ -134,7 +134,7 @@ public class Accounts {
 	public void revokeToken(UUID userId, UUID tokenId) {
 		ApiToken token = tokens.findById(tokenId)
 			.filter(t -> t.userId().equals(userId))
-			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "You have no token " + tokenId + "."));
+			.orElseThrow(() -> new NotFound("You have no token " + tokenId + "."));
 		token.revoke(clock.instant());
 	}
 
@@ -154,13 +154,12 @@ public class Accounts {
 	/** bcrypt reads at most 72 bytes of a password, so longer ones are refused rather than cut silently. */
 	private void checkPassword(String password) {
 		if (password == null || password.length() < 10 || password.getBytes(StandardCharsets.UTF_8).length > 72) {
-			throw new Problem(HttpStatus.BAD_REQUEST,
-					"A password is at least 10 characters and at most 72 bytes (about 72 letters, fewer in some scripts).");
+			throw new Invalid("A password is at least 10 characters and at most 72 bytes (about 72 letters, fewer in some scripts).");
 		}
 	}
 
 	private User load(UUID id) {
-		return users.findById(id).orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no user " + id + "."));
+		return users.findById(id).orElseThrow(() -> new NotFound("There is no user " + id + "."));
 	}
 
 	static String hash(String secret) {

@@ -64,10 +64,18 @@ public class ObjectStorage {
 		return s3.createMultipartUpload(b -> b.bucket(bucket()).key(key).contentType(contentType)).uploadId();
 	}
 
-	public String presignPartUpload(String key, String uploadId, int partNumber) {
+	/**
+	 * A URL that stores one part of exactly {@code size} bytes: the Content-Length is signed with the rest, so
+	 * storage refuses a body of any other size (a browser sends it for the bytes it PUTs).
+	 */
+	public String presignPartUpload(String key, String uploadId, int partNumber, long size) {
 		return presigner
 			.presignUploadPart(b -> b.signatureDuration(settings.presignTtl())
-				.uploadPartRequest(p -> p.bucket(bucket()).key(key).uploadId(uploadId).partNumber(partNumber)))
+				.uploadPartRequest(p -> p.bucket(bucket())
+					.key(key)
+					.uploadId(uploadId)
+					.partNumber(partNumber)
+					.contentLength(size)))
 			.url()
 			.toString();
 	}

@@ -20,8 +20,9 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,7 +30,7 @@ import dev.keyframe.catalog.AssetAudit;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetRetention;
 import dev.keyframe.catalog.AssetRetention.Outcome;
-import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.NotFound;
 import dev.keyframe.retention.Plan.Step;
 import dev.keyframe.retention.internal.Actions;
 import dev.keyframe.retention.internal.LifecycleAction;
@@ -197,9 +198,7 @@ public class Lifecycle implements AssetAudit {
 			return null; // another instance's schedule fired first
 		}
 		LifecycleRun run = tx.execute(status -> {
-			for (LifecycleRun stale : runs.findByState(LifecycleRun.RUNNING)) {
-				stale.ended("INTERRUPTED", "Stopped without finishing; the next run took up its work.", now);
-			}
+			interrupted();
 			return runs.save(new LifecycleRun(trigger, by, now));
 		});
 		started.accept(run.id());
@@ -240,6 +239,57 @@ public class Lifecycle implements AssetAudit {
 		}
 		save(run);
 		return run.view();
+	}
+
+	/**
+	 * Marks runs that stopped without finishing (their instance died, or lost its database connection) as
+	 * INTERRUPTED, ended when their last action did, if the lock is free: then no run is under way anywhere, and a
+	 * RUNNING row is one whose instance is gone. Checked at start-up, every minute, and whenever the history is
+	 * read, so the history does not show a dead run as running until the next run.
+	 * @return how many runs were marked
+	 */
+	public int markInterrupted() {
+		if (runs.findByState(LifecycleRun.RUNNING).isEmpty()) {
+			return 0;
+		}
+		try (Connection lock = dataSource.getConnection()) {
+			lock.setAutoCommit(true);
+			if (!advisory(lock, "select pg_try_advisory_lock(?)")) {
+				return 0; // a run holds it: the RUNNING row may be its own
+			}
+			try {
+				return tx.execute(status -> interrupted());
+			}
+			finally {
+				advisory(lock, "select pg_advisory_unlock(?)");
+			}
+		}
+		catch (SQLException ex) {
+			log.warn("Could not check for interrupted lifecycle runs: {}", ex.getMessage());
+			return 0;
+		}
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void startedUp() {
+		markInterrupted();
+	}
+
+	/** Started by {@link LifecycleSchedule} on scheduler instances. */
+	void checkInterrupted() {
+		markInterrupted();
+	}
+
+	/** With the lock held, in a transaction: every RUNNING run is a dead one. */
+	private int interrupted() {
+		List<LifecycleRun> stale = runs.findByState(LifecycleRun.RUNNING);
+		for (LifecycleRun run : stale) {
+			Instant last = actions.findFirstByRunIdOrderByAtDesc(run.id()).map(LifecycleAction::at).orElse(run.startedAt());
+			run.ended("INTERRUPTED", "Stopped without finishing (its instance stopped or lost the database); the next "
+					+ "run takes up its work.", last);
+			log.warn("Lifecycle run {} stopped without finishing; its last action ended at {}", run.id(), last);
+		}
+		return stale.size();
 	}
 
 	/** Takes one step; its audit line commits in the same transaction as what it changed. */
@@ -353,13 +403,15 @@ public class Lifecycle implements AssetAudit {
 	// history
 
 	public List<RunView> history(int limit) {
+		markInterrupted();
 		return runs.findAllByOrderByStartedAtDesc(PageRequest.of(0, limit)).map(LifecycleRun::view).getContent();
 	}
 
 	public RunView runView(UUID id) {
+		markInterrupted();
 		return runs.findById(id)
 			.map(LifecycleRun::view)
-			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no lifecycle run " + id + "."));
+			.orElseThrow(() -> new NotFound("There is no lifecycle run " + id + "."));
 	}
 
 	/** What the run did, in order, with the asset each line is about. */
@@ -375,8 +427,8 @@ public class Lifecycle implements AssetAudit {
 		return actions.findByAssetIdOrderByAtDesc(asset.value()).stream().map(LifecycleAction::line).toList();
 	}
 
-	private static Problem noRule(UUID id) {
-		return new Problem(HttpStatus.NOT_FOUND, "There is no retention rule " + id + ".");
+	private static NotFound noRule(UUID id) {
+		return new NotFound("There is no retention rule " + id + ".");
 	}
 
 	/** One step as a run took it: DONE, SKIPPED (with why, in the audit line) or FAILED. */

@@ -3,9 +3,8 @@ package dev.keyframe.retention;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
 
-import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.Invalid;
 
 /**
  * A rule as an admin writes it.
@@ -18,7 +17,7 @@ import dev.keyframe.platform.Problem;
 public record RuleForm(String name, RuleAction action, RuleScope scope, @Nullable String tag, int after,
 		@Nullable String storageClass, @Nullable Integer maxHeight, int priority, boolean enabled) {
 
-	/** Checks the rule makes sense and returns it tidied; a {@link Problem} says what to fix. */
+	/** Checks the rule makes sense and returns it tidied; an {@link Invalid} says what to fix. */
 	public RuleForm validated() {
 		String cleanName = name == null ? "" : name.replaceAll("\\p{Cntrl}", " ").strip();
 		if (cleanName.isEmpty() || cleanName.length() > 100) {
@@ -37,12 +36,12 @@ public record RuleForm(String name, RuleAction action, RuleScope scope, @Nullabl
 		if (action == RuleAction.ABORT_UPLOADS && scope != RuleScope.ALL) {
 			throw bad("Unfinished uploads have no tags yet: an abort rule applies to all uploads.");
 		}
+		// an upload gets at least an hour; the other actions may act on the day itself
+		int least = action.countsHours() ? 1 : 0;
 		int limit = action.countsHours() ? 24 * 3650 : 36500;
-		if (after < 0 || after > limit) {
-			throw bad("The number of " + (action.countsHours() ? "hours" : "days") + " is 0 to " + limit + ".");
-		}
-		if (action.countsHours() && after < 1) {
-			throw bad("Give an upload at least 1 hour.");
+		if (after < least || after > limit) {
+			throw bad("The number of " + (action.countsHours() ? "hours" : "days") + " is " + least + " to " + limit
+					+ ".");
 		}
 		String cleanClass = null;
 		if (action == RuleAction.MOVE_SOURCE) {
@@ -64,8 +63,8 @@ public record RuleForm(String name, RuleAction action, RuleScope scope, @Nullabl
 		return new RuleForm(cleanName, action, scope, cleanTag, after, cleanClass, cleanHeight, priority, enabled);
 	}
 
-	private static Problem bad(String message) {
-		return new Problem(HttpStatus.BAD_REQUEST, message);
+	private static Invalid bad(String message) {
+		return new Invalid(message);
 	}
 
 }

@@ -5,9 +5,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
+import dev.keyframe.platform.Invalid;
 
-import dev.keyframe.platform.Problem;
 
 /**
  * What a client says about its file is kept only as text to show: control characters and path parts are
@@ -24,13 +23,12 @@ final class FileNames {
 
 	static String clean(@Nullable String filename) {
 		if (filename == null) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "The file name is missing.");
+			throw new Invalid("The file name is missing.");
 		}
 		String name = text(filename);
 		name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip();
 		if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-			throw new Problem(HttpStatus.BAD_REQUEST,
-					"The file name is empty or not a name: '" + trim(text(filename), 80) + "'.");
+			throw new Invalid("The file name is empty or not a name: '" + trim(text(filename), 80) + "'.");
 		}
 		return trim(name, 255);
 	}

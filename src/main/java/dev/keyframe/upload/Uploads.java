@@ -16,7 +16,6 @@ import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,12 +30,15 @@ import dev.keyframe.catalog.NewAsset;
 import dev.keyframe.identity.CurrentUser;
 import dev.keyframe.identity.Role;
 import dev.keyframe.identity.UserView;
+import dev.keyframe.platform.Conflict;
+import dev.keyframe.platform.Invalid;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaProbe;
 import dev.keyframe.platform.MediaProbeException;
+import dev.keyframe.platform.NotFound;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.platform.ObjectStorage.StoredPart;
-import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.TooLarge;
 import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -84,10 +86,10 @@ public class Uploads {
 	public StartedUpload start(StartUpload request) {
 		String filename = FileNames.clean(request.filename());
 		if (request.size() <= 0) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "The file is empty: choose a file with content.");
+			throw new Invalid("The file is empty: choose a file with content.");
 		}
 		if (request.size() > settings.maxSize().toBytes()) {
-			throw new Problem(HttpStatus.CONTENT_TOO_LARGE, "The file is " + FileNames.human(request.size())
+			throw new TooLarge("The file is " + FileNames.human(request.size())
 					+ "; the largest file this Keyframe accepts is " + FileNames.human(settings.maxSize().toBytes()) + ".");
 		}
 		String contentType = FileNames.contentType(request.contentType());
@@ -95,12 +97,12 @@ public class Uploads {
 				: FileNames.trim(FileNames.text(request.title()), 300);
 		PartPlan plan = PartPlan.of(request.size(), settings.partSize().toBytes(), UploadSettings.MAX_PARTS);
 		UploadSession session = tx.execute(status -> {
-			AssetId asset = assets.create(new NewAsset(title, filename, contentType, request.size()));
+			String by = current.get().map(UserView::username).orElse(null);
+			AssetId asset = assets.create(new NewAsset(title, filename, contentType, request.size(), by));
 			String key = AssetKeys.source(asset);
 			String uploadId = storage.startMultipartUpload(key, contentType);
 			return sessions.save(new UploadSession(asset.value(), key, uploadId, filename, contentType, plan,
-					clock.instant(), clock.instant().plus(settings.ttl()),
-					current.get().map(UserView::username).orElse(null)));
+					clock.instant(), clock.instant().plus(settings.ttl()), by));
 		});
 		int first = Math.min(plan.partCount(), settings.presignBatch());
 		return new StartedUpload(session.id(), session.assetId(), plan.partSize(), plan.partCount(),
@@ -110,7 +112,7 @@ public class Uploads {
 	public List<PartUrl> presignParts(UUID uploadId, List<Integer> partNumbers) {
 		UploadSession session = active(uploadId);
 		if (partNumbers == null || partNumbers.isEmpty() || partNumbers.size() > 1000) {
-			throw new Problem(HttpStatus.BAD_REQUEST, "Ask for between 1 and 1000 parts at a time.");
+			throw new Invalid("Ask for between 1 and 1000 parts at a time.");
 		}
 		return presign(session, partNumbers);
 	}
@@ -147,13 +149,13 @@ public class Uploads {
 			return completed(asset);
 		}
 		if (session.state() != UploadState.ACTIVE) {
-			throw new Problem(HttpStatus.CONFLICT, "This upload was " + session.state().name().toLowerCase()
+			throw new Conflict("This upload was " + session.state().name().toLowerCase()
 					+ (session.failureReason() == null ? "" : ": " + session.failureReason()) + ". Start a new upload.");
 		}
 		Optional<ObjectStorage.ObjectInfo> existing = storage.head(session.objectKey());
 		if (existing.isEmpty()) {
 			if (claimed == null) {
-				throw new Problem(HttpStatus.BAD_REQUEST, "List the parts you uploaded, each with its ETag.");
+				throw new Invalid("List the parts you uploaded, each with its ETag.");
 			}
 			List<StoredPart> parts = checkParts(session, claimed);
 			try {
@@ -161,7 +163,7 @@ public class Uploads {
 			}
 			catch (S3Exception ex) {
 				if (storage.head(session.objectKey()).isEmpty()) {
-					throw new Problem(HttpStatus.BAD_REQUEST, "Storage refused to assemble the parts: "
+					throw new Invalid("Storage refused to assemble the parts: "
 							+ ex.awsErrorDetails().errorMessage() + ". Check the parts (GET this upload) and try again.");
 				}
 			}
@@ -312,7 +314,7 @@ public class Uploads {
 		Set<Integer> claimedNumbers = new HashSet<>();
 		for (PartEtag part : claimed) {
 			if (part.partNumber() < 1 || part.partNumber() > plan.partCount() || !claimedNumbers.add(part.partNumber())) {
-				throw new Problem(HttpStatus.BAD_REQUEST, "Part " + part.partNumber() + " is not one of this upload's "
+				throw new Invalid("Part " + part.partNumber() + " is not one of this upload's "
 						+ plan.partCount() + " parts, or is listed twice.");
 			}
 		}
@@ -325,20 +327,20 @@ public class Uploads {
 				continue;
 			}
 			if (part.size() != plan.expectedSize(number)) {
-				throw new Problem(HttpStatus.BAD_REQUEST, "Part " + number + " holds " + part.size()
+				throw new Invalid("Part " + number + " holds " + part.size()
 						+ " bytes but should hold " + plan.expectedSize(number) + ": upload that part again.");
 			}
 			parts.add(part);
 		}
 		if (!missing.isEmpty()) {
-			throw new Problem(HttpStatus.BAD_REQUEST, missing.size() + " of " + plan.partCount()
+			throw new Invalid(missing.size() + " of " + plan.partCount()
 					+ " parts are not stored yet (" + FileNames.ranges(missing)
 					+ "): upload them, then complete again. The parts already stored are kept.");
 		}
 		for (PartEtag part : claimed) {
 			StoredPart actual = stored.get(part.partNumber());
 			if (!unquote(actual.etag()).equals(unquote(part.etag()))) {
-				throw new Problem(HttpStatus.BAD_REQUEST, "Part " + part.partNumber()
+				throw new Invalid("Part " + part.partNumber()
 						+ " in storage is not the one you sent (its ETag differs): upload that part again.");
 			}
 		}
@@ -367,19 +369,17 @@ public class Uploads {
 	private List<PartUrl> presign(UploadSession session, List<Integer> numbers) {
 		return numbers.stream().map(n -> {
 			if (n < 1 || n > session.plan().partCount()) {
-				throw new Problem(HttpStatus.BAD_REQUEST,
-						"Part " + n + " is outside 1.." + session.plan().partCount() + ".");
+				throw new Invalid("Part " + n + " is outside 1.." + session.plan().partCount() + ".");
 			}
-			return new PartUrl(n, session.plan().expectedSize(n),
-					storage.presignPartUpload(session.objectKey(), session.s3UploadId(), n));
+			long size = session.plan().expectedSize(n);
+			return new PartUrl(n, size, storage.presignPartUpload(session.objectKey(), session.s3UploadId(), n, size));
 		}).toList();
 	}
 
 	private UploadSession active(UUID uploadId) {
 		UploadSession session = load(uploadId);
 		if (session.state() != UploadState.ACTIVE) {
-			throw new Problem(HttpStatus.CONFLICT,
-					"This upload is " + session.state().name().toLowerCase() + "; start a new upload.");
+			throw new Conflict("This upload is " + session.state().name().toLowerCase() + "; start a new upload.");
 		}
 		return session;
 	}
@@ -387,7 +387,7 @@ public class Uploads {
 	private UploadSession load(UUID uploadId) {
 		return sessions.findById(uploadId)
 			.filter(this::mayUse)
-			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no upload " + uploadId + "."));
+			.orElseThrow(() -> new NotFound("There is no upload " + uploadId + "."));
 	}
 
 	/**

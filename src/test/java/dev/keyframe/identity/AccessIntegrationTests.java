@@ -163,16 +163,99 @@ class AccessIntegrationTests {
 	}
 
 	@Test
+	void anotherEditorNeitherSeesNorDeletesAnUnfinishedUploadsAsset() {
+		KeyframeClient other = client("other-editor", Role.EDITOR);
+		String asset = editor.post("/api/uploads", Map.of("filename", "unfinished.mp4", "size", 1000, "contentType",
+				"video/mp4", "title", "Someone else's unfinished upload"))
+			.json()
+			.get("assetId")
+			.asString();
+
+		assertThat(editor.get("/api/assets?size=200").body()).contains(asset);
+		assertThat(other.get("/api/assets?size=200").body()).doesNotContain(asset);
+		assertThat(other.get("/api/assets?status=UPLOADING&size=200").body()).doesNotContain(asset);
+		assertThat(other.get("/api/assets/" + asset).status()).as("someone else's upload does not exist").isEqualTo(404);
+		assertThat(other.delete("/api/assets/" + asset).status()).isEqualTo(404);
+		assertThat(admin.get("/api/assets?size=200").body()).as("admins see every asset").contains(asset);
+		assertThat(admin.get("/api/assets/" + asset).status()).isEqualTo(200);
+
+		assertThat(admin.delete("/api/assets/" + asset).status()).isEqualTo(204);
+	}
+
+	@Test
+	void theSessionCookieIsSentOnlyWithSameSiteRequestsAndTopLevelNavigation() {
+		KeyframeClient browser = new KeyframeClient(port, "");
+		KeyframeClient.Response form = browser.page("/login");
+		assertThat(form.headers().get("Set-Cookie")).as("the session that carries the form's CSRF token")
+			.anySatisfy(cookie -> assertThat(cookie).startsWith("JSESSIONID=").containsIgnoringCase("SameSite=Lax"));
+	}
+
+	@Test
+	void tomcatsOwnErrorsAnswerInKeyframesFormatWithoutNamingTheServer() {
+		String[] requests = { "GET /api/assets/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /api/assets HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(100_000)
+						+ "\r\nConnection: close\r\n\r\n",
+				"GET /app/..%2f..%2fetc/passwd HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" };
+		for (String request : requests) {
+			KeyframeClient.Response answer = KeyframeClient.raw(port, request);
+			String what = request.substring(0, 30);
+			assertThat(answer.status()).as(what).isEqualTo(400);
+			assertThat(answer.body()).as(what).doesNotContainIgnoringCase("tomcat").doesNotContain("<html");
+			assertThat(answer.header("Server")).as(what).isNull();
+			assertThat(answer.header("Content-Type")).as(what).startsWith("application/problem+json");
+			assertThat(answer.body()).as(what).contains("\"status\":400", "\"title\":\"Bad Request\"");
+		}
+	}
+
+	@Test
 	void repeatedWrongPasswordsLockTheAccountForAWhile() {
 		accounts.user("guessed").orElseGet(() -> accounts.create("guessed", "the-right-password", Role.EDITOR));
-		KeyframeClient browser = new KeyframeClient(port, "");
+		KeyframeClient browser = new KeyframeClient(port, "", "127.0.0.3");
 		for (int i = 0; i < 5; i++) {
 			assertThat(browser.signInAnswer("guessed", "wrong-password-" + i)).endsWith("/login?error");
 		}
 		assertThat(browser.signInAnswer("guessed", "the-right-password")).as("even the right password, for now")
 			.endsWith("/login?locked");
+		assertThat(new KeyframeClient(port, "", "127.0.0.4").signInAnswer("guessed", "the-right-password"))
+			.as("and from elsewhere")
+			.endsWith("/login?locked");
 		assertThat(browser.page("/login?locked").body()).contains("Too many failed sign-ins");
 	}
+
+	@Test
+	void aNameNoAccountHasAnswersAsAnAccountsNameDoes() {
+		KeyframeClient browser = new KeyframeClient(port, "", "127.0.0.5");
+		for (int i = 0; i < 5; i++) {
+			assertThat(browser.signInAnswer("nobody-has-this-name", "wrong-password-" + i)).endsWith("/login?error");
+		}
+		assertThat(browser.signInAnswer("nobody-has-this-name", "a-password")).endsWith("/login?locked");
+	}
+
+	@Test
+	void oneAddressTryingManyNamesIsStoppedForAllOfThem() {
+		accounts.user("sprayed").orElseGet(() -> accounts.create("sprayed", "sprayed-password", Role.VIEWER));
+		KeyframeClient sprayer = new KeyframeClient(port, "", "127.0.0.6");
+		for (int i = 0; i < 20; i++) {
+			assertThat(sprayer.signInAnswer("sprayed-" + i, "a-guess")).endsWith("/login?error");
+		}
+		assertThat(sprayer.signInAnswer("sprayed", "sprayed-password")).endsWith("/login?locked");
+		new KeyframeClient(port, "", "127.0.0.7").signIn("sprayed", "sprayed-password");
+	}
+
+	@Test
+	void anAdminLockedOutFromOutsideStillSignsInFromATrustedNetwork() {
+		// the tests' context trusts 127.0.0.2 (keyframe.identity.trusted-networks), as an operator trusts the host
+		accounts.user("locked-admin").orElseGet(() -> accounts.create("locked-admin", "locked-admin-password", Role.ADMIN));
+		KeyframeClient outside = new KeyframeClient(port, "", "127.0.0.8");
+		for (int i = 0; i < 5; i++) {
+			outside.signInAnswer("locked-admin", "wrong-password-" + i);
+		}
+		assertThat(outside.signInAnswer("locked-admin", "locked-admin-password")).endsWith("/login?locked");
+
+		KeyframeClient host = new KeyframeClient(port, "", "127.0.0.2").signIn("locked-admin", "locked-admin-password");
+		assertThat(host.page("/admin/users").status()).isEqualTo(200);
+	}
+
 
 	@Test
 	void passwordsLongerThanBcryptReadsAreRefusedWithAReason() {

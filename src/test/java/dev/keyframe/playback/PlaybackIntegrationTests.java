@@ -154,6 +154,58 @@ class PlaybackIntegrationTests {
 	}
 
 	@Test
+	void theEdgeAllowsOnlyTheAppsOwnOriginByDefault() {
+		AssetId asset = AssetId.of(UUID.randomUUID().toString());
+		storage.put("media/" + asset + "/master.m3u8", "#EXTM3U\n".getBytes(), "application/vnd.apple.mpegurl",
+				ObjectStorage.SHORT_LIVED);
+		String url = cdn.url() + "/media/" + asset + "/master.m3u8";
+		String host = cdn.url().getHost();
+		for (String origin : new String[] { "file://", "file://" + host, "null", "http://" + host + ":1",
+				"http://" + host + ":" + (port + 1), "ftp://" + host + ":" + port, "http://" + host }) {
+			assertThat(client.edge(url, cookie(asset), "Origin", origin).header("Access-Control-Allow-Origin"))
+				.as(origin)
+				.isNull();
+		}
+		assertThat(client.edge(url, cookie(asset), "Origin", "http://" + host + ":" + port)
+			.header("Access-Control-Allow-Origin")).isEqualTo("http://" + host + ":" + port);
+	}
+
+	@Test
+	void aDoubleSlashInASignedPathIsNoSuchObjectNotAnOriginError() {
+		AssetId asset = AssetId.of(UUID.randomUUID().toString());
+		storage.put("media/" + asset + "/360p/seg_00000.ts", random(1000), "video/mp2t", ObjectStorage.IMMUTABLE);
+		String cookie = cookie(asset);
+		double errors = Search.in(meters).name("keyframe.edge.requests").tag("result", "error").counters().stream()
+			.mapToDouble(c -> c.count())
+			.sum();
+		for (String path : new String[] { "//anything", "/360p//seg_00000.ts", "//360p/seg_00000.ts" }) {
+			KeyframeClient.Response answer = client.edge(cdn.url() + "/media/" + asset + path, cookie);
+			assertThat(answer.status()).as(path).isEqualTo(404);
+			assertThat(answer.body()).as(path).contains("<Code>NoSuchKey</Code>");
+		}
+		assertThat(Search.in(meters).name("keyframe.edge.requests").tag("result", "error").counters().stream()
+			.mapToDouble(c -> c.count())
+			.sum()).as("origin errors").isEqualTo(errors);
+	}
+
+	@Test
+	void theEdgesOwnServerErrorsAnswerAsCloudFrontWithoutNamingTheServer() {
+		int edge = cdn.url().getPort();
+		String[] requests = { "GET /media/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /media/x HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(100_000)
+						+ "\r\nConnection: close\r\n\r\n",
+				"GET /media/..%2f..%2fsources HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" };
+		for (String request : requests) {
+			KeyframeClient.Response answer = KeyframeClient.raw(edge, request);
+			String what = request.substring(0, 30);
+			assertThat(answer.status()).as(what).isEqualTo(400);
+			assertThat(answer.body()).as(what).doesNotContainIgnoringCase("tomcat").doesNotContain("<html");
+			assertThat(answer.header("Server")).as(what).isNull();
+			assertThat(answer.body()).as(what).contains("<Error><Code>");
+		}
+	}
+
+	@Test
 	void concurrentRequestsForOneColdSegmentCostTheOriginOneFetch() throws Exception {
 		AssetId asset = AssetId.of(UUID.randomUUID().toString());
 		byte[] segment = random(2_000_000);
@@ -211,9 +263,9 @@ class PlaybackIntegrationTests {
 		KeyframeClient viewer = user("entitled-viewer", Role.VIEWER);
 		KeyframeClient editor = user("entitled-editor", Role.EDITOR);
 		// entitled callers get past the check to "not ready yet" (409); the others are asked to sign in or told
-		// there is no such asset
+		// there is no such asset (an anonymous caller, of an editors-only one: as for an id that does not exist)
 		Map<AssetId, int[]> expected = Map.of(open, new int[] { 409, 409, 409 }, members, new int[] { 401, 409, 409 },
-				editors, new int[] { 401, 404, 409 });
+				editors, new int[] { 404, 404, 409 });
 		KeyframeClient[] callers = { client, viewer, editor };
 		expected.forEach((asset, statuses) -> {
 			for (int i = 0; i < callers.length; i++) {
@@ -224,6 +276,7 @@ class PlaybackIntegrationTests {
 		KeyframeClient.Response page = client.page("/watch/" + members);
 		assertThat(page.status()).isEqualTo(302);
 		assertThat(page.header("Location")).endsWith("/login");
+		assertThat(client.page("/watch/" + editors).status()).as("anonymous, an editors-only video").isEqualTo(404);
 		assertThat(client.page("/watch/" + open).status()).isEqualTo(200);
 		assertThat(client.page("/watch/" + open).body()).contains("not ready to watch yet");
 		KeyframeClient viewerSession = new KeyframeClient(port, "").signIn("entitled-viewer", "entitled-viewer-password");

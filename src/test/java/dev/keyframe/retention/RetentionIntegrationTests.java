@@ -33,6 +33,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.keyframe.KeyframeIntegrationTest;
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.AssetStatus;
+import dev.keyframe.catalog.NewAsset;
 import dev.keyframe.catalog.AssetRetention;
 import dev.keyframe.catalog.AssetView;
 import dev.keyframe.catalog.RenditionSpec;
@@ -237,7 +239,12 @@ class RetentionIntegrationTests {
 		catch (Killed expected) {
 			// the instance died here
 		}
-		assertThat(lifecycle.history(1).getFirst().state()).isEqualTo("RUNNING");
+		// its lock went with it: the history says so at once, ended when its last action did
+		RunView killed = lifecycle.history(1).getFirst();
+		assertThat(killed.state()).isEqualTo("INTERRUPTED");
+		List<Lifecycle.RunLine> lines = lifecycle.actionsOf(killed.id());
+		assertThat(lines).isNotEmpty();
+		assertThat(killed.finishedAt()).isEqualTo(lines.stream().map(l -> l.line().at()).max(Instant::compareTo).get());
 		List<String> rest = lines(stepsFor(lifecycle.plan(), ids));
 		assertThat(rest).hasSize(2).isSubsetOf(planned);
 
@@ -337,6 +344,75 @@ class RetentionIntegrationTests {
 		JsonNode asset = client.asset(assetId);
 		assertThat(asset.get("status").asString()).isEqualTo("FAILED");
 		assertThat(asset.get("statusReason").asString()).contains("Abort stale uploads");
+	}
+
+	@Test
+	void theDryRunLeavesAHeldAssetsUnfinishedUploadAloneAsTheRunDoes() {
+		JsonNode open = client.post("/api/uploads", Map.of("filename", "held.mp4", "size", 1000, "contentType",
+				"video/mp4")).json();
+		String assetId = open.get("assetId").asString();
+		assertThat(client.send("PUT", "/api/admin/retention/holds/" + assetId, Map.of("reason", "Litigation")).status())
+			.isEqualTo(204);
+		var created = client.post("/api/admin/retention/rules", Map.of("name", "Abort stale uploads", "action",
+				"ABORT_UPLOADS", "scope", "ALL", "after", 24, "priority", 10, "enabled", true));
+		assertThat(created.status()).as(created.body()).isEqualTo(201);
+		clock.set(clock.instant().plus(Duration.ofHours(25)));
+		try {
+			Plan held = lifecycle.plan();
+			assertThat(held.steps()).noneMatch(s -> assetId.equals(String.valueOf(s.asset())));
+			client.delete("/api/admin/retention/holds/" + assetId);
+			Plan released = lifecycle.plan();
+			assertThat(released.steps()).anyMatch(s -> s.kind() == StepKind.ABORT_UPLOAD
+					&& assetId.equals(String.valueOf(s.asset())));
+			assertThat(held.held()).as("counted among what was left alone").isEqualTo(released.held() + 1);
+
+			client.send("PUT", "/api/admin/retention/holds/" + assetId, Map.of("reason", "Litigation"));
+			run();
+			assertThat(client.get("/api/uploads/" + open.get("uploadId").asString()).json().get("state").asString())
+				.isEqualTo("ACTIVE");
+		}
+		finally {
+			client.delete("/api/admin/retention/holds/" + assetId);
+			client.delete("/api/uploads/" + open.get("uploadId").asString());
+		}
+	}
+
+	@Test
+	void aRuleOfTheWrongTypesIsRefusedNamingTheFieldAndWhatItTakes() {
+		String rule = "{\"name\":\"Typed\",\"action\":%s,\"scope\":\"ALL\",\"after\":%s,\"priority\":10,\"enabled\":true}";
+		Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+		cases.put(rule.formatted("\"DELETE_SOURCE\"", "1.5"), new String[] { "after", "whole number" });
+		cases.put(rule.formatted("\"DELETE_SOURCE\"", "\"ten\""), new String[] { "after", "whole number" });
+		cases.put(rule.formatted("\"DELETE_SOURCE\"", "99999999999"), new String[] { "after", "whole number" });
+		cases.put(rule.formatted("\"NUKE\"", "10"), new String[] { "action", "DELETE_SOURCE", "ABORT_UPLOADS" });
+		cases.put("{\"name\": \"Broken\", \"after\": ", new String[] { "not valid JSON" });
+		for (var entry : cases.entrySet()) {
+			KeyframeClient.Response refused = client.postJson("/api/admin/retention/rules", entry.getKey());
+			assertThat(refused.status()).as(entry.getKey()).isEqualTo(400);
+			assertThat(refused.json().get("detail").asString()).as(entry.getKey()).contains(entry.getValue());
+			if (!entry.getValue()[0].contains(" ")) {
+				assertThat(refused.json().get("field").asString()).as(entry.getKey()).isEqualTo(entry.getValue()[0]);
+			}
+		}
+		for (int hours : new int[] { -1, 0 }) {
+			var abort = client.post("/api/admin/retention/rules", Map.of("name", "Abort", "action", "ABORT_UPLOADS",
+					"scope", "ALL", "after", hours, "priority", 10, "enabled", true));
+			assertThat(abort.status()).isEqualTo(400);
+			assertThat(abort.json().get("detail").asString()).as(hours + " hours").contains("1 to 87600");
+		}
+		assertThat(lifecycle.rules()).isEmpty();
+	}
+
+	@Test
+	void anExpiredAssetDeletedByHandKeepsItsRowAsTheRecord() {
+		AssetId id = assets.create(new NewAsset("Expired by hand", "clip.mp4", "video/mp4", 1000));
+		assets.failed(id, "Never uploaded.");
+		assertThat(retention.expire(id, "Expired by a test.").done()).isTrue();
+
+		KeyframeClient.Response refused = client.delete("/api/assets/" + id);
+		assertThat(refused.status()).isEqualTo(409);
+		assertThat(refused.json().get("detail").asString()).contains("record");
+		assertThat(assets.find(id)).get().extracting(AssetView::status).isEqualTo(AssetStatus.REMOVED);
 	}
 
 	@Test

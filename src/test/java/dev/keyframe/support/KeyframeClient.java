@@ -32,9 +32,9 @@ public class KeyframeClient {
 
 	private boolean keepCookies;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.connectTimeout(Duration.ofSeconds(10))
-		.cookieHandler(new java.net.CookieHandler() {
+	private final HttpClient http;
+
+	private final java.net.CookieHandler cookieHandler = new java.net.CookieHandler() {
 			@Override
 			public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
 				return keepCookies ? cookies.get(uri, headers) : Map.of();
@@ -46,8 +46,7 @@ public class KeyframeClient {
 					cookies.put(uri, headers);
 				}
 			}
-		})
-		.build();
+		};
 
 	private final ObjectMapper json = new ObjectMapper();
 
@@ -57,8 +56,26 @@ public class KeyframeClient {
 
 	/** A client that signs its API calls with a personal API token (empty for anonymous calls). */
 	public KeyframeClient(int port, String token) {
+		this(port, token, null);
+	}
+
+	/**
+	 * A client whose requests come from {@code from}, a loopback address such as 127.0.0.5: for tests of what
+	 * the app does by client address (sign-in throttling), kept apart from every other test's 127.0.0.1.
+	 */
+	public KeyframeClient(int port, String token, @org.jspecify.annotations.Nullable String from) {
 		this.base = "http://127.0.0.1:" + port;
 		this.token = token;
+		HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).cookieHandler(cookieHandler);
+		if (from != null) {
+			try {
+				builder.localAddress(java.net.InetAddress.getByName(from));
+			}
+			catch (java.net.UnknownHostException ex) {
+				throw new IllegalArgumentException(ex);
+			}
+		}
+		this.http = builder.build();
 	}
 
 	/** Signs in with the sign-in form, as a browser does; the session cookie is kept for later requests. */
@@ -99,6 +116,13 @@ public class KeyframeClient {
 		return send(HttpRequest.newBuilder(URI.create(base + path))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+	}
+
+	/** A POST of a body exactly as given, as JSON: for bodies a mapper would not write (malformed ones). */
+	public Response postJson(String path, String body) {
+		return send(HttpRequest.newBuilder(URI.create(base + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
 	}
 
 	/** A request with a JSON body: PUT, PATCH. */
@@ -222,6 +246,14 @@ public class KeyframeClient {
 		return response.headers().firstValue("ETag").orElseThrow();
 	}
 
+	/** PUTs bytes to a presigned URL as a browser does; returns storage's answer. */
+	public Response putBytes(String url, byte[] bytes) {
+		HttpResponse<String> response = sendRaw(HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/octet-stream")
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+		return new Response(response.statusCode(), response.body(), response.headers().map(), json);
+	}
+
 	public Response complete(JsonNode upload, List<Map<String, Object>> parts) {
 		return post("/api/uploads/" + upload.get("uploadId").asString() + "/complete", Map.of("parts", parts));
 	}
@@ -279,6 +311,36 @@ public class KeyframeClient {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Sends bytes as they are, over a plain socket, to a server on this host: for requests an HTTP client will not
+	 * make (a NUL in the path, a header larger than any server accepts). The request should ask to close.
+	 */
+	public static Response raw(int port, String request) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			int end = answer.indexOf("\r\n\r\n");
+			String head = end < 0 ? answer : answer.substring(0, end);
+			String body = end < 0 ? "" : answer.substring(end + 4);
+			String[] lines = head.split("\r\n");
+			Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+			for (int i = 1; i < lines.length; i++) {
+				int colon = lines[i].indexOf(':');
+				if (colon > 0) {
+					headers.computeIfAbsent(lines[i].substring(0, colon).strip(), name -> new ArrayList<>())
+						.add(lines[i].substring(colon + 1).strip());
+				}
+			}
+			int status = lines[0].startsWith("HTTP/") ? Integer.parseInt(lines[0].split(" ")[1]) : 0;
+			return new Response(status, body, headers, new ObjectMapper());
+		}
+		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -88,6 +88,9 @@ public class Asset {
 
 	private @Nullable String holdReason;
 
+	/** Who started the upload that made it; null when no one did (a live stream, a recording) or before V9. */
+	private @Nullable String createdBy;
+
 	private @Nullable String holdBy;
 
 	private @Nullable Instant holdAt;
@@ -144,8 +147,14 @@ public class Asset {
 		moveTo(AssetStatus.FAILED, reason, now);
 	}
 
-	/** Derives the status from how the asset's jobs stand and whether anything is published. */
+	/**
+	 * Derives the status from how the asset's jobs stand and whether anything is published. A removed asset stays
+	 * removed, whatever a job that ends late says.
+	 */
 	public void transcodeProgressed(JobCounts jobs, boolean anythingPublished, Instant now) {
+		if (status == AssetStatus.REMOVED) {
+			return;
+		}
 		if (jobs.active() > 0) {
 			moveTo(anythingPublished ? AssetStatus.PLAYABLE : AssetStatus.PROCESSING, null, now);
 		}
@@ -223,12 +232,18 @@ public class Asset {
 	}
 
 	public void live(@Nullable String reason, Instant now) {
+		if (status == AssetStatus.REMOVED) {
+			return;
+		}
 		moveTo(AssetStatus.PLAYABLE, reason, now);
 	}
 
-	/** Off air: READY with its last window, or FAILED if nothing was ever published. */
+	/** Off air: READY with its last window, or FAILED if nothing was ever published; a removed asset stays so. */
 	public void liveEnded(boolean published, String note, Instant now) {
 		this.onAir = false;
+		if (status == AssetStatus.REMOVED) {
+			return;
+		}
 		if (!published) {
 			moveTo(AssetStatus.FAILED, "The live feed ended before anything could be published: " + note, now);
 			return;
@@ -247,7 +262,12 @@ public class Asset {
 		this.origin = AssetOrigin.LIVE_RECORDING;
 	}
 
+	/** Moves to {@code next}, if {@link AssetStatus#next()} allows it from where the asset is. */
 	private void moveTo(AssetStatus next, @Nullable String reason, Instant now) {
+		if (!status.mayBecome(next)) {
+			throw new IllegalStateException("An asset that is " + status + " cannot become " + next + " (asset " + id
+					+ ")");
+		}
 		this.status = next;
 		this.statusReason = reason;
 		this.updatedAt = now;
@@ -356,6 +376,24 @@ public class Asset {
 
 	public @Nullable Instant sourceDeletedAt() {
 		return sourceDeletedAt;
+	}
+
+	public @Nullable String createdBy() {
+		return createdBy;
+	}
+
+	/** Records who started the upload that makes this asset. */
+	public void startedBy(@Nullable String username) {
+		this.createdBy = username;
+	}
+
+	/**
+	 * Whether this asset is someone else's unfinished upload for {@code username}, which only its uploader and
+	 * admins see; {@code null} stands for an admin (or work with no one signed in), who sees every asset.
+	 */
+	public boolean unfinishedUploadOfAnotherThan(@Nullable String username) {
+		return username != null && status == AssetStatus.UPLOADING && createdBy != null
+				&& !createdBy.equals(username);
 	}
 
 	public @Nullable String holdReason() {

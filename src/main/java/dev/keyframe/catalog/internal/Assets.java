@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
@@ -15,16 +16,7 @@ import dev.keyframe.catalog.AssetStatus;
 import dev.keyframe.catalog.Visibility;
 import jakarta.persistence.LockModeType;
 
-public interface Assets extends JpaRepository<Asset, UUID> {
-
-	Page<Asset> findAllByOrderByCreatedAtDesc(Pageable page);
-
-	Page<Asset> findByStatusOrderByCreatedAtDesc(AssetStatus status, Pageable page);
-
-	Page<Asset> findByTitleContainingIgnoreCaseOrderByCreatedAtDesc(String title, Pageable page);
-
-	Page<Asset> findByStatusAndTitleContainingIgnoreCaseOrderByCreatedAtDesc(AssetStatus status, String title,
-			Pageable page);
+public interface Assets extends JpaRepository<Asset, UUID>, JpaSpecificationExecutor<Asset> {
 
 	Page<Asset> findByStatusInAndVisibilityInOrderByCreatedAtDesc(java.util.Collection<AssetStatus> statuses,
 			java.util.Collection<Visibility> visibilities, Pageable page);

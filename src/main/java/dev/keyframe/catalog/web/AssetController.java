@@ -27,6 +27,7 @@ import dev.keyframe.catalog.AssetStatus;
 import dev.keyframe.catalog.AssetView;
 import dev.keyframe.catalog.Visibility;
 import dev.keyframe.catalog.TranscodeWork;
+import dev.keyframe.identity.CurrentUser;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -39,9 +40,12 @@ class AssetController {
 
 	private final ObjectProvider<TranscodeWork> work;
 
-	AssetController(AssetManagement assets, ObjectProvider<TranscodeWork> work) {
+	private final CurrentUser current;
+
+	AssetController(AssetManagement assets, ObjectProvider<TranscodeWork> work, CurrentUser current) {
 		this.assets = assets;
 		this.work = work;
+		this.current = current;
 	}
 
 	@GetMapping
@@ -51,7 +55,7 @@ class AssetController {
 		if (page < 0 || size < 1 || size > 200) {
 			throw new IllegalArgumentException("page must be 0 or more and size between 1 and 200");
 		}
-		Page<AssetView> found = assets.list(status, PageRequest.of(page, size));
+		Page<AssetView> found = assets.list(status, null, PageRequest.of(page, size), Editors.of(current));
 		return new PageOfAssets(found.getContent(), found.getNumber(), found.getSize(), found.getTotalElements(),
 				found.getTotalPages());
 	}
@@ -60,17 +64,17 @@ class AssetController {
 	@Operation(summary = "An asset with its metadata, renditions and jobs")
 	AssetView get(@PathVariable UUID id) {
 		AssetId asset = new AssetId(id);
-		return assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
+		return assets.find(asset, Editors.of(current)).orElseThrow(() -> new AssetNotFound(asset));
 	}
 
 	@PatchMapping("/{id}")
 	@Operation(summary = "Change an asset's title, description, visibility or tags; fields left out keep their value")
 	AssetView describe(@PathVariable UUID id, @RequestBody Details details) {
 		AssetId asset = new AssetId(id);
-		AssetView current = assets.find(asset).orElseThrow(() -> new AssetNotFound(asset));
-		return assets.describe(asset, details.title() != null ? details.title() : current.title(),
-				details.description() != null ? details.description() : current.description(),
-				details.visibility() != null ? details.visibility() : current.visibility(), details.tags());
+		AssetView found = assets.find(asset, Editors.of(current)).orElseThrow(() -> new AssetNotFound(asset));
+		return assets.describe(asset, details.title() != null ? details.title() : found.title(),
+				details.description() != null ? details.description() : found.description(),
+				details.visibility() != null ? details.visibility() : found.visibility(), details.tags());
 	}
 
 	/** The fields of an asset an editor may change. */
@@ -82,7 +86,7 @@ class AssetController {
 	@Operation(summary = "Queue the asset's failed transcode jobs again")
 	ResponseEntity<Map<String, Integer>> retry(@PathVariable UUID id) {
 		AssetId asset = new AssetId(id);
-		if (!assets.exists(asset)) {
+		if (assets.find(asset, Editors.of(current)).isEmpty()) {
 			throw new AssetNotFound(asset);
 		}
 		int retried = work.getObject().retryFailed(asset);
@@ -92,7 +96,7 @@ class AssetController {
 	@DeleteMapping("/{id}")
 	@Operation(summary = "Delete an asset, its source and all of its renditions")
 	ResponseEntity<Void> delete(@PathVariable UUID id) {
-		assets.delete(new AssetId(id));
+		assets.delete(new AssetId(id), Editors.of(current));
 		return ResponseEntity.noContent().build();
 	}
 

@@ -70,7 +70,7 @@ class CatalogPages {
 	String library(@RequestParam(required = false) @Nullable AssetStatus status,
 			@RequestParam(required = false) @Nullable String q, @RequestParam(defaultValue = "0") int page,
 			Model model) {
-		Page<AssetView> found = assets.list(status, q, PageRequest.of(Math.max(0, page), PAGE_SIZE));
+		Page<AssetView> found = assets.list(status, q, PageRequest.of(Math.max(0, page), PAGE_SIZE), Editors.of(current));
 		Map<AssetId, Double> progress = work.getObject()
 			.progress(found.getContent().stream().map(a -> AssetId.of(a.id())).toList());
 		model.addAttribute("assets", found);
@@ -86,7 +86,7 @@ class CatalogPages {
 	@GetMapping("/assets/{id}")
 	String asset(@PathVariable UUID id, Model model) {
 		AssetId asset = new AssetId(id);
-		model.addAttribute("asset", assets.find(asset).orElseThrow(() -> new AssetNotFound(asset)));
+		model.addAttribute("asset", assets.find(asset, Editors.of(current)).orElseThrow(() -> new AssetNotFound(asset)));
 		model.addAttribute("visibilities", Visibility.values());
 		AssetAudit trail = audit.getIfAvailable();
 		model.addAttribute("audit", trail == null ? List.of() : trail.trail(asset));
@@ -130,9 +130,10 @@ class CatalogPages {
 			redirect.addFlashAttribute("problem", "Type delete to confirm.");
 			return "redirect:/assets/" + id;
 		}
-		AssetView deleted = assets.find(new AssetId(id)).orElseThrow(() -> new AssetNotFound(new AssetId(id)));
+		AssetView deleted = assets.find(new AssetId(id), Editors.of(current))
+			.orElseThrow(() -> new AssetNotFound(new AssetId(id)));
 		try {
-			assets.delete(new AssetId(id));
+			assets.delete(new AssetId(id), Editors.of(current));
 		}
 		catch (Problem problem) {
 			redirect.addFlashAttribute("problem", problem.getMessage());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,8 +45,11 @@ class LiveUpdates {
 
 	private final AssetManagement assets;
 
-	LiveUpdates(AssetManagement assets) {
+	private final dev.keyframe.identity.CurrentUser current;
+
+	LiveUpdates(AssetManagement assets, dev.keyframe.identity.CurrentUser current) {
 		this.assets = assets;
+		this.current = current;
 	}
 
 	@GetMapping(path = "/api/assets/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -62,6 +66,7 @@ class LiveUpdates {
 			throw new Problem(HttpStatus.TOO_MANY_REQUESTS,
 					"Too many live pages are open on this server; the page falls back to reloading.");
 		}
+		String editor = Editors.of(current); // read here: the stream runs on its own thread
 		SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
 		java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 		emitter.onCompletion(() -> closed.set(true));
@@ -70,7 +75,7 @@ class LiveUpdates {
 		open.add(emitter);
 		Thread.ofVirtual().name("live-updates").start(() -> {
 			try {
-				stream(watched, emitter, closed);
+				stream(watched, editor, emitter, closed);
 			}
 			finally {
 				open.remove(emitter);
@@ -85,14 +90,15 @@ class LiveUpdates {
 		open.forEach(SseEmitter::complete);
 	}
 
-	private void stream(List<AssetId> watched, SseEmitter emitter, java.util.concurrent.atomic.AtomicBoolean closed) {
+	private void stream(List<AssetId> watched, @Nullable String editor, SseEmitter emitter,
+			java.util.concurrent.atomic.AtomicBoolean closed) {
 		Map<AssetId, Map<String, Object>> last = new HashMap<>();
 		long until = System.nanoTime() + LIFETIME.minusSeconds(5).toNanos();
 		long lastSent = System.nanoTime();
 		try {
 			while (!closed.get() && System.nanoTime() < until) {
 				for (AssetId id : watched) {
-					Map<String, Object> state = assets.find(id).map(LiveUpdates::state).orElse(Map.of(
+					Map<String, Object> state = assets.find(id, editor).map(LiveUpdates::state).orElse(Map.of(
 							"id", id.toString(), "status", "DELETED"));
 					if (!Objects.equals(last.put(id, state), state)) {
 						emitter.send(SseEmitter.event().name("asset").data(state, MediaType.APPLICATION_JSON));

@@ -1,5 +1,8 @@
 package dev.keyframe.identity.internal;
 
+import java.time.Clock;
+import java.util.Optional;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +23,7 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import dev.keyframe.identity.Accounts;
+import dev.keyframe.identity.IdentitySettings;
 import dev.keyframe.platform.StorageSettings;
 
 /**
@@ -40,7 +44,7 @@ import dev.keyframe.platform.StorageSettings;
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain security(HttpSecurity http, Accounts accounts, StorageSettings storage,
+	SecurityFilterChain security(HttpSecurity http, Accounts accounts, StorageSettings storage, SignInThrottle throttle,
 			@Value("${keyframe.cdn.url:}") String cdn) throws Exception {
 		var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
 		http.authorizeHttpRequests(requests -> requests
@@ -68,6 +72,7 @@ class SecurityConfiguration {
 			.requestCache(cache -> cache.requestCache(pagesOnly(api)))
 			.logout(logout -> logout.logoutSuccessUrl("/login?signedOut"))
 			.addFilterBefore(new BearerTokenFilter(accounts), UsernamePasswordAuthenticationFilter.class)
+			.addFilterBefore(new SignInThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class)
 			.addFilterAfter(new CurrentAccountFilter(accounts), SecurityContextHolderFilter.class)
 			// CSRF rides on ambient credentials: API calls with a token, or with no session at all, cannot be forged
 			.csrf(csrf -> csrf.ignoringRequestMatchers(request -> BearerTokenFilter.hasBearerToken(request)
@@ -114,14 +119,17 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	UserDetailsService userDetailsService(UserAccounts users, SignInThrottle throttle) {
+	SignInThrottle signInThrottle(IdentitySettings settings, Optional<Clock> clock) {
+		return new SignInThrottle(settings.trustedNetworks(), clock.orElse(Clock.systemUTC()), SignInThrottle.CAPACITY);
+	}
+
+	@Bean
+	UserDetailsService userDetailsService(UserAccounts users) {
 		return username -> users.findByUsername(username.toLowerCase(java.util.Locale.ROOT))
 			.map(user -> org.springframework.security.core.userdetails.User.withUsername(user.username())
 				.password(user.passwordHash())
 				.authorities(user.role().authority())
 				.disabled(!user.enabled())
-				// checked before the password, so a locked account costs no bcrypt work either
-				.accountLocked(throttle.lockedUntil(username).isPresent())
 				.build())
 			.orElseThrow(() -> new UsernameNotFoundException(username));
 	}

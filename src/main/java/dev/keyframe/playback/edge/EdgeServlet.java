@@ -53,7 +53,12 @@ final class EdgeServlet extends HttpServlet {
 
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-	EdgeServlet(SignatureVerifier verifier, EdgeCache cache, EdgeSettings settings, Clock clock, MeterRegistry meters) {
+	/** The port the app's pages are served on (0 until it is known): the origin players read media from. */
+	private final java.util.function.IntSupplier appPort;
+
+	EdgeServlet(SignatureVerifier verifier, EdgeCache cache, EdgeSettings settings, Clock clock, MeterRegistry meters,
+			java.util.function.IntSupplier appPort) {
+		this.appPort = appPort;
 		this.verifier = verifier;
 		this.cache = cache;
 		this.settings = settings;
@@ -109,7 +114,9 @@ final class EdgeServlet extends HttpServlet {
 			return;
 		}
 		String key = path.substring(1);
-		if (!MEDIA_KEY.matcher(key).matches() || key.contains("..")) {
+		// an empty or dot segment names no object any signer put there (and S3 would be asked for another key
+		// than the one signed): no such object, not an origin error
+		if (!MEDIA_KEY.matcher(key).matches() || key.contains("..") || key.contains("//") || key.endsWith("/")) {
 			count("not_found");
 			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
 			return;
@@ -283,13 +290,24 @@ final class EdgeServlet extends HttpServlet {
 		response.setHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range, Age, X-Cache");
 	}
 
-	private boolean allowed(String origin, HttpServletRequest request) {
+	/**
+	 * The configured origins; without any, only the app's own pages: http or https on the edge's host name and the
+	 * app's port. Never a {@code file://} page, another port of the same host, or an opaque {@code null} origin.
+	 */
+	boolean allowed(String origin, HttpServletRequest request) {
 		if (!settings.allowedOrigins().isEmpty()) {
 			return settings.allowedOrigins().contains(origin);
 		}
 		try {
-			String host = URI.create(origin).getHost();
-			return host != null && host.equalsIgnoreCase(request.getServerName());
+			URI uri = URI.create(origin);
+			String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+			if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
+					|| !uri.getHost().equalsIgnoreCase(request.getServerName())) {
+				return false;
+			}
+			int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+			int app = appPort.getAsInt();
+			return app > 0 && port == app;
 		}
 		catch (IllegalArgumentException ex) {
 			return false;

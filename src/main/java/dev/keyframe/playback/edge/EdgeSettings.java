@@ -16,8 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param cacheSize how many bytes of objects it keeps in memory
  * @param maxObjectSize objects larger than this are streamed from the origin, not cached
  * @param defaultTtl the cache life of an object stored without Cache-Control (CloudFront's default TTL)
- * @param allowedOrigins pages allowed to read media with credentials (CORS); empty allows pages served from the
- *        edge's own host name on any port, which is what the local run needs
+ * @param allowedOrigins pages allowed to read media with credentials (CORS); empty allows only the app's own pages:
+ *        http or https on the edge's host name and the app's port, which is what the local run needs
  */
 @ConfigurationProperties("keyframe.edge")
 public record EdgeSettings(@DefaultValue("false") boolean enabled, @DefaultValue("19080") int port,

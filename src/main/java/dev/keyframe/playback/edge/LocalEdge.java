@@ -4,12 +4,15 @@ import java.time.Clock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.catalina.core.StandardHost;
 import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerInitializedEvent;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.keyframe.platform.ObjectStorage;
@@ -44,7 +47,17 @@ class LocalEdge implements SmartLifecycle {
 		this.keys = keys;
 		Clock clock = Clock.systemUTC();
 		this.servlet = new EdgeServlet(new SignatureVerifier(keys), new EdgeCache(storage, settings, clock, meters),
-				settings, clock, meters);
+				settings, clock, meters, () -> appPort);
+	}
+
+	/** The app's own port: its pages are the origin the edge lets read media with credentials by default. */
+	private volatile int appPort;
+
+	@EventListener
+	void appStarted(ServletWebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() == null) {
+			appPort = event.getWebServer().getPort();
+		}
 	}
 
 	@Override
@@ -56,6 +69,12 @@ class LocalEdge implements SmartLifecycle {
 			// Tomcat writes a response body to the socket in slices of this size: 8 KB by default, which is
 			// 180 system calls for a 1.5 MB segment; 256 KB makes it 6
 			connector.setProperty("socket.appWriteBufSize", "262144");
+		});
+		// what Tomcat refuses itself is answered as CloudFront would, not with Tomcat's page and version
+		factory.addContextCustomizers(context -> {
+			if (context.getParent() instanceof StandardHost host) {
+				host.setErrorReportValveClass(EdgeErrorValve.class.getName());
+			}
 		});
 		WebServer edge = factory.getWebServer(context -> context.addServlet("edge", servlet).addMapping("/"));
 		edge.start();

@@ -22,7 +22,7 @@ public class Entitlements {
 		/** Not signed in, and the asset needs a signed-in viewer: ask them to sign in. */
 		SIGN_IN,
 
-		/** Signed in but not entitled: the asset is private to editors, and they are told it does not exist. */
+		/** Not entitled to an asset private to editors: the caller is told it does not exist. */
 		HIDDEN
 
 	}
@@ -38,8 +38,10 @@ public class Entitlements {
 		return switch (asset.visibility()) {
 			case PUBLIC -> Access.WATCH;
 			case SIGNED_IN -> user.isPresent() ? Access.WATCH : Access.SIGN_IN;
-			case PRIVATE -> user.isEmpty() ? Access.SIGN_IN
-					: user.get().role().compareTo(Role.EDITOR) >= 0 ? Access.WATCH : Access.HIDDEN;
+			// whoever may not watch a private asset, signed in or not, is told what a random id is told: that
+			// there is no such asset, so its existence shows to no one outside the editors
+			case PRIVATE -> user.isPresent() && user.get().role().compareTo(Role.EDITOR) >= 0 ? Access.WATCH
+					: Access.HIDDEN;
 		};
 	}
 

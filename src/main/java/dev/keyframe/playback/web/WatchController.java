@@ -17,8 +17,8 @@ import dev.keyframe.catalog.AssetView;
 import dev.keyframe.playback.internal.Entitlements;
 
 /**
- * The player page. Open to anyone for a public asset; anyone else not signed in is sent to sign in and brought
- * back; a signed-in viewer is told a private asset does not exist.
+ * The player page. Open to anyone for a public asset; for one that needs an account, anyone not signed in is sent
+ * to sign in and brought back; anyone but an editor is told a private asset does not exist.
  */
 @Controller
 class WatchController {

@@ -11,4 +11,7 @@ public interface Actions extends JpaRepository<LifecycleAction, UUID> {
 
 	List<LifecycleAction> findByRunIdOrderByAt(UUID runId);
 
+	/** The run's last action: when a run that stopped without finishing last did something. */
+	java.util.Optional<LifecycleAction> findFirstByRunIdOrderByAtDesc(UUID runId);
+
 }

@@ -84,6 +84,10 @@ public class LifecycleAction {
 		return bytes;
 	}
 
+	public Instant at() {
+		return at;
+	}
+
 	public AssetAudit.Line line() {
 		return new AssetAudit.Line(at, ruleName, action.label(), detail, objects, bytes, outcome, error);
 	}

@@ -74,6 +74,10 @@ public class LifecycleRun {
 		return id;
 	}
 
+	public Instant startedAt() {
+		return startedAt;
+	}
+
 	public String state() {
 		return state;
 	}

@@ -138,8 +138,14 @@ public class Planner {
 			parts.accept(new Plan(now, steps, held, busy));
 		}
 		List<Step> aborts = new ArrayList<>();
+		int[] held = new int[1];
 		decide(active, Set.of(RuleAction.ABORT_UPLOADS), null).ifPresent(rule -> {
 			for (StaleUpload upload : uploads.staleSince(now.minus(Duration.ofHours(rule.after())), 1000)) {
+				// the run skips an upload whose asset is on legal hold: so does its plan, counting it as left alone
+				if (upload.assetId() != null && assets.held(new AssetId(upload.assetId()))) {
+					held[0]++;
+					continue;
+				}
 				aborts.add(new Step(rule.id(), rule.name(), StepKind.ABORT_UPLOAD, upload.assetId() == null ? null
 						: new AssetId(upload.assetId()), upload.filename(),
 						(upload.sessionId() == null ? "Multipart upload no session knows" : "Upload") + " started "
@@ -147,7 +153,7 @@ public class Planner {
 						1, upload.storedBytes(), null, List.of(), upload));
 			}
 		});
-		parts.accept(new Plan(now, aborts, 0, 0));
+		parts.accept(new Plan(now, aborts, held[0], 0));
 	}
 
 	private List<Step> steps(Candidate c, List<RuleView> rules, Instant now, Objects objects) {
