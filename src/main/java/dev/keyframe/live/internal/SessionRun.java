@@ -318,26 +318,9 @@ final class SessionRun {
 
 	/** Ends the session: closes the playlists, stops outputs, hands the recording over. Once. */
 	void endNow(String reason) {
-		EncoderProcess current;
-		List<RtmpOutput> targets;
-		synchronized (this) {
-			if (ended) {
-				return;
-			}
-			ended = true;
-			attached = null;
-			if (endTimer != null) {
-				endTimer.cancel(false);
-			}
-			if (publishing != null) {
-				publishing.cancel(false);
-			}
-			current = transcoder;
-			transcoder = null;
-			targets = outputs();
-		}
-		if (current != null) {
-			current.kill();
+		List<RtmpOutput> targets = halt();
+		if (targets == null) {
+			return;
 		}
 		// outputs stop side by side: one stuck target does not hold up the others
 		List<Thread> stopping = targets.stream().map(o -> Thread.ofVirtual().start(o::stop)).toList();
@@ -364,11 +347,22 @@ final class SessionRun {
 
 	/** Stops everything without ending the session: another transcoder instance serves it now. */
 	void abandon() {
+		List<RtmpOutput> targets = halt();
+		if (targets != null) {
+			targets.forEach(RtmpOutput::stop);
+		}
+	}
+
+	/**
+	 * Marks the run ended (once), stops its timers and kills its encoder.
+	 * @return the outputs to stop, or null when it had ended already
+	 */
+	private @Nullable List<RtmpOutput> halt() {
 		EncoderProcess current;
 		List<RtmpOutput> targets;
 		synchronized (this) {
 			if (ended) {
-				return;
+				return null;
 			}
 			ended = true;
 			attached = null;
@@ -385,7 +379,7 @@ final class SessionRun {
 		if (current != null) {
 			current.kill();
 		}
-		targets.forEach(RtmpOutput::stop);
+		return targets;
 	}
 
 	void publish() {
