@@ -31,11 +31,8 @@ REPORT="$OUT_DIR/live-$STAMP.md"
 BENCH_NAME=live
 source "$ROOT/bench/lib.sh"
 
-FFMPEG="$(ls ~/.javacpp/cache/ffmpeg-*-linux-x86_64-gpl.jar/org/bytedeco/ffmpeg/linux-x86_64-gpl/keyframe-ffmpeg 2>/dev/null | head -1 || true)"
-if [[ -z "$FFMPEG" ]]; then
-	build_jar
-	FFMPEG="$(ls ~/.javacpp/cache/ffmpeg-*-linux-x86_64-gpl.jar/org/bytedeco/ffmpeg/linux-x86_64-gpl/keyframe-ffmpeg 2>/dev/null | head -1 || true)"
-fi
+build_jar
+FFMPEG="$(bundled_ffmpeg || true)"
 build_jar
 mkdir -p "$WORK/tmp" "$OUT_DIR"
 
@@ -45,7 +42,7 @@ log "Encoding a 90 s 720p30 test feed once (the pushes copy it)"
 	-g 60 -pix_fmt yuv420p -b:v 3M -c:a aac -b:a 128k -f mpegts "$WORK/feed.ts" \
 	|| die "could not encode the test feed (is the bundled ffmpeg unpacked? run ops/keyframe test once)"
 
-KEYFRAME_ARGS="--keyframe.live.ingest-port=$INGEST_PORT --keyframe.live.rtmp.enabled=false --keyframe.live.preset=$PRESET --keyframe.transcode.workers=0"
+KEYFRAME_ARGS="--keyframe.live.ingest-port=$INGEST_PORT --keyframe.live.rtmp.enabled=false --keyframe.live.srt.enabled=false --keyframe.live.preset=$PRESET --keyframe.transcode.workers=0"
 start_app "$WORK/data"
 
 python3 "$ROOT/bench/live_bench.py" --base "http://127.0.0.1:$PORT" --ingest "http://127.0.0.1:$INGEST_PORT" \

@@ -1,5 +1,5 @@
-// The channel page follows its channel: state, ingest bitrate, picture, manifest age and the stale alarm update
-// every two seconds; once a feed's first segments are published (a transcoder instance may take a while to start)
+// The channel page follows its channel: state, ingest bitrate, picture, manifest age, the stale alarm and the events
+// update every two seconds; once a feed's first segments are published (a transcoder instance may take a while to start)
 // or the feed ends, the page reloads once to show or hide the player.
 import { attach } from './player.js';
 
@@ -10,6 +10,43 @@ if (video) attach(video);
 const field = (name) => main.querySelector(`[data-field="${name}"]`);
 let state = main.dataset.state;
 let reloading = false;
+let shownEvents = null;
+
+const PROTOCOLS = { RTMP: 'RTMP', SRT: 'SRT', HTTP_TS: 'MPEG-TS over HTTP' };
+
+// the events as the server renders them: newest first, time in UTC, the kind as a badge
+async function refreshEvents() {
+  const response = await fetch(`/api/live/channels/${main.dataset.channel}/events`, { headers: { Accept: 'application/json' } });
+  if (!response.ok) return;
+  const events = await response.json();
+  const signature = events.map((e) => `${e.at} ${e.kind}`).join('|');
+  if (signature === shownEvents) return; // the first round renders too: the page may be older than its events
+  shownEvents = signature;
+  const section = document.getElementById('events-heading').parentElement;
+  let table = document.getElementById('events');
+  if (!table) {
+    section.querySelector('p.empty')?.remove();
+    table = document.createElement('table');
+    table.id = 'events';
+    table.innerHTML = '<thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">What happened</th></tr></thead><tbody></tbody>';
+    section.append(table);
+  }
+  const body = table.querySelector('tbody');
+  body.replaceChildren(...events.map((e) => {
+    const row = document.createElement('tr');
+    const time = document.createElement('td');
+    time.textContent = e.at.replace('T', ' ').slice(0, 19);
+    const kind = document.createElement('td');
+    const badge = document.createElement('span');
+    badge.className = `badge event-${e.kind.toLowerCase()}`;
+    badge.textContent = e.kind.toLowerCase().replaceAll('_', ' ');
+    kind.append(badge);
+    const detail = document.createElement('td');
+    detail.textContent = e.detail;
+    row.append(time, kind, detail);
+    return row;
+  }));
+}
 
 async function refresh() {
   try {
@@ -23,7 +60,7 @@ async function refresh() {
     field('state-text').textContent = channel.state.toLowerCase();
     if (session && live) {
       const bitrate = session.ingestBitrate ? ` at ${(session.ingestBitrate / 1e6).toFixed(2)} Mb/s` : '';
-      field('ingest').textContent = (session.protocol === 'RTMP' ? 'RTMP' : 'MPEG-TS over HTTP') + bitrate;
+      field('ingest').textContent = (PROTOCOLS[session.protocol] ?? session.protocol) + bitrate;
       field('picture').textContent = session.width ? `${session.width}×${session.height}` : '—';
       field('age').textContent = session.manifestAgeMs == null ? '—' : `${(session.manifestAgeMs / 1000).toFixed(1)} s`;
       field('alarm').textContent = session.stale ? 'STALE: the playlist is not advancing' : 'none';
@@ -37,6 +74,7 @@ async function refresh() {
       reloading = true;
       setTimeout(() => window.location.reload(), ended ? 500 : 1000);
     }
+    await refreshEvents();
   } catch (ignored) { /* the next round tries again */ }
 }
 

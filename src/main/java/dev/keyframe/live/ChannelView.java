@@ -12,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param state IDLE (no session yet or the last one ended), LIVE, RECONNECTING
  * @param keyPrefix the first characters of the stream key, to tell keys apart (the key itself is shown once)
  * @param session the current or last session
+ * @param ingest where broadcasters push, one entry per ingest protocol, with {@code {stream key}} and
+ *        {@code {passphrase}} where the secrets go
+ * @param srtReady whether the channel has an SRT passphrase (one made before SRT ingest gets it with its next key)
  */
 public record ChannelView(UUID id, String title, List<String> ladder, List<String> rtmpOutputs,
 		int reconnectWindowSeconds, int dvrWindowSeconds, String keyPrefix, Instant keyRotatedAt, String state,
-		@Nullable SessionView session, String httpIngestUrl, String rtmpIngestUrl, Instant createdAt) {
+		@Nullable SessionView session, List<IngestUrl> ingest, boolean srtReady, Instant createdAt) {
 }

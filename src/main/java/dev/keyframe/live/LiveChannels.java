@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,7 +17,10 @@ import dev.keyframe.live.internal.LiveSession;
 import dev.keyframe.live.internal.SessionMonitor;
 import dev.keyframe.live.internal.Sessions;
 import dev.keyframe.live.internal.StreamKeys;
-import dev.keyframe.platform.Problem;
+import dev.keyframe.live.ingest.IngestProtocol;
+import dev.keyframe.platform.Conflict;
+import dev.keyframe.platform.NotFound;
+import dev.keyframe.platform.Rung;
 
 /** Channels: created and configured by editors, each with a stream key shown once and rotatable. */
 @Service
@@ -32,13 +34,16 @@ public class LiveChannels {
 
 	private final LiveSettings settings;
 
+	private final List<IngestProtocol> protocols;
+
 	private final TransactionTemplate tx;
 
 	private final Clock clock;
 
 	LiveChannels(Channels channels, Sessions sessions, LiveEvents events, LiveSettings settings,
-			TransactionTemplate tx, Optional<Clock> clock) {
+			List<IngestProtocol> protocols, TransactionTemplate tx, Optional<Clock> clock) {
 		this.channels = channels;
+		this.protocols = protocols.stream().filter(IngestProtocol::enabled).toList();
 		this.sessions = sessions;
 		this.events = events;
 		this.settings = settings;
@@ -48,16 +53,17 @@ public class LiveChannels {
 
 	/** The rungs a channel can choose from, tallest first. */
 	public List<String> rungs() {
-		return settings.rungs().stream().map(LiveSettings.Rung::name).toList();
+		return settings.ladder().stream().map(Rung::name).toList();
 	}
 
 	public IssuedKey create(NewChannel channel, @Nullable String by) {
 		NewChannel valid = channel.validated(rungs());
 		String key = StreamKeys.generate();
+		String passphrase = StreamKeys.passphrase();
 		Channel saved = tx.execute(status -> channels.save(new Channel(valid.title(), valid.ladder(), valid.rtmpOutputs(),
-				valid.reconnectWindowSeconds(), valid.dvrWindowSeconds(), StreamKeys.hash(key), StreamKeys.prefix(key), by,
-				clock.instant())));
-		return issued(saved, key);
+				valid.reconnectWindowSeconds(), valid.dvrWindowSeconds(), StreamKeys.hash(key), StreamKeys.prefix(key),
+				passphrase, by, clock.instant())));
+		return issued(saved, key, passphrase);
 	}
 
 	public ChannelView update(UUID id, NewChannel channel) {
@@ -70,17 +76,21 @@ public class LiveChannels {
 		});
 	}
 
-	/** A new key; the old one stops working at once (a session running on it goes on until its feed stops). */
+	/**
+	 * A new key and SRT passphrase; the old ones stop working at once (a session running on them goes on until its
+	 * feed stops).
+	 */
 	public IssuedKey rotateKey(UUID id) {
 		String key = StreamKeys.generate();
+		String passphrase = StreamKeys.passphrase();
 		Channel rotated = tx.execute(status -> {
 			Channel found = load(id);
-			found.rekey(StreamKeys.hash(key), StreamKeys.prefix(key), clock.instant());
-			events.save(new LiveEvent(id, null, "KEY_ROTATED", "The stream key was replaced; the old one no longer works.",
-					clock.instant()));
+			found.rekey(StreamKeys.hash(key), StreamKeys.prefix(key), passphrase, clock.instant());
+			events.save(new LiveEvent(id, null, "KEY_ROTATED",
+					"The stream key and SRT passphrase were replaced; the old ones no longer work.", clock.instant()));
 			return found;
 		});
-		return issued(rotated, key);
+		return issued(rotated, key, passphrase);
 	}
 
 	public List<ChannelView> list() {
@@ -106,20 +116,24 @@ public class LiveChannels {
 		tx.executeWithoutResult(status -> {
 			Channel found = load(id);
 			if (sessions.findFirstByChannelIdAndStateNot(id, LiveSession.ENDED).isPresent()) {
-				throw new Problem(HttpStatus.CONFLICT, "The channel is live. Stop the feed, then delete it.");
+				throw new Conflict("The channel is live. Stop the feed, then delete it.");
 			}
 			channels.delete(found);
 		});
 	}
 
-	private IssuedKey issued(Channel channel, String key) {
-		ChannelView view = view(channel);
-		return new IssuedKey(view, key, settings.ingestUrl() + "/ingest/" + key, settings.rtmp().url());
+	private IssuedKey issued(Channel channel, String key, String passphrase) {
+		return new IssuedKey(view(channel), key, passphrase, ingest(key, passphrase));
+	}
+
+	/** Where broadcasters push with {@code key} and {@code passphrase}, one entry per enabled ingest protocol. */
+	private List<IngestUrl> ingest(String key, String passphrase) {
+		return protocols.stream().map(protocol -> protocol.url(key, passphrase)).toList();
 	}
 
 	private Channel load(UUID id) {
 		return channels.findById(id)
-			.orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "There is no live channel " + id + "."));
+			.orElseThrow(() -> new NotFound("There is no live channel " + id + "."));
 	}
 
 	private ChannelView view(Channel channel) {
@@ -129,7 +143,8 @@ public class LiveChannels {
 		String state = session == null || session.state().equals(LiveSession.ENDED) ? "IDLE" : session.state();
 		return new ChannelView(channel.id(), channel.title(), channel.ladder(), channel.rtmpOutputs(),
 				channel.reconnectWindowSeconds(), channel.dvrWindowSeconds(), channel.keyPrefix(), channel.keyRotatedAt(),
-				state, session, settings.ingestUrl() + "/ingest/{stream key}", settings.rtmp().url(), channel.createdAt());
+				state, session, ingest("{stream key}", "{passphrase}"), channel.srtPassphrase() != null,
+				channel.createdAt());
 	}
 
 	/** What runs for the channel's current session, wherever it runs. */

@@ -1,7 +1,6 @@
 package dev.keyframe.live;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -9,14 +8,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.keyframe.platform.Rung;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 
 /**
  * @param ingestPort the port broadcasters push MPEG-TS to ({@code POST /ingest/{key}}), and nginx-rtmp calls back on
  * @param ingestUrl how broadcasters reach that port, for the channel page ({@code http://localhost:19350})
  * @param rtmp the RTMP front: nginx with the rtmp module, started and stopped with the app
- * @param ladder the rungs a channel may use, {@code name:shortSide:videoKbps:audioKbps}, tallest first
+ * @param srt SRT ingest: Debian's libsrt, called through the FFM API
+ * @param ladder the rungs a channel may use, {@code name:shortSide:videoKbps:audioKbps} separated by commas, tallest
+ *        first
  * @param preset the x264 preset of live transcoders
  * @param segmentSeconds HLS segment length (and keyframe interval)
  * @param windowSegments segments in a live playlist when the channel has no DVR window
@@ -38,19 +41,14 @@ import jakarta.validation.constraints.Min;
 @Validated
 @ConfigurationProperties("keyframe.live")
 public record LiveSettings(@DefaultValue("19350") int ingestPort,
-		@DefaultValue("http://localhost:19350") String ingestUrl, @DefaultValue Rtmp rtmp,
-		@DefaultValue("720p:720:2800:128,480p:480:1400:96,360p:360:800:96") String ladder,
+		@DefaultValue("http://localhost:19350") String ingestUrl, @DefaultValue Rtmp rtmp, @DefaultValue Srt srt,
+		@DefaultValue({ "720p:720:2800:128", "480p:480:1400:96", "360p:360:800:96" }) @NotEmpty List<Rung> ladder,
 		@DefaultValue("veryfast") String preset, @DefaultValue("2") @Min(1) @Max(6) int segmentSeconds,
 		@DefaultValue("6") @Min(3) @Max(30) int windowSegments, @DefaultValue("5s") Duration idleTimeout,
 		@DefaultValue("10s") Duration staleAfter, @DefaultValue("5") int maxRestarts,
 		@DefaultValue("process") String launcher, @DefaultValue Ecs ecs, @DefaultValue("127.0.0.1") String relayBind,
 		@DefaultValue("0") int relayPort, @Nullable String relayHost, @DefaultValue("5s") Duration transcoderLostAfter,
 		@DefaultValue("90s") Duration transcoderStartTimeout, @DefaultValue Transcoder transcoder) {
-
-	/** The configured rungs, tallest first. */
-	public List<Rung> rungs() {
-		return Arrays.stream(ladder.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Rung::parse).toList();
-	}
 
 	/**
 	 * The ECS task a live instance runs per stream ({@code keyframe.live.launcher=ecs}): the transcoder task
@@ -78,6 +76,17 @@ public record LiveSettings(@DefaultValue("19350") int ingestPort,
 	}
 
 	/**
+	 * @param enabled whether to take SRT feeds
+	 * @param library the libsrt shared library, by name or path (Debian: {@code libsrt1.5-openssl})
+	 * @param port the UDP port SRT callers connect to (0: a free one, for tests)
+	 * @param url how broadcasters reach it, for the channel page ({@code srt://host:port}; the stream id and
+	 *        passphrase are added)
+	 */
+	public record Srt(@DefaultValue("true") boolean enabled, @DefaultValue("libsrt.so.1.5") String library,
+			@DefaultValue("19352") int port, @DefaultValue("srt://localhost:19352") String url) {
+	}
+
+	/**
 	 * @param enabled whether to run the RTMP front
 	 * @param nginx the nginx binary (Debian: nginx-light with libnginx-mod-rtmp)
 	 * @param module the rtmp module nginx loads
@@ -87,19 +96,6 @@ public record LiveSettings(@DefaultValue("19350") int ingestPort,
 	public record Rtmp(@DefaultValue("true") boolean enabled, @DefaultValue("/usr/sbin/nginx") String nginx,
 			@DefaultValue("/usr/lib/nginx/modules/ngx_rtmp_module.so") String module,
 			@DefaultValue("19351") int port, @DefaultValue("rtmp://localhost:19351/live") String url) {
-	}
-
-	/** One rung of the live ladder. */
-	public record Rung(String name, int shortSide, int videoKbps, int audioKbps) {
-
-		static Rung parse(String spec) {
-			String[] parts = spec.split(":");
-			if (parts.length != 4) {
-				throw new IllegalArgumentException("A live rung is name:shortSide:videoKbps:audioKbps, not " + spec);
-			}
-			return new Rung(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
-		}
-
 	}
 
 }

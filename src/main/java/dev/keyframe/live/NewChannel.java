@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
 
-import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.Invalid;
 
 /**
  * A channel as an editor describes it.
@@ -65,8 +64,8 @@ public record NewChannel(String title, @Nullable List<String> ladder, @Nullable 
 		return new NewChannel(cleanTitle, rungs.stream().filter(chosen::contains).toList(), outputs, reconnect, dvr);
 	}
 
-	private static Problem bad(String message) {
-		return new Problem(HttpStatus.BAD_REQUEST, message);
+	private static Invalid bad(String message) {
+		return new Invalid(message);
 	}
 
 }

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param assetId the catalog asset viewers play while it is live (through the signed CDN path)
  * @param recordingAssetId the VOD asset its recording became, once ended
  * @param state LIVE, RECONNECTING (the feed dropped; the reconnect window is open) or ENDED
- * @param protocol HTTP_TS or RTMP
+ * @param protocol the ingest protocol: HTTP_TS, RTMP or SRT
  * @param ingestBitrate bits per second over the last seconds of feed
  * @param manifestAgeMs now minus the newest segment's program date time, when last measured
  * @param stale whether the stale alarm is raised

@@ -3,28 +3,23 @@ package dev.keyframe.live.ingest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
-import org.apache.tomcat.util.threads.VirtualThreadExecutor;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.keyframe.live.IngestEndpoints;
-import dev.keyframe.live.LiveSettings;
 import dev.keyframe.live.internal.Admission;
-import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.ConditionalOnRole;
-import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.Role;
 
 /**
- * The live role's ingest: an HTTP server of its own (MPEG-TS pushes, nginx-rtmp callbacks) and the RTMP front.
- * A read that waits longer than the idle timeout ends the feed, so a broadcaster that goes silent without closing
- * the connection stops its session like one that hangs up.
+ * The live role's ingest: starts every enabled {@link IngestProtocol} with this instance's admission and stops them
+ * with it. A protocol that cannot start for a reason of its host (an IOException: nginx exits, a port is taken) is
+ * logged and the others run; anything else fails the start.
  */
 @Component
 @ConditionalOnRole(Role.LIVE)
@@ -32,70 +27,61 @@ class IngestServer implements SmartLifecycle, IngestEndpoints {
 
 	private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
 
-	private final LiveSettings settings;
+	private final List<IngestProtocol> protocols;
 
-	private final Admission sessions;
+	private final Admission admission;
 
-	private final RtmpFront rtmp;
+	private final List<IngestProtocol> started = new ArrayList<>();
 
-	private @Nullable WebServer server;
+	private volatile boolean running;
 
-	IngestServer(LiveSettings settings, Admission sessions, MediaTools tools, Instance instance) {
-		this.settings = settings;
-		this.sessions = sessions;
-		this.rtmp = new RtmpFront(settings, tools, instance.scratch("rtmp-front"));
+	IngestServer(List<IngestProtocol> protocols, Admission admission) {
+		this.protocols = protocols;
+		this.admission = admission;
 	}
 
 	@Override
-	public void start() {
-		TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory(settings.ingestPort());
-		factory.addProtocolHandlerCustomizers(protocol -> protocol.setExecutor(new VirtualThreadExecutor("ingest-")));
-		factory.addConnectorCustomizers(connector -> {
-			connector.setProperty("connectionTimeout", String.valueOf(settings.idleTimeout().toMillis()));
-			// a feed is one request as long as the broadcast; the read timeout above still ends a silent one
-			connector.setProperty("disableUploadTimeout", "true");
-		});
-		WebServer web = factory.getWebServer(context -> context.addServlet("ingest", new IngestServlet(sessions, rtmp))
-			.addMapping("/"));
-		web.start();
-		server = web;
-		log.info("Live ingest on port {}: POST /ingest/<stream key> with MPEG-TS", web.getPort());
-		if (settings.rtmp().enabled()) {
+	public synchronized void start() {
+		for (IngestProtocol protocol : protocols) {
+			if (!protocol.enabled()) {
+				continue;
+			}
 			try {
-				rtmp.start(settings.rtmp().port() == 0 ? freePort() : settings.rtmp().port(), web.getPort());
+				protocol.start(admission);
+				started.add(protocol);
 			}
 			catch (IOException ex) {
-				log.error("RTMP ingest did not start: {}", ex.getMessage());
+				log.error("{} ingest did not start: {}", protocol.name(), ex.getMessage());
 			}
 		}
+		running = true;
 	}
 
 	@Override
-	public int httpPort() {
-		return server == null ? -1 : server.getPort();
+	public int port(String name) {
+		return protocols.stream().filter(p -> p.name().equals(name)).findFirst().map(IngestProtocol::port).orElse(-1);
 	}
 
 	@Override
-	public int rtmpPort() {
-		return rtmp.running() ? rtmp.port() : -1;
-	}
-
-	@Override
-	public void stop() {
-		rtmp.stop();
-		if (server != null) {
-			server.stop();
-			server.destroy();
-			server = null;
+	public synchronized void stop() {
+		for (IngestProtocol protocol : started.reversed()) {
+			try {
+				protocol.stop();
+			}
+			catch (RuntimeException ex) {
+				log.warn("{} ingest did not stop cleanly: {}", protocol.name(), ex.getMessage());
+			}
 		}
+		started.clear();
+		running = false;
 	}
 
 	@Override
 	public boolean isRunning() {
-		return server != null;
+		return running;
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

@@ -2,7 +2,6 @@ package dev.keyframe.live.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -20,32 +19,24 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The ingest endpoint. {@code POST /ingest/{key}} (or PUT) with an MPEG-TS body, usually chunked and as long as
- * the broadcast: the key is checked before anything starts; the body is the feed. nginx-rtmp's publish callbacks
- * ({@code /rtmp/publish}, {@code /rtmp/done}) come here too, from the same host only.
+ * the broadcast: the key is checked before anything starts; the body is the feed.
  */
 final class IngestServlet extends HttpServlet {
 
 	private static final Logger log = LoggerFactory.getLogger(IngestServlet.class);
 
-	private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+	static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
 	private final transient Admission sessions;
 
-	private final transient RtmpFront rtmp;
-
-	IngestServlet(Admission sessions, RtmpFront rtmp) {
+	IngestServlet(Admission sessions) {
 		this.sessions = sessions;
-		this.rtmp = rtmp;
 	}
 
 	@Override
 	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String path = request.getRequestURI();
 		String method = request.getMethod();
-		if (path.startsWith("/rtmp/") && "POST".equals(method)) {
-			callback(path, request, response);
-			return;
-		}
 		if (!path.startsWith("/ingest/") || !("POST".equals(method) || "PUT".equals(method))) {
 			answer(response, 404, "Push MPEG-TS with POST /ingest/{stream key}.");
 			return;
@@ -57,7 +48,7 @@ final class IngestServlet extends HttpServlet {
 		}
 		Feed feed;
 		try {
-			feed = sessions.open(key, "HTTP_TS");
+			feed = sessions.open(key, HttpIngest.NAME);
 		}
 		catch (Refused refused) {
 			answer(response, refused.status(), refused.getMessage());
@@ -93,30 +84,6 @@ final class IngestServlet extends HttpServlet {
 		}
 		log.info("Live feed {} ended: {}", feed.session(), reason);
 		answer(response, status, status == 200 ? "Feed received. " + reason + "." : reason);
-	}
-
-	private void callback(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
-		if (!InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress()) {
-			answer(response, 403, "Callbacks come from the RTMP front on this host only.");
-			return;
-		}
-		String key = request.getParameter("name");
-		if (path.equals("/rtmp/publish")) {
-			if (key == null || !KEY.matcher(key).matches()) {
-				answer(response, 403, "Unknown stream key.");
-				return;
-			}
-			try {
-				Feed feed = sessions.open(key, "RTMP");
-				rtmp.pull(key, feed);
-				answer(response, 200, "OK");
-			}
-			catch (Refused refused) {
-				answer(response, refused.status(), refused.getMessage());
-			}
-			return;
-		}
-		answer(response, 200, "OK"); // publish_done: the puller sees the end of the stream itself
 	}
 
 	private static void answer(HttpServletResponse response, int status, String message) throws IOException {

@@ -2,28 +2,46 @@ package dev.keyframe.live.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.keyframe.live.IngestUrl;
 import dev.keyframe.live.LiveSettings;
+import dev.keyframe.live.internal.Admission;
 import dev.keyframe.live.internal.BadFeed;
 import dev.keyframe.live.internal.Feed;
+import dev.keyframe.live.internal.Refused;
 import dev.keyframe.platform.ChildProcesses;
+import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.MediaTools;
 
 /**
  * RTMP ingest: nginx with the rtmp module accepts what OBS pushes to {@code rtmp://host:port/live/{key}} and asks
- * the ingest server whether the key may publish (a refused key is dropped by nginx before anything starts). An
- * accepted stream is pulled back from nginx as MPEG-TS (a copying ffmpeg, no re-encode) and fed to the session
- * like an HTTP feed. The nginx process starts and stops with this instance.
+ * this instance whether the key may publish ({@code on_publish}, answered by a small HTTP server on the loopback
+ * address only; a refused key is dropped by nginx before anything starts). An accepted stream is pulled back from
+ * nginx as MPEG-TS (a copying ffmpeg, no re-encode) and fed to the session like an HTTP feed. The nginx process starts
+ * and stops with this instance.
  */
-final class RtmpFront {
+@Component
+@Order(2)
+class RtmpFront implements IngestProtocol {
+
+	static final String NAME = "RTMP";
 
 	private static final Logger log = LoggerFactory.getLogger(RtmpFront.class);
 
@@ -31,28 +49,50 @@ final class RtmpFront {
 
 	private final MediaTools tools;
 
-	private final Path dir;
+	private final Instance instance;
 
 	private @Nullable Process nginx;
 
+	private @Nullable HttpServer callbacks;
+
 	private int port;
 
-	RtmpFront(LiveSettings settings, MediaTools tools, Path dir) {
+	RtmpFront(LiveSettings settings, MediaTools tools, Instance instance) {
 		this.settings = settings;
 		this.tools = tools;
-		this.dir = dir;
+		this.instance = instance;
 	}
 
-	/** Starts nginx listening on {@code port}, calling back to the ingest server on {@code ingestPort}. */
-	void start(int port, int ingestPort) throws IOException {
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public boolean enabled() {
+		return settings.rtmp().enabled();
+	}
+
+	@Override
+	public IngestUrl url(String key, String passphrase) {
+		return new IngestUrl(NAME, "RTMP (OBS)", settings.rtmp().url(), key);
+	}
+
+	/** Starts nginx listening on the RTMP port, asking a loopback callback server of this instance about keys. */
+	@Override
+	public void start(Admission admission) throws IOException {
 		LiveSettings.Rtmp rtmp = settings.rtmp();
 		if (!Files.isExecutable(Path.of(rtmp.nginx())) || !Files.exists(Path.of(rtmp.module()))) {
 			log.warn("RTMP ingest is off: {} or {} is missing (Debian: apt-get install nginx-light libnginx-mod-rtmp)",
 					rtmp.nginx(), rtmp.module());
 			return;
 		}
-		Files.createDirectories(dir);
-		stopLeftover();
+		Path dir = instance.scratch("rtmp-front");
+		stopLeftover(dir);
+		int port = rtmp.port() == 0 ? IngestServer.freePort() : rtmp.port();
+		HttpServer server = callbacks(admission);
+		this.callbacks = server;
+		int callbackPort = server.getAddress().getPort();
 		String config = """
 				load_module %s;
 				daemon off;
@@ -81,7 +121,7 @@ final class RtmpFront {
 				    }
 				}
 				""".formatted(rtmp.module(), dir.resolve("nginx.pid"), dir.resolve("error.log"), port,
-				Math.max(1, settings.idleTimeout().toSeconds()), ingestPort, ingestPort);
+				Math.max(1, settings.idleTimeout().toSeconds()), callbackPort, callbackPort);
 		Files.writeString(dir.resolve("nginx.conf"), config);
 		// nginx runs as one process (master_process off) and dies with this instance, however it dies
 		Process started = ChildProcesses.start(new ProcessBuilder(rtmp.nginx(), "-p", dir.toString(), "-c",
@@ -90,6 +130,7 @@ final class RtmpFront {
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nginx.out").toFile())));
 		try {
 			if (started.waitFor(300, TimeUnit.MILLISECONDS)) {
+				stopCallbacks();
 				throw new IOException("nginx exited with " + started.exitValue() + ": "
 						+ Files.readString(dir.resolve("nginx.out")).strip());
 			}
@@ -102,12 +143,69 @@ final class RtmpFront {
 		log.info("RTMP ingest on port {} (nginx {})", port, started.pid());
 	}
 
-	int port() {
-		return port;
+	@Override
+	public int port() {
+		return running() ? port : -1;
+	}
+
+	/**
+	 * nginx-rtmp's callbacks: {@code on_publish} asks whether a key may publish (2xx yes, anything else drops the
+	 * publisher); {@code on_publish_done} needs nothing, the puller sees the end of the stream itself. Bound to the
+	 * loopback address, so only this host reaches it.
+	 */
+	private HttpServer callbacks(Admission admission) throws IOException {
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+		server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+		server.createContext("/rtmp/publish", exchange -> {
+			String key = formField(exchange, "name");
+			if (key == null || !IngestServlet.KEY.matcher(key).matches()) {
+				answer(exchange, 403, "Unknown stream key.");
+				return;
+			}
+			try {
+				Feed feed = admission.open(key, NAME);
+				pull(key, feed);
+				answer(exchange, 200, "OK");
+			}
+			catch (Refused refused) {
+				answer(exchange, refused.status(), refused.getMessage());
+			}
+			catch (RuntimeException ex) {
+				log.error("RTMP publish callback failed", ex);
+				answer(exchange, 500, "Keyframe could not take the feed.");
+			}
+		});
+		server.createContext("/rtmp/done", exchange -> answer(exchange, 200, "OK"));
+		server.start();
+		return server;
+	}
+
+	/** A field of the form nginx posts (its arguments come as {@code application/x-www-form-urlencoded}). */
+	private static @Nullable String formField(HttpExchange exchange, String name) throws IOException {
+		String body = new String(exchange.getRequestBody().readNBytes(16 * 1024), StandardCharsets.UTF_8);
+		String query = exchange.getRequestURI().getRawQuery();
+		for (String form : query == null ? List.of(body) : List.of(body, query)) {
+			for (String pair : form.split("&")) {
+				int eq = pair.indexOf('=');
+				if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+					return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+				}
+			}
+		}
+		return null;
+	}
+
+	private static void answer(HttpExchange exchange, int status, String message) throws IOException {
+		byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "text/plain;charset=UTF-8");
+		exchange.sendResponseHeaders(status, body.length);
+		try (var out = exchange.getResponseBody()) {
+			out.write(body);
+		}
 	}
 
 	/** An nginx a killed instance left running (it would hold the port) is stopped first. */
-	private void stopLeftover() {
+	private static void stopLeftover(Path dir) {
 		Path pid = dir.resolve("nginx.pid");
 		try {
 			if (!Files.exists(pid)) {
@@ -124,6 +222,14 @@ final class RtmpFront {
 		}
 		catch (IOException | NumberFormatException ex) {
 			// no usable pid file: nothing to stop
+		}
+	}
+
+	private void stopCallbacks() {
+		HttpServer server = callbacks;
+		callbacks = null;
+		if (server != null) {
+			server.stop(0);
 		}
 	}
 
@@ -181,7 +287,9 @@ final class RtmpFront {
 		return total;
 	}
 
-	void stop() {
+	@Override
+	public void stop() {
+		stopCallbacks();
 		Process current = nginx;
 		nginx = null;
 		if (current != null) {

@@ -94,6 +94,25 @@ public class Admission {
 		}
 	}
 
+	/**
+	 * The SRT passphrase of the channel whose stream key is {@code key}, for a protocol that checks it in its own
+	 * handshake before the feed is opened.
+	 * @throws Refused when the key is unknown, or the channel has no passphrase yet (its key predates SRT ingest)
+	 */
+	public String srtPassphrase(String key) {
+		Channel channel = channels.findByKeyHash(StreamKeys.hash(key)).orElseThrow(() -> {
+			meters.counter("keyframe.live.refused", "reason", "unknown-key").increment();
+			return new Refused(403, "Unknown stream key.");
+		});
+		String passphrase = channel.srtPassphrase();
+		if (passphrase == null) {
+			meters.counter("keyframe.live.refused", "reason", "no-passphrase").increment();
+			throw new Refused(403, "Channel " + channel.id() + " has no SRT passphrase yet: replace its stream key to get "
+					+ "one, or push over RTMP or HTTP.");
+		}
+		return passphrase;
+	}
+
 	private Feed resume(Channel channel, LiveSession session, String protocol) {
 		Optional<Relay> mine = monitor.relayOf(session.id());
 		if (mine.isPresent()) {

@@ -41,6 +41,8 @@ public class Channel {
 
 	private Instant keyRotatedAt;
 
+	private @Nullable String srtPassphrase;
+
 	private @Nullable String createdBy;
 
 	private Instant createdAt;
@@ -55,12 +57,13 @@ public class Channel {
 	}
 
 	public Channel(String title, List<String> ladder, List<String> rtmpOutputs, int reconnectWindowSeconds,
-			int dvrWindowSeconds, String keyHash, String keyPrefix, @Nullable String createdBy, Instant now) {
+			int dvrWindowSeconds, String keyHash, String keyPrefix, String srtPassphrase, @Nullable String createdBy,
+			Instant now) {
 		this.id = UUID.randomUUID();
 		this.createdBy = createdBy;
 		this.createdAt = now;
 		configure(title, ladder, rtmpOutputs, reconnectWindowSeconds, dvrWindowSeconds, now);
-		rekey(keyHash, keyPrefix, now);
+		rekey(keyHash, keyPrefix, srtPassphrase, now);
 	}
 
 	public void configure(String title, List<String> ladder, List<String> rtmpOutputs, int reconnectWindowSeconds,
@@ -73,9 +76,11 @@ public class Channel {
 		this.updatedAt = now;
 	}
 
-	public void rekey(String keyHash, String keyPrefix, Instant now) {
+	/** A new stream key (its hash and prefix) and SRT passphrase: the old ones stop working at once. */
+	public void rekey(String keyHash, String keyPrefix, String srtPassphrase, Instant now) {
 		this.keyHash = keyHash;
 		this.keyPrefix = keyPrefix;
+		this.srtPassphrase = srtPassphrase;
 		this.keyRotatedAt = now;
 		this.updatedAt = now;
 	}
@@ -106,6 +111,11 @@ public class Channel {
 
 	public String keyPrefix() {
 		return keyPrefix;
+	}
+
+	/** The SRT passphrase; null for a channel whose key was last issued before SRT ingest existed. */
+	public @Nullable String srtPassphrase() {
+		return srtPassphrase;
 	}
 
 	public Instant keyRotatedAt() {

@@ -53,6 +53,23 @@ final class EncoderProcess {
 		return process.pid();
 	}
 
+	/**
+	 * Asks it to finish (SIGTERM: ffmpeg closes the segment it writes and its playlists), and kills it if it has not
+	 * within {@code patience}.
+	 */
+	void stop(java.time.Duration patience) {
+		process.destroy();
+		try {
+			if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+				kill();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			kill();
+		}
+	}
+
 	/** Ends it now (SIGKILL) and waits for it to be gone. */
 	void kill() {
 		process.destroyForcibly();

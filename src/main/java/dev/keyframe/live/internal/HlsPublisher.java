@@ -39,6 +39,12 @@ final class HlsPublisher {
 
 	private static final String PDT = "#EXT-X-PROGRAM-DATE-TIME:";
 
+	private static final String DISCONTINUITY = "#EXT-X-DISCONTINUITY";
+
+	static final String DISCONTINUITY_SEQUENCE = "#EXT-X-DISCONTINUITY-SEQUENCE:";
+
+	private static final String MEDIA_SEQUENCE = "#EXT-X-MEDIA-SEQUENCE:";
+
 	private static final Logger log = LoggerFactory.getLogger(HlsPublisher.class);
 
 	private final ObjectStorage storage;
@@ -59,7 +65,17 @@ final class HlsPublisher {
 	/** Each segment's program date time as first published: a segment's date never changes. */
 	private final Map<String, String> dates = new HashMap<>();
 
-	private final LongSupplier offsetMs;
+	/** When the running encoder's first frame was captured, epoch ms (0: it makes its own picture, the slate). */
+	private final LongSupplier firstCapture;
+
+	/**
+	 * How far the running encoder's dates are ahead of when its frames were captured, in ms: one for all its
+	 * renditions (they share its clock), measured on the first of them to show the run's first segment.
+	 */
+	private long lead;
+
+	/** Which run {@link #lead} was measured for: its first frame's capture time; none yet. */
+	private @Nullable Long leadRun;
 
 	/** Segments an earlier transcoder published: their dates were corrected then. */
 	private final Set<String> kept = new HashSet<>();
@@ -72,21 +88,44 @@ final class HlsPublisher {
 
 	private final Consumer<String> firstSegment;
 
+	/** Per rendition: the segments last published, in order, each with whether a discontinuity precedes it. */
+	private final Map<String, Map<String, Boolean>> window = new HashMap<>();
+
+	/** Per rendition: how many discontinuities slid out of the window ({@code EXT-X-DISCONTINUITY-SEQUENCE}). */
+	private final Map<String, Integer> discontinuitySequence = new HashMap<>();
+
+	/** Per rendition: the session's first segment, when this publisher saw it: nothing precedes it to break from. */
+	private final Map<String, String> opening = new HashMap<>();
+
 	private volatile @Nullable Instant newest;
 
 	/**
-	 * @param stored segments ({@code rendition/uri}) an earlier transcoder of the session already published
+	 * @param published the playlists an earlier transcoder of the session published, by rendition: their segments
+	 * are in storage, and their numbering and discontinuities go on
 	 */
-	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Set<String> stored,
-			LongSupplier offsetMs, Consumer<String> firstSegment) {
-		this.offsetMs = offsetMs;
+	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Map<String, String> published,
+			LongSupplier firstCapture, Consumer<String> firstSegment) {
+		this.firstCapture = firstCapture;
 		this.storage = storage;
-		this.uploaded.addAll(stored);
-		stored.forEach(segment -> kept.add(segment.substring(segment.indexOf('/') + 1)));
+		published.forEach((rendition, text) -> {
+			Map<String, Boolean> listed = segments(text);
+			listed.keySet().forEach(uri -> {
+				uploaded.add(rendition + "/" + uri);
+				kept.add(rendition + "/" + uri);
+			});
+			window.put(rendition, listed);
+			discontinuitySequence.put(rendition, discontinuitySequence(text));
+		});
 		this.asset = asset;
 		this.dir = dir;
 		this.renditions = renditions;
 		this.firstSegment = firstSegment;
+	}
+
+	/** A playlist as the encoder reads it to continue it: without the tag it would take for a discontinuity. */
+	static String forEncoder(String playlist) {
+		return playlist.lines().filter(line -> !line.startsWith(DISCONTINUITY_SEQUENCE)).collect(
+				java.util.stream.Collectors.joining("\n", "", "\n"));
 	}
 
 	/** Uploads what is new; safe to call from one thread at a time, as often as wanted. */
@@ -110,15 +149,10 @@ final class HlsPublisher {
 		if (raw.equals(written.get(rendition))) {
 			return;
 		}
-		String text = dated(raw);
+		String text = sequenced(rendition, dated(rendition, raw));
 		String prefix = AssetKeys.mediaPrefix(asset) + rendition + "/";
-		List<String> listed = new ArrayList<>();
-		for (String line : text.split("\n")) {
-			String uri = line.strip();
-			if (!uri.isEmpty() && !uri.startsWith("#")) {
-				listed.add(uri);
-			}
-		}
+		Map<String, Boolean> segments = segments(text);
+		List<String> listed = new ArrayList<>(segments.keySet());
 		for (String uri : listed) {
 			if (uploaded.contains(rendition + "/" + uri)) {
 				continue;
@@ -136,6 +170,7 @@ final class HlsPublisher {
 				LIVE_PLAYLIST);
 		playlists.put(rendition, text);
 		written.put(rendition, raw);
+		window.put(rendition, segments);
 		if (rendition.equals(renditions.getFirst())) {
 			newest = lastProgramDateTime(text);
 		}
@@ -149,6 +184,79 @@ final class HlsPublisher {
 				throw ex;
 			}
 		}
+	}
+
+	/**
+	 * The playlist with its discontinuities counted as the spec asks: the encoder marks the start of each of its
+	 * runs, which is no discontinuity at all for the session's first segment (dropped), and it never writes
+	 * {@code EXT-X-DISCONTINUITY-SEQUENCE}, which must grow by one for each discontinuity that slides out of the
+	 * window, or players that joined before would number the segments after it differently from those that join
+	 * after.
+	 */
+	private String sequenced(String rendition, String playlist) {
+		Map<String, Boolean> before = window.getOrDefault(rendition, Map.of());
+		List<String> lines = new ArrayList<>(List.of(playlist.split("\n", -1)));
+		String first = lines.stream().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElse(null);
+		if (first != null && before.isEmpty() && !opening.containsKey(rendition)
+				&& !discontinuitySequence.containsKey(rendition)) {
+			opening.put(rendition, first.strip());
+		}
+		String opener = opening.get(rendition);
+		for (int i = 0; i < lines.size(); i++) {
+			if (lines.get(i).equals(DISCONTINUITY) && opener != null && opener.equals(nextSegment(lines, i))) {
+				lines.remove(i--);
+			}
+		}
+		lines.removeIf(line -> line.startsWith(DISCONTINUITY_SEQUENCE));
+		String text = String.join("\n", lines);
+		Set<String> now = segments(text).keySet();
+		int gone = 0;
+		for (Map.Entry<String, Boolean> segment : before.entrySet()) {
+			if (now.contains(segment.getKey())) {
+				break; // what slides out leaves from the front
+			}
+			gone += segment.getValue() ? 1 : 0;
+		}
+		int sequence = discontinuitySequence.merge(rendition, gone, Integer::sum);
+		return text.replaceFirst("(?m)^(" + java.util.regex.Pattern.quote(MEDIA_SEQUENCE) + ".*)$",
+				"$1\n" + DISCONTINUITY_SEQUENCE + sequence);
+	}
+
+	private static @Nullable String nextSegment(List<String> lines, int from) {
+		for (int i = from + 1; i < lines.size(); i++) {
+			String line = lines.get(i).strip();
+			if (!line.isEmpty() && !line.startsWith("#")) {
+				return line;
+			}
+		}
+		return null;
+	}
+
+	/** A playlist's segments in order, each with whether a discontinuity tag precedes it. */
+	static Map<String, Boolean> segments(String playlist) {
+		Map<String, Boolean> segments = new java.util.LinkedHashMap<>();
+		boolean discontinuity = false;
+		for (String line : playlist.split("\n")) {
+			String uri = line.strip();
+			if (uri.equals(DISCONTINUITY)) {
+				discontinuity = true;
+			}
+			else if (!uri.isEmpty() && !uri.startsWith("#")) {
+				segments.put(uri, discontinuity);
+				discontinuity = false;
+			}
+		}
+		return segments;
+	}
+
+	static int discontinuitySequence(String playlist) {
+		return playlist.lines()
+			.filter(line -> line.startsWith(DISCONTINUITY_SEQUENCE))
+			.map(line -> line.substring(DISCONTINUITY_SEQUENCE.length()).strip())
+			.filter(value -> value.matches("[0-9]{1,9}"))
+			.map(Integer::parseInt)
+			.findFirst()
+			.orElse(0);
 	}
 
 	/**
@@ -177,6 +285,8 @@ final class HlsPublisher {
 			due.forEach(uri -> {
 				gone.remove(uri);
 				uploaded.remove(rendition + "/" + uri);
+				dates.remove(rendition + "/" + uri);
+				kept.remove(rendition + "/" + uri);
 			});
 		}
 	}
@@ -205,24 +315,38 @@ final class HlsPublisher {
 	}
 
 	/**
-	 * The playlist with true program date times: the encoder dates a segment by when it read the segment's first
-	 * frame, which runs ahead of when the feed arrived by however long the feed waited for it (while the transcoder
-	 * started, say). Each new segment's date is moved back by the current encoder's lead once, and kept.
+	 * The playlist with true program date times. The encoder dates its first segment by the clock when its muxer
+	 * started, after it had read and analysed the start of its input (a second or more), and each later one by
+	 * adding durations; a frame is really from when it was captured. So when an encoder's run begins (its first
+	 * segment follows a discontinuity), its lead is measured once: its first date minus when its first frame was
+	 * captured ({@link CaptureClock}). Each new segment's date is moved back by its run's lead once, and kept.
 	 */
-	private String dated(String playlist) {
+	private String dated(String rendition, String playlist) {
 		StringBuilder out = new StringBuilder(playlist.length());
 		String pending = null;
+		boolean discontinuity = false;
 		for (String line : playlist.split("\n", -1)) {
 			if (line.startsWith(PDT)) {
 				pending = line.substring(PDT.length()).strip();
 				continue;
 			}
+			if (line.equals(DISCONTINUITY)) {
+				discontinuity = true;
+			}
 			if (pending != null && !line.isBlank() && !line.startsWith("#")) {
+				String uri = rendition + "/" + line.strip();
 				String stamp = pending;
-				String date = dates.computeIfAbsent(line.strip(),
-						uri -> kept.contains(uri) ? stamp : shifted(stamp, offsetMs.getAsLong()));
+				long run = firstCapture.getAsLong();
+				if (!dates.containsKey(uri) && !kept.contains(uri) && (leadRun == null || discontinuity && leadRun != run)) {
+					Instant at = parse(stamp);
+					lead = at == null || run <= 0 ? 0 : at.toEpochMilli() - run;
+					leadRun = run;
+				}
+				String date = dates.computeIfAbsent(uri,
+						u -> kept.contains(u) ? stamp : shifted(stamp, lead));
 				out.append(PDT).append(date).append('\n');
 				pending = null;
+				discontinuity = false;
 			}
 			out.append(line).append('\n');
 		}

@@ -4,20 +4,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.keyframe.live.LiveSettings;
-import dev.keyframe.live.LiveSettings.Rung;
 import org.jspecify.annotations.Nullable;
 
+import dev.keyframe.live.LiveSettings;
+import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.Rung;
 
 /**
- * The ffmpeg command line of a live transcoder: MPEG-TS on standard input, one decode split into the ladder's
- * rungs (those not taller than the feed; the smallest at the feed's own size if every rung is taller), keyframes
- * forced on segment boundaries so every rendition switches at the same instants, HLS with program date times,
- * a sliding window and no end tag (the session writes it when the stream ends). {@code append_list} lets a
- * restarted transcoder continue the same playlists: numbering goes on and a discontinuity marks the seam.
+ * The ffmpeg command line of a live transcoder: MPEG-TS on standard input, one decode (deinterlaced first when the
+ * feed is interlaced) split into the ladder's rungs (those not taller than the feed; the smallest at the feed's own
+ * size if every rung is taller), the {@link KeyframeContract} at 30 fps with one GOP per segment so every rendition
+ * switches at the same instants, HLS with program date times, a sliding window and no end tag (the session writes it
+ * when the stream ends). {@code append_list} lets a restarted transcoder continue the same playlists: numbering goes
+ * on and a discontinuity marks the seam.
  */
 public final class LiveCommand {
+
+	/** Every live rendition's frame rate, whatever the feed's. */
+	static final String FRAME_RATE = "30";
+
+	/** The H.264 profile live renditions ask x264 for. */
+	static final String PROFILE = "main";
 
 	private LiveCommand() {
 	}
@@ -33,16 +41,47 @@ public final class LiveCommand {
 		return List.of(new Rung(smallest.name(), source - source % 2, smallest.videoKbps(), smallest.audioKbps()));
 	}
 
+	/** The ladder made from the feed, which arrives as MPEG-TS on standard input. */
 	public static List<String> command(Path ffmpeg, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
 			int listSize, Path out) {
+		// a small probe: the first playlist appears in ~2.5 s instead of ~7.5 s
+		List<String> input = List.of("-probesize", "1M", "-analyzeduration", "1M", "-fflags", "+genpts", "-f", "mpegts",
+				"-i", "pipe:0");
+		String prepare = feed.video() == null ? ""
+				: KeyframeContract.deinterlace(feed.video()).map(deinterlace -> deinterlace + ",").orElse("");
+		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out);
+	}
+
+	/**
+	 * The same ladder, playlists and sizes made from a still picture and silence, in real time, while the feed is
+	 * away: the playlists go on (after a discontinuity) instead of freezing. The picture is fitted into the feed's
+	 * frame, so every rung has the size it had; audio is silence where the feed had audio.
+	 */
+	public static List<String> slate(Path ffmpeg, Path picture, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
+			int listSize, Path out) {
+		List<String> input = new ArrayList<>(List.of("-re", "-loop", "1", "-framerate", FRAME_RATE, "-i",
+				picture.toString()));
+		if (feed.hasAudio()) {
+			input.addAll(List.of("-re", "-f", "lavfi", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000"));
+		}
+		MediaInfo.Video video = feed.video();
+		int width = video == null ? 1280 : video.width() - video.width() % 2;
+		int height = video == null ? 720 : video.height() - video.height() % 2;
+		String fit = "scale=" + width + ":" + height + ":force_original_aspect_ratio=decrease,pad=" + width + ":" + height
+				+ ":(ow-iw)/2:(oh-ih)/2:color=0x111827,setsar=1,";
+		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out);
+	}
+
+	private static List<String> ladder(Path ffmpeg, List<String> input, String prepare, String audioSource,
+			List<Rung> rungs, MediaInfo feed, LiveSettings settings, int listSize, Path out) {
 		boolean portrait = feed.video() != null && feed.video().portrait();
 		boolean audio = feed.hasAudio();
 		int segment = settings.segmentSeconds();
-		// a small probe: the first playlist appears in ~2.5 s instead of ~7.5 s
 		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-nostats",
-				"-loglevel", "warning", "-probesize", "1M", "-analyzeduration", "1M", "-fflags", "+genpts", "-f", "mpegts",
-				"-i", "pipe:0"));
-		StringBuilder filter = new StringBuilder("[0:v]split=").append(rungs.size());
+				"-loglevel", "warning"));
+		args.addAll(input);
+		StringBuilder filter = new StringBuilder("[0:v]").append(prepare);
+		filter.append("split=").append(rungs.size());
 		for (int i = 0; i < rungs.size(); i++) {
 			filter.append("[s").append(i).append(']');
 		}
@@ -58,12 +97,12 @@ public final class LiveCommand {
 		}
 		if (audio) {
 			for (int i = 0; i < rungs.size(); i++) {
-				args.addAll(List.of("-map", "0:a:0"));
+				args.addAll(List.of("-map", audioSource));
 			}
 		}
-		args.addAll(List.of("-c:v", "libx264", "-preset", settings.preset(), "-profile:v", "main", "-pix_fmt", "yuv420p",
-				"-r", "30", "-g", String.valueOf(30 * segment), "-keyint_min", String.valueOf(30 * segment),
-				"-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*" + segment + ")"));
+		args.addAll(List.of("-c:v", "libx264", "-preset", settings.preset(), "-profile:v", PROFILE, "-pix_fmt",
+				"yuv420p"));
+		args.addAll(KeyframeContract.videoArguments(FRAME_RATE, segment, 0));
 		for (int i = 0; i < rungs.size(); i++) {
 			int kbps = rungs.get(i).videoKbps();
 			args.addAll(List.of("-level:v:" + i, level(rungs.get(i), feed.video())));
@@ -119,16 +158,11 @@ public final class LiveCommand {
 
 	/**
 	 * Codecs for the master playlist: H.264 Main at the rung's level (x264's ultrafast preset can only make
-	 * Constrained Baseline), AAC-LC.
+	 * Constrained Baseline, see {@link KeyframeContract#x264Avc1}), AAC-LC.
 	 */
 	public static String codecs(Rung rung, MediaInfo.@Nullable Video video, String preset, boolean audio) {
-		String level = switch (level(rung, video)) {
-			case "3.0" -> "1e";
-			case "3.1" -> "1f";
-			case "3.2" -> "20";
-			default -> "28";
-		};
-		return ("ultrafast".equals(preset) ? "avc1.42c0" : "avc1.4d40") + level + (audio ? ",mp4a.40.2" : "");
+		int level = Math.round(Float.parseFloat(level(rung, video)) * 10);
+		return KeyframeContract.x264Avc1(PROFILE, preset, level) + (audio ? ",mp4a.40.2" : "");
 	}
 
 }

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.keyframe.catalog.AssetId;
-import dev.keyframe.live.LiveSettings.Rung;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaProbeException;
+import dev.keyframe.platform.Rung;
 
 /**
  * One live session while this instance runs it: the feed's bytes go to the transcoder, the recording and the
@@ -73,9 +73,18 @@ final class SessionRun {
 
 	private volatile @Nullable EncoderProcess transcoder;
 
+	/** What the playlists show while the feed is away: a still picture and silence, at the ladder's sizes. */
+	private volatile @Nullable EncoderProcess slate;
+
 	private volatile @Nullable HlsPublisher publisher;
 
 	private @Nullable OutputStream recording;
+
+	/** The recording's parts, one per feed: each feed has a timeline of its own, joined when the session ends. */
+	private final List<Path> recordingParts = new ArrayList<>();
+
+	/** A feed came back: the next bytes start the recording's next part. */
+	private boolean nextPart;
 
 	private volatile @Nullable Object attached;
 
@@ -92,10 +101,16 @@ final class SessionRun {
 	/** When the first byte of the feed (as this instance got it) arrived at the live instance, epoch millis. */
 	private long firstArrival;
 
-	/** How far the current encoder's program date times run ahead of the feed's arrival. */
-	private volatile long pdtOffsetMs;
+	/** When the first byte the running encoder read arrived, epoch ms; 0 while the slate makes its own picture. */
+	private volatile long runArrival;
 
-	private boolean offsetPending;
+	private boolean arrivalPending;
+
+	/** The feed's timestamps as the running encoder reads them, against when they arrived. */
+	private CaptureClock clock = new CaptureClock();
+
+	/** Whether an encoder ran before the current one (it starts a clock of its own). */
+	private boolean ran;
 
 	SessionRun(StreamRuntime owner, UUID sessionId, UUID channelId, AssetId asset, String title, Path dir,
 			List<Rung> chosen, List<String> outputs, int reconnectWindowSeconds, int listSize) {
@@ -111,15 +126,29 @@ final class SessionRun {
 		this.listSize = listSize;
 	}
 
-	/** A feed connects to this session: false if it has ended, or another feed (or the last one's end) holds it. */
-	synchronized boolean attach(Object feed) {
-		if (ended || attached != null) {
-			return false;
+	/**
+	 * A feed connects to this session: false if it has ended, or another feed (or the last one's end) holds it.
+	 * A slate that played meanwhile stops first, and what it made is published, before the feed's encoder
+	 * continues the playlists: the feed's thread writes only after this returns.
+	 */
+	boolean attach(Object feed) {
+		EncoderProcess playing;
+		synchronized (this) {
+			if (ended || attached != null) {
+				return false;
+			}
+			attached = feed;
+			if (endTimer != null) {
+				endTimer.cancel(false);
+				endTimer = null;
+			}
+			playing = slate;
+			slate = null;
+			nextPart = this.feed != null;
 		}
-		attached = feed;
-		if (endTimer != null) {
-			endTimer.cancel(false);
-			endTimer = null;
+		if (playing != null) {
+			playing.stop(java.time.Duration.ofSeconds(5));
+			publish();
 		}
 		return true;
 	}
@@ -148,17 +177,25 @@ final class SessionRun {
 				throw new IOException("This feed no longer belongs to the session.");
 			}
 			bytes.addAndGet(length);
+			boolean clocked = false;
 			if (this.feed == null) {
 				if (start.size() == 0) {
 					firstArrival = arrivedAt;
 				}
 				fedArrival = firstArrival;
+				clock.feed(chunk, length, arrivedAt); // each chunk as it arrives, while the start is buffered
+				clocked = true;
 				byte[] buffered = started(chunk, length);
 				if (buffered == null) {
 					return;
 				}
 				data = buffered;
 				size = buffered.length;
+			}
+			if (nextPart && recording != null) {
+				recording.close();
+				recording = part();
+				nextPart = false;
 			}
 			if (recording != null) {
 				recording.write(data, 0, size);
@@ -171,10 +208,13 @@ final class SessionRun {
 			if (transcoder == null) {
 				launch();
 			}
-			if (offsetPending) {
-				// the encoder dates segments from when it reads them; they were captured when they arrived
-				pdtOffsetMs = Math.max(0, System.currentTimeMillis() - fedArrival);
-				offsetPending = false;
+			if (!clocked) {
+				clock.feed(data, size, arrivedAt);
+			}
+			if (arrivalPending) {
+				// the encoder's first frame is from when these bytes arrived: its segments are dated from that
+				runArrival = fedArrival;
+				arrivalPending = false;
 			}
 			target = transcoder;
 		}
@@ -218,8 +258,7 @@ final class SessionRun {
 		this.feed = info;
 		this.rungs = LiveCommand.rungs(chosen, info.video());
 		Files.createDirectories(dir);
-		recording = Files.newOutputStream(dir.resolve("recording.ts"), StandardOpenOption.CREATE,
-				StandardOpenOption.APPEND);
+		recording = part();
 		publisher = owner.publisher(this, rungs, info);
 		publishing = owner.schedulePublishing(this::publish);
 		for (String target : outputs) {
@@ -261,7 +300,11 @@ final class SessionRun {
 			return;
 		}
 		EncoderProcess started = owner.launch(this, rungs, info);
-		offsetPending = true;
+		arrivalPending = true;
+		if (ran) {
+			clock = new CaptureClock(); // this encoder's first frame is in the bytes from now on
+		}
+		ran = true;
 		transcoder = started;
 		started.exit().thenAccept(code -> {
 			if (transcoder == started && attached != null && attached != FINISHING && !ended) {
@@ -299,12 +342,47 @@ final class SessionRun {
 			}
 			attached = null;
 			if (reconnectWindowSeconds > 0 && this.feed != null) {
+				startSlate();
 				owner.reconnecting(this, reason);
 				endTimer = owner.schedule(() -> endIfStillAway(reason), reconnectWindowSeconds);
 				return;
 			}
 		}
 		endNow(reason);
+	}
+
+	/** Under the monitor, while no feed is attached: the slate continues the playlists in real time. */
+	private void startSlate() {
+		MediaInfo info = feed;
+		if (info == null || slate != null) {
+			return;
+		}
+		try {
+			slate = owner.slate(this, rungs, info);
+			runArrival = 0; // made now, dated as the encoder dates it
+			arrivalPending = false;
+		}
+		catch (RuntimeException ex) {
+			log.warn("The slate of live session {} could not start; the playlists wait for the feed: {}", sessionId,
+					ex.toString());
+		}
+	}
+
+	/** Opens the recording's next part. Under the monitor. */
+	private OutputStream part() throws IOException {
+		Path next = dir.resolve("recording-" + (recordingParts.size() + 1) + ".ts");
+		recordingParts.add(next);
+		return Files.newOutputStream(next, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+	}
+
+	/** The recording's parts in order, once the session has ended (then nothing writes them). */
+	synchronized List<Path> recordingParts() {
+		return List.copyOf(recordingParts);
+	}
+
+	/** Whether the slate plays now. */
+	boolean slating() {
+		return slate != null;
 	}
 
 	private void endIfStillAway(String reason) {
@@ -359,6 +437,7 @@ final class SessionRun {
 	 */
 	private @Nullable List<RtmpOutput> halt() {
 		EncoderProcess current;
+		EncoderProcess playing;
 		List<RtmpOutput> targets;
 		synchronized (this) {
 			if (ended) {
@@ -375,6 +454,11 @@ final class SessionRun {
 			current = transcoder;
 			transcoder = null;
 			targets = outputs();
+			playing = slate;
+			slate = null;
+		}
+		if (playing != null) {
+			playing.kill();
 		}
 		if (current != null) {
 			current.kill();
@@ -389,9 +473,17 @@ final class SessionRun {
 		}
 	}
 
-	/** How much the current encoder's program date times run ahead of when its input arrived, in ms. */
-	long pdtOffsetMs() {
-		return pdtOffsetMs;
+	/**
+	 * When the running encoder's first frame was captured, epoch ms, for dating its segments: by the feed's
+	 * timestamps on the feed's clock ({@link CaptureClock}), else when its first byte arrived; 0 for the slate,
+	 * which is dated as the encoder dates it.
+	 */
+	synchronized long runCapture() {
+		if (runArrival == 0) {
+			return 0;
+		}
+		long captured = clock.firstFrameCapturedAt();
+		return captured > 0 ? captured : runArrival;
 	}
 
 	long bytes() {

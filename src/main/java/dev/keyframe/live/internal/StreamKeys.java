@@ -6,7 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Stream keys: 160 random bits, shown once; only their SHA-256 is stored, so a database leak lets no one in. */
+/**
+ * Stream keys: 160 random bits, shown once; only their SHA-256 is stored, so a database leak lets no one in. The SRT
+ * passphrase issued with each key is stored as it is (libsrt needs it), so it alone lets no one in: a feed needs the
+ * key too.
+ */
 public final class StreamKeys {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
@@ -23,6 +27,18 @@ public final class StreamKeys {
 			key.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
 		}
 		return key.toString();
+	}
+
+	/**
+	 * An SRT passphrase: 32 characters of the same alphabet (about 187 bits; SRT takes 10 to 79 characters), safe in
+	 * a URL's query as it is.
+	 */
+	public static String passphrase() {
+		StringBuilder passphrase = new StringBuilder();
+		for (int i = 0; i < 32; i++) {
+			passphrase.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+		}
+		return passphrase.toString();
 	}
 
 	public static String hash(String key) {

@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -40,7 +41,6 @@ import dev.keyframe.catalog.NewAsset;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
 import dev.keyframe.live.LiveSettings;
-import dev.keyframe.live.LiveSettings.Rung;
 import dev.keyframe.platform.ConditionalOnRole;
 import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.MediaInfo;
@@ -49,6 +49,7 @@ import dev.keyframe.platform.MediaProbeException;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.platform.Role;
+import dev.keyframe.platform.Rung;
 
 /**
  * The transcoder role: this instance serves one generation of one live session
@@ -146,11 +147,11 @@ public class StreamRuntime implements DisposableBean {
 			return;
 		}
 		Channel channel = channels.findById(session.channelId()).orElseThrow();
-		List<Rung> rungs = settings.rungs().stream().filter(r -> channel.ladder().contains(r.name())).toList();
+		List<Rung> rungs = settings.ladder().stream().filter(r -> channel.ladder().contains(r.name())).toList();
 		int listSize = Math.max(settings.windowSegments(),
 				(int) Math.ceil(channel.dvrWindowSeconds() / (double) settings.segmentSeconds()));
 		SessionRun started = new SessionRun(this, id, channel.id(), new AssetId(session.assetId()), channel.title(),
-				instance.scratch("session"), rungs.isEmpty() ? settings.rungs() : rungs, channel.rtmpOutputs(),
+				instance.scratch("session"), rungs.isEmpty() ? settings.ladder() : rungs, channel.rtmpOutputs(),
 				channel.reconnectWindowSeconds(), listSize);
 		this.run = started;
 		RelayServer relay = new RelayServer(this, started, id, generation, session.relayToken(), settings.relayBind(),
@@ -227,9 +228,9 @@ public class StreamRuntime implements DisposableBean {
 
 	HlsPublisher publisher(SessionRun run, List<Rung> rungs, MediaInfo feed) throws IOException {
 		MediaInfo.Video video = feed.video();
-		Set<String> stored = restore(run, rungs);
-		return new HlsPublisher(storage, run.asset, run.dir, rungs.stream().map(Rung::name).toList(), stored,
-				run::pdtOffsetMs, rendition -> {
+		Map<String, String> earlier = restore(run, rungs);
+		return new HlsPublisher(storage, run.asset, run.dir, rungs.stream().map(Rung::name).toList(), earlier,
+				run::runCapture, rendition -> {
 			Rung rung = rungs.stream().filter(r -> r.name().equals(rendition)).findFirst().orElseThrow();
 			int[] size = LiveCommand.size(rung, video);
 			long bandwidth = (rung.videoKbps() + (feed.hasAudio() ? rung.audioKbps() : 0)) * 1100L;
@@ -247,10 +248,10 @@ public class StreamRuntime implements DisposableBean {
 	/**
 	 * The playlists an earlier transcoder of this session published, brought into this one's work directory so
 	 * the encoder continues them ({@code append_list}: numbering goes on after a discontinuity).
-	 * @return the segments they list, which storage already has
+	 * @return the playlists as published, by rendition (the segments they list are in storage)
 	 */
-	private Set<String> restore(SessionRun run, List<Rung> rungs) throws IOException {
-		Set<String> stored = new HashSet<>();
+	private Map<String, String> restore(SessionRun run, List<Rung> rungs) throws IOException {
+		Map<String, String> restored = new java.util.LinkedHashMap<>();
 		for (Rung rung : rungs) {
 			String key = AssetKeys.renditionPrefix(run.asset, rung.name()) + "index.m3u8";
 			Path local = run.dir.resolve(rung.name()).resolve("index.m3u8");
@@ -269,17 +270,13 @@ public class StreamRuntime implements DisposableBean {
 				continue;
 			}
 			Files.createDirectories(local.getParent());
-			Files.writeString(local, text);
-			for (String line : text.split("\n")) {
-				if (!line.isBlank() && !line.startsWith("#")) {
-					stored.add(rung.name() + "/" + line.strip());
-				}
-			}
+			Files.writeString(local, HlsPublisher.forEncoder(text));
+			restored.put(rung.name(), text);
 		}
-		if (!stored.isEmpty()) {
-			log.info("Continuing {} published segments of live session {}", stored.size(), run.sessionId);
+		if (!restored.isEmpty()) {
+			log.info("Continuing the published playlists of {} of live session {}", restored.keySet(), run.sessionId);
 		}
-		return stored;
+		return restored;
 	}
 
 	ScheduledFuture<?> schedulePublishing(Runnable publish) {
@@ -310,6 +307,28 @@ public class StreamRuntime implements DisposableBean {
 		return encoder;
 	}
 
+	/** Starts the slate: the ladder made from a still picture and silence, continuing the run's playlists. */
+	EncoderProcess slate(SessionRun run, List<Rung> rungs, MediaInfo feed) {
+		Path picture = run.dir.resolve("slate.png");
+		try {
+			if (!Files.exists(picture)) {
+				try (var in = StreamRuntime.class.getResourceAsStream("/live/slate.png")) {
+					if (in == null) {
+						throw new IllegalStateException("The slate picture is missing from the build");
+					}
+					Files.copy(in, picture);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException("The slate picture could not be written: " + ex.getMessage(), ex);
+		}
+		EncoderProcess slate = EncoderProcess.start(
+				LiveCommand.slate(tools.ffmpegPath(), picture, rungs, feed, settings, run.listSize, run.dir), run.dir);
+		log.info("Slate {} started for live session {} while its feed is away", slate.id(), run.sessionId);
+		return slate;
+	}
+
 	void picture(SessionRun run, MediaInfo.Video video) {
 		tx.executeWithoutResult(status -> sessions.findById(run.sessionId)
 			.ifPresent(s -> s.picture(video.width(), video.height())));
@@ -327,7 +346,8 @@ public class StreamRuntime implements DisposableBean {
 
 	void reconnecting(SessionRun run, String reason) {
 		tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(LiveSession::reconnecting));
-		event(run, "RECONNECTING", reason + "; waiting " + run.reconnectWindowSeconds + " s for the feed to come back.");
+		event(run, "RECONNECTING", reason + "; waiting " + run.reconnectWindowSeconds + " s for the feed to come back"
+				+ (run.slating() ? ", with the slate on air meanwhile." : "."));
 	}
 
 	void event(SessionRun run, String kind, String detail) {
@@ -372,10 +392,10 @@ public class StreamRuntime implements DisposableBean {
 
 	/** The recording becomes a VOD asset through the normal catalog: stored as a source, probed, transcoded. */
 	private void record(SessionRun run) {
-		Path file = run.dir.resolve("recording.ts");
 		AssetId recording = null;
 		try {
-			if (!Files.exists(file) || Files.size(file) == 0) {
+			Path file = joined(run);
+			if (file == null) {
 				return;
 			}
 			String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(clock.instant().atZone(ZoneOffset.UTC));
@@ -399,6 +419,61 @@ public class StreamRuntime implements DisposableBean {
 				assets.failed(recording, "The recording of the live session could not be stored: " + ex.getMessage());
 			}
 			event(run, "RECORDING_FAILED", "The recording could not be stored: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * The recording as one file: its parts (one per feed, each with a timeline of its own) joined end to end with
+	 * continuous timestamps, without re-encoding. Appended as they came, a player and the probe would see only the
+	 * last part's duration.
+	 * @return the file, or null when nothing was recorded
+	 */
+	private @Nullable Path joined(SessionRun run) throws IOException {
+		List<Path> parts = new ArrayList<>();
+		for (Path part : run.recordingParts()) {
+			if (Files.exists(part) && Files.size(part) > 0) {
+				parts.add(part);
+			}
+		}
+		if (parts.size() <= 1) {
+			return parts.isEmpty() ? null : parts.getFirst();
+		}
+		Path list = run.dir.resolve("recording-parts.txt");
+		Files.write(list, parts.stream().map(p -> "file '" + p.toAbsolutePath() + "'").toList());
+		Path joined = run.dir.resolve("recording.ts");
+		Path joinLog = run.dir.resolve("recording-join.log");
+		Process join = new ProcessBuilder(tools.ffmpegPath().toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
+				"-y", "-f", "concat", "-safe", "0", "-i", list.toString(), "-map", "0", "-c", "copy", "-f", "mpegts",
+				joined.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(joinLog.toFile())
+			.start();
+		try {
+			if (join.waitFor(10, TimeUnit.MINUTES) && join.exitValue() == 0 && Files.size(joined) > 0) {
+				return joined;
+			}
+			join.destroyForcibly();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			join.destroyForcibly();
+		}
+		// a part the join cannot take (its streams differ, say): keep the longest rather than nothing
+		String why = Files.exists(joinLog) ? Files.readString(joinLog).strip() : "";
+		Path longest = parts.stream().max(java.util.Comparator.comparingLong(StreamRuntime::size)).orElseThrow();
+		log.warn("Joining the {} recorded parts of live session {} failed ({}); keeping the longest",
+				parts.size(), run.sessionId, why);
+		event(run, "RECORDING_PARTIAL", "The " + parts.size() + " parts of the recording (one per feed) could not be "
+				+ "joined; the longest is kept.");
+		return longest;
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.size(file);
+		}
+		catch (IOException ex) {
+			return 0;
 		}
 	}
 
@@ -504,7 +579,7 @@ public class StreamRuntime implements DisposableBean {
 	}
 
 	static String label(String protocol) {
-		return protocol.equals("RTMP") ? "RTMP" : "MPEG-TS over HTTP";
+		return protocol.equals("HTTP_TS") ? "MPEG-TS over HTTP" : protocol;
 	}
 
 }

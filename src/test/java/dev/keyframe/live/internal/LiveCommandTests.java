@@ -3,13 +3,15 @@ package dev.keyframe.live.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.keyframe.live.LiveSettings;
-import dev.keyframe.live.LiveSettings.Rung;
+import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.Rung;
 
 /** Which rungs a feed gets, at what size and H.264 level, and the transcoder's HLS settings. */
 class LiveCommandTests {
@@ -44,26 +46,69 @@ class LiveCommandTests {
 
 	@Test
 	void theTranscoderWritesAlignedAppendableLiveHlsWithTheWindowItIsGiven() {
-		LiveSettings settings = new LiveSettings(19350, "http://localhost:19350",
-				new LiveSettings.Rtmp(true, "/usr/sbin/nginx", "/m.so", 19351, "rtmp://localhost:19351/live"),
-				"720p:720:2800:128,360p:360:800:96", "veryfast", 2, 6, java.time.Duration.ofSeconds(5),
-				java.time.Duration.ofSeconds(10), 5, "process",
-				new LiveSettings.Ecs(null, null, "keyframe", List.of(), List.of(), false, null), "127.0.0.1", 0, null,
-				java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0));
-		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), LiveCommand.rungs(settings.rungs(),
+		LiveSettings settings = settings();
+		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), LiveCommand.rungs(settings.ladder(),
 				video(1280, 720).video()), video(1280, 720), settings, 60, Path.of("/work/s1"));
 		String line = String.join(" ", command);
-		assertThat(line).contains("-i pipe:0", "-force_key_frames expr:gte(t,n_forced*2)", "-sc_threshold 0",
-				"-hls_time 2", "-hls_list_size 60", "program_date_time", "omit_endlist", "append_list",
-				"-var_stream_map v:0,a:0,name:720p v:1,a:1,name:360p", "/work/s1/%v/index.m3u8");
+		assertThat(line).contains("-i pipe:0", "-hls_time 2", "-hls_list_size 60", "program_date_time", "omit_endlist",
+				"append_list", "-var_stream_map v:0,a:0,name:720p v:1,a:1,name:360p", "/work/s1/%v/index.m3u8");
 		assertThat(line).doesNotContain("discont_start"); // append_list marks the seam itself
-		assertThat(String.join(" ", LiveCommand.command(Path.of("/ffmpeg"), settings.rungs(),
-				new MediaInfo(0, "mpegts", 0, new MediaInfo.Video(1280, 720, "h264", "30/1", 30), null), settings, 6,
-				Path.of("/w")))).as("no audio, no audio maps").doesNotContain("0:a:0").contains("v:0,name:720p");
+		assertThat(String.join(" ", LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(),
+				new MediaInfo(0, "mpegts", 0, new MediaInfo.Video(1280, 720, "h264", "30/1", 30, "progressive"), null),
+				settings, 6, Path.of("/w"))))
+			.as("no audio, no audio maps")
+			.doesNotContain("0:a:0")
+			.contains("v:0,name:720p");
+	}
+
+	/**
+	 * The keyframe contract at live's own rate, 30 fps, with one GOP per segment: what live always asked for
+	 * ({@code -r 30 -g 60 -keyint_min 60 -sc_threshold 0}, keyframes forced every segment), and, as the VOD
+	 * encoder has it, constant frame rate (the HLS muxer's default with {@code -r}), no scene cuts in x264's own
+	 * terms (what {@code -sc_threshold 0} sets) and closed GOPs (x264's default).
+	 */
+	@Test
+	void everyRenditionCarriesTheKeyframeContractAtThirtyFramesAndOneGopPerSegment() {
+		LiveSettings settings = settings();
+		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings,
+				6, Path.of("/w"));
+
+		assertThat(String.join(" ", command)).contains("-c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p "
+				+ "-r 30 -fps_mode cfr -g 60 -keyint_min 60 -sc_threshold 0 -x264-params scenecut=0:open-gop=0 "
+				+ "-force_key_frames expr:gte(t,n_forced*2) -level:v:0 3.1");
+		assertThat(command).containsSubsequence(KeyframeContract.videoArguments("30", 2, 0));
+	}
+
+	@Test
+	void anInterlacedFeedIsDeinterlacedOnceBeforeItIsSplit() {
+		LiveSettings settings = settings();
+		MediaInfo interlaced = new MediaInfo(0, "mpegts", 0,
+				new MediaInfo.Video(1920, 1080, "h264", "25/1", 25, "tt"), new MediaInfo.Audio("aac", 2, 48000));
+		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), interlaced, settings, 6,
+				Path.of("/w"));
+
+		assertThat(command.get(command.indexOf("-filter_complex") + 1))
+			.isEqualTo("[0:v]bwdif=mode=send_frame:parity=tff:deint=all,split=2[s0][s1];"
+					+ "[s0]scale=w=-2:h=720[v0];[s1]scale=w=-2:h=360[v1]");
+		List<String> progressive = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1920, 1080),
+				settings, 6, Path.of("/w"));
+		assertThat(progressive.get(progressive.indexOf("-filter_complex") + 1)).as("progressive: no deinterlacer")
+			.isEqualTo("[0:v]split=2[s0][s1];[s0]scale=w=-2:h=720[v0];[s1]scale=w=-2:h=360[v1]");
+	}
+
+	private static LiveSettings settings() {
+		return new LiveSettings(19350, "http://localhost:19350",
+				new LiveSettings.Rtmp(true, "/usr/sbin/nginx", "/m.so", 19351, "rtmp://localhost:19351/live"),
+				new LiveSettings.Srt(true, "libsrt.so.1.5", 19352, "srt://localhost:19352"),
+				List.of(Rung.parse("720p:720:2800:128"), Rung.parse("360p:360:800:96")), "veryfast", 2, 6,
+				Duration.ofSeconds(5), Duration.ofSeconds(10), 5, "process",
+				new LiveSettings.Ecs(null, null, "keyframe", List.of(), List.of(), false, null), "127.0.0.1", 0, null,
+				Duration.ofSeconds(5), Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0));
 	}
 
 	private static MediaInfo video(int width, int height) {
-		return new MediaInfo(10_000, "mpegts", 3_000_000, new MediaInfo.Video(width, height, "h264", "30/1", 30),
+		return new MediaInfo(10_000, "mpegts", 3_000_000,
+				new MediaInfo.Video(width, height, "h264", "30/1", 30, "progressive"),
 				new MediaInfo.Audio("aac", 2, 48000));
 	}
 
