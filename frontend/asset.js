@@ -15,7 +15,9 @@ follow([main.dataset.asset], (asset) => {
     if (!row) continue;
     row.querySelector('[data-field="state"]').textContent = job.state.toLowerCase();
     row.querySelector('[data-field="state"]').className = `badge job-${job.state.toLowerCase()}`;
-    row.querySelector('[data-field="progress"]').value = job.state === 'DONE' ? 100 : job.progress;
+    row.querySelector('[data-field="progress"]').value = job.state === 'DONE' ? 100 : job.progress * 100;
+    const chunks = row.querySelector('[data-field="chunks"]');
+    if (chunks) chunks.textContent = job.chunks > 1 ? `${job.chunksDone} of ${job.chunks} chunks` : '';
     row.querySelector('[data-field="attempts"]').textContent = job.attempts;
     row.querySelector('[data-field="error"]').textContent = job.error;
   }

@@ -34,6 +34,8 @@ class Player {
   }
 
   async start() {
+    // a press of play before the stream is attached would be lost to the load that attaching starts: remember it
+    this.video.addEventListener('play', () => { if (!this.hls) this.wantsPlay = true; }, { once: true });
     try {
       await this.renew();
     } catch (error) {
@@ -43,7 +45,11 @@ class Player {
     const Hls = window.Hls;
     if (Hls && Hls.isSupported()) {
       const hls = new Hls({ capLevelToPlayerSize: true, xhrSetup: (xhr) => { xhr.withCredentials = true; } });
-      hls.on(Hls.Events.MANIFEST_PARSED, () => this.showLevels());
+      hls.on(Hls.Events.MANIFEST_PARSED, () => {
+        this.showLevels();
+        if (this.wantsPlay && this.video.paused) this.video.play().catch(() => {});
+        this.wantsPlay = false;
+      });
       hls.on(Hls.Events.LEVEL_SWITCHED, () => this.showLevels());
       hls.on(Hls.Events.ERROR, (event, data) => this.recover(data));
       hls.loadSource(this.grant.masterUrl);

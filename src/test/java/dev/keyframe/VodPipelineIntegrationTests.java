@@ -70,7 +70,8 @@ class VodPipelineIntegrationTests {
 		assertThat(asset.get("videoCodec").asString()).isEqualTo("h264");
 		List<String> profiles = new ArrayList<>();
 		asset.get("renditions").forEach(r -> profiles.add(r.get("profile").asString()));
-		assertThat(profiles).as("480p is above the 360p source and is skipped").containsExactlyInAnyOrder("360p", "240p");
+		assertThat(profiles).as("480p is above the 360p source and is skipped; the audio is its own rendition")
+			.containsExactlyInAnyOrder("360p", "240p", "audio");
 		asset.get("jobs").forEach(job -> {
 			assertThat(job.get("state").asString()).isEqualTo("DONE");
 			assertThat(job.get("attempts").asInt()).isEqualTo(1);
@@ -115,6 +116,111 @@ class VodPipelineIntegrationTests {
 		KeyframeClient.Response poster = client.edge(withPoster.get("posterUrl").asString(), "");
 		assertThat(poster.status()).as("the poster's own signed URL opens it").isEqualTo(200);
 		assertThat(poster.header("Content-Type")).isEqualTo("image/jpeg");
+	}
+
+	/**
+	 * A 21 s source in 8 s chunks (the tests' setting): each rung is three jobs, [0, 8), [8, 16) and [16, end),
+	 * which join into exactly what one encode would make.
+	 */
+	@Test
+	void aLongSourceIsEncodedInChunksThatJoinFrameAccuratelyWithTheAudioInOnePiece() throws IOException {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 21, true);
+		String id = client.upload(clip, "video/mp4", "Chunked").get("assetId").asString();
+
+		JsonNode asset = client.awaitAsset(id, ENCODE, status("READY"));
+
+		Map<String, JsonNode> jobs = new java.util.HashMap<>();
+		asset.get("jobs").forEach(job -> jobs.put(job.get("profile").asString(), job));
+		assertThat(jobs.keySet()).containsExactlyInAnyOrder("360p", "240p", "audio");
+		assertThat(jobs.get("360p").get("chunks").asInt()).isEqualTo(3);
+		assertThat(jobs.get("240p").get("chunksDone").asInt()).isEqualTo(3);
+		assertThat(jobs.get("audio").get("chunks").asInt()).as("the audio is encoded once").isEqualTo(1);
+		assertThat(java.time.Instant.parse(asset.get("firstPlayableAt").asString()))
+			.isBeforeOrEqualTo(java.time.Instant.parse(asset.get("keeping").get("readyAt").asString()));
+
+		JsonNode grant = client.grant(id);
+		String masterUrl = grant.get("masterUrl").asString();
+		String prefix = masterUrl.substring(0, masterUrl.indexOf("master.m3u8"));
+		String cookie = KeyframeClient.cookies(grant);
+		assertThat(client.edge(masterUrl, "").body()).contains("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\"",
+				"AUDIO=\"audio\"", "CODECS=\"avc1.");
+		Map<String, List<String>> durations = new java.util.HashMap<>();
+		for (String profile : List.of("360p", "240p", "audio")) {
+			String playlist = client.edge(prefix + profile + "/index.m3u8", cookie).body();
+			assertThat(playlist).as(profile + " is a finished VOD playlist").contains("#EXT-X-PLAYLIST-TYPE:VOD")
+				.endsWith("#EXT-X-ENDLIST\n").doesNotContain("EXT-X-START");
+			durations.put(profile, playlist.lines().filter(l -> l.startsWith("#EXTINF:")).toList());
+		}
+		assertThat(durations.get("360p")).as("segment N covers the same interval in every rendition")
+			.isEqualTo(durations.get("240p"))
+			.containsExactly("#EXTINF:4.000000,", "#EXTINF:4.000000,", "#EXTINF:4.000000,", "#EXTINF:4.000000,",
+					"#EXTINF:4.000000,", "#EXTINF:1.000000,");
+		for (String profile : List.of("360p", "240p")) {
+			String playlist = prefix + profile + "/index.m3u8";
+			assertThat(Media.frameCount(tools.ffprobePath(), playlist, cookie)).as(profile + ": the source's frames")
+				.isEqualTo(21 * 30);
+			Path joined = Media.joined(playlist, cookie, dir.resolve(profile + ".ts"));
+			List<Double> frames = Media.packetTimes(tools.ffprobePath(), joined.toString(), "", "v");
+			for (int i = 1; i < frames.size(); i++) {
+				assertThat(frames.get(i) - frames.get(i - 1)).as(profile + ": frame " + i + " follows the one before")
+					.isCloseTo(1 / 30.0, org.assertj.core.data.Offset.offset(0.002));
+			}
+			List<Double> keyframes = Media.keyframes(tools.ffprobePath(), playlist, cookie);
+			assertThat(keyframes).as(profile + ": a keyframe every 2 s, chunks included").hasSize(11);
+			for (int i = 0; i < keyframes.size(); i++) {
+				assertThat(keyframes.get(i)).isCloseTo(i * 2.0, org.assertj.core.data.Offset.offset(0.017));
+			}
+		}
+		Path joinedAudio = Media.joined(prefix + "audio/index.m3u8", cookie, dir.resolve("audio.ts"));
+		List<Double> audio = Media.packetTimes(tools.ffprobePath(), joinedAudio.toString(), "", "a");
+		double frame = 1024 / 48_000.0;
+		for (int i = 1; i < audio.size(); i++) {
+			assertThat(audio.get(i) - audio.get(i - 1)).as("audio packet " + i + ": no gap, no overlap")
+				.isCloseTo(frame, org.assertj.core.data.Offset.offset(0.001));
+		}
+		assertThat(audio.getLast() + frame - audio.getFirst()).as("the audio lasts as long as the source")
+			.isCloseTo(21.0, org.assertj.core.data.Offset.offset(0.05));
+		double videoStart = Media.packetTimes(tools.ffprobePath(), dir.resolve("360p.ts").toString(), "", "v").getFirst();
+		assertThat(videoStart - audio.getFirst()).as("picture and sound start together (after the AAC priming)")
+			.isCloseTo(frame, org.assertj.core.data.Offset.offset(0.002));
+	}
+
+	@Test
+	void anInterlacedSourceComesOutProgressive() throws IOException {
+		Path clip = Media.interlaced(tools.ffmpegPath(), dir, true, true, 4);
+		int[] source = Media.fieldDetection(tools.ffmpegPath(), clip.toString(), "");
+		assertThat(source[0]).as("idet sees the source's fields (top first)").isGreaterThan(source[2]);
+		String id = client.upload(clip, "video/mp4", "576i").get("assetId").asString();
+		client.awaitAsset(id, ENCODE, status("READY"));
+		JsonNode grant = client.grant(id);
+		String masterUrl = grant.get("masterUrl").asString();
+		String prefix = masterUrl.substring(0, masterUrl.indexOf("master.m3u8"));
+
+		int[] rendition = Media.fieldDetection(tools.ffmpegPath(), prefix + "480p/index.m3u8",
+				KeyframeClient.cookies(grant));
+		assertThat(rendition[2]).as("progressive frames of 100 (TFF %d, BFF %d)", rendition[0], rendition[1])
+			.isGreaterThan(9 * (rendition[0] + rendition[1]));
+		assertThat(Media.frameCount(tools.ffprobePath(), prefix + "480p/index.m3u8", KeyframeClient.cookies(grant)))
+			.as("one frame per frame: 4 s at 25 fps").isEqualTo(100);
+	}
+
+	@Test
+	void aLastSegmentOfASliverIsFoldedIntoTheOneBefore() throws IOException {
+		// a 20 s tone: AAC's packets run 21 ms past 20 s, which ffmpeg cuts into a segment of its own
+		Path tone = Media.tone(tools.ffmpegPath(), dir, 20);
+		String id = client.upload(tone, "audio/mp4", "Tone").get("assetId").asString();
+		client.awaitAsset(id, ENCODE, status("READY"));
+		JsonNode grant = client.grant(id);
+		String masterUrl = grant.get("masterUrl").asString();
+		String prefix = masterUrl.substring(0, masterUrl.indexOf("master.m3u8"));
+		String playlist = client.edge(prefix + "audio-64k/index.m3u8", KeyframeClient.cookies(grant)).body();
+
+		List<Double> segments = playlist.lines().filter(l -> l.startsWith("#EXTINF:"))
+			.map(l -> Double.valueOf(l.substring(8, l.indexOf(',')))).toList();
+		assertThat(segments).as(playlist).hasSize(5).allMatch(d -> d > 3.9);
+		assertThat(segments.stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(20.02,
+				org.assertj.core.data.Offset.offset(0.05));
+		assertThat(playlist).contains("#EXT-X-TARGETDURATION:4");
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.stereotype.Service;
@@ -31,7 +32,7 @@ import dev.keyframe.platform.ObjectStorage;
  */
 @Service
 @Transactional
-public class AssetManagement {
+public class AssetManagement implements AssetLookup {
 
 	private static final String PLAYLIST = "application/vnd.apple.mpegurl";
 
@@ -122,10 +123,29 @@ public class AssetManagement {
 	 * @return the problem, when the rendition was not published
 	 */
 	public Optional<String> publishRendition(AssetId id, RenditionSpec spec, RenditionCheck check) {
+		return publish(id, spec, check).map(Published::problem).orElse(Optional.of("The asset was deleted."));
+	}
+
+	/**
+	 * Transcode published a rendition (it checked the fit under its own lock on the asset): recorded, listed, and
+	 * the asset playable from the first time its master playlist lists something.
+	 */
+	@EventListener
+	void on(RenditionPublished event) {
+		publish(event.asset(), event.rendition(), (candidate, published) -> Optional.empty())
+			.filter(published -> published.listed())
+			.ifPresent(published -> published.asset().renditionListed(clock.instant()));
+	}
+
+	/** What one publication did: empty if the asset is gone (its rendition's objects went too). */
+	private record Published(Asset asset, Optional<String> problem, boolean listed) {
+	}
+
+	private Optional<Published> publish(AssetId id, RenditionSpec spec, RenditionCheck check) {
 		Optional<Asset> asset = assets.lockById(id.value());
 		if (asset.isEmpty()) {
 			storage.deletePrefix(AssetKeys.renditionPrefix(id, spec.profile()));
-			return Optional.of("The asset was deleted.");
+			return Optional.empty();
 		}
 		List<RenditionSpec> others = renditions.findByAssetId(id.value())
 			.stream()
@@ -134,35 +154,49 @@ public class AssetManagement {
 			.toList();
 		Optional<String> problem = check.problemWith(spec, others);
 		if (problem.isPresent()) {
-			if (renditions.findByAssetIdAndProfile(id.value(), spec.profile()).isEmpty()) {
-				storage.deletePrefix(AssetKeys.renditionPrefix(id, spec.profile()));
-			}
-			return problem;
+			// its objects stay: the chunks that were right are kept for a retry, and go with the asset
+			return Optional.of(new Published(asset.get(), problem, false));
 		}
 		renditions.findByAssetIdAndProfile(id.value(), spec.profile())
 			.ifPresentOrElse(existing -> existing.update(spec, clock.instant()),
 					() -> renditions.save(new Rendition(id.value(), spec, clock.instant())));
 		renditions.flush();
-		List<RenditionSpec> published = renditions.findByAssetId(id.value()).stream().map(Rendition::spec).toList();
-		storage.put(AssetKeys.master(id), MasterPlaylist.write(published).getBytes(StandardCharsets.UTF_8), PLAYLIST,
-				ObjectStorage.SHORT_LIVED);
-		return Optional.empty();
+		List<RenditionSpec> listed = MasterPlaylist.listed(
+				renditions.findByAssetId(id.value()).stream().map(Rendition::spec).toList(), videoSource(asset.get()));
+		if (!listed.isEmpty()) {
+			storage.put(AssetKeys.master(id), MasterPlaylist.write(listed).getBytes(StandardCharsets.UTF_8), PLAYLIST,
+					ObjectStorage.SHORT_LIVED);
+		}
+		return Optional.of(new Published(asset.get(), Optional.empty(), !listed.isEmpty()));
 	}
 
 	/** Recomputes the asset's status from its jobs. */
-	public void transcodeProgressed(AssetId id, TranscodeWork.JobCounts jobs) {
-		assets.lockById(id.value())
-			.ifPresent(asset -> asset.transcodeProgressed(jobs, !renditions.findByAssetId(id.value()).isEmpty(),
-					clock.instant()));
+	@EventListener
+	void on(TranscodeProgressed event) {
+		assets.lockById(event.asset().value())
+			.ifPresent(asset -> asset.transcodeProgressed(event.jobs(), playable(asset), clock.instant()));
+	}
+
+	/** Whether the asset's master playlist lists anything: a player can start. */
+	private boolean playable(Asset asset) {
+		return !MasterPlaylist
+			.listed(renditions.findByAssetId(asset.id()).stream().map(Rendition::spec).toList(), videoSource(asset))
+			.isEmpty();
+	}
+
+	/** The source has a picture (a live stream's asset is probed by its transcoder, not here). */
+	static boolean videoSource(Asset asset) {
+		return asset.width() != null;
 	}
 
 	/** Records the poster; if the asset is gone meanwhile, the poster object goes too. */
-	public void posterStored(AssetId id, String key) {
-		assets.lockById(id.value())
-			.ifPresentOrElse(asset -> asset.posterStored(key, clock.instant()), () -> storage.delete(key));
+	@EventListener
+	void on(PosterStored event) {
+		assets.lockById(event.asset().value())
+			.ifPresentOrElse(asset -> asset.posterStored(event.key(), clock.instant()), () -> storage.delete(event.key()));
 	}
 
-	/** The asset's source object and what it contains, once uploaded. */
+	@Override
 	@Transactional(readOnly = true)
 	public Optional<AssetSource> source(AssetId id) {
 		return assets.findById(id.value())
@@ -170,7 +204,8 @@ public class AssetManagement {
 			.map(asset -> {
 			MediaInfo.Video video = asset.width() == null || asset.height() == null ? null
 					: new MediaInfo.Video(asset.width(), asset.height(), String.valueOf(asset.videoCodec()),
-							String.valueOf(asset.frameRate()), fps(asset.frameRate()));
+							String.valueOf(asset.frameRate()), fps(asset.frameRate()),
+							asset.fieldOrder() == null ? MediaInfo.Video.PROGRESSIVE : asset.fieldOrder());
 			MediaInfo.Audio audio = asset.audioCodec() == null ? null
 					: new MediaInfo.Audio(asset.audioCodec(), asset.audioChannels() == null ? 2 : asset.audioChannels(), 0);
 			return new AssetSource(asset.sourceKey(), new MediaInfo(asset.durationMs(), String.valueOf(asset.formatName()),
@@ -182,11 +217,13 @@ public class AssetManagement {
 		return fraction == null ? 0 : MediaInfo.Video.fps(fraction);
 	}
 
+	@Override
 	@Transactional(readOnly = true)
 	public boolean exists(AssetId id) {
 		return assets.existsById(id.value());
 	}
 
+	@Override
 	@Transactional(readOnly = true)
 	public List<RenditionSpec> renditions(AssetId id) {
 		return renditions.findByAssetId(id.value()).stream().map(Rendition::spec).toList();
@@ -320,10 +357,7 @@ public class AssetManagement {
 		return clean;
 	}
 
-	/**
-	 * Why the asset cannot be transcoded again, if it cannot: its source was deleted or sits in an archive
-	 * storage class, or the asset was removed.
-	 */
+	@Override
 	@Transactional(readOnly = true)
 	public Optional<String> transcodeBlocker(AssetId id) {
 		return assets.findById(id.value()).flatMap(AssetManagement::blocker);
@@ -397,10 +431,11 @@ public class AssetManagement {
 		return new AssetView(id.toString(), asset.title(), asset.description(), asset.originalFilename(),
 				asset.declaredSize(), asset.status(), asset.statusReason(), asset.durationMs(), asset.formatName(),
 				asset.bitrate(), asset.width(), asset.height(), asset.videoCodec(), asset.frameRate(),
-				asset.audioCodec(), asset.visibility(), published.isEmpty() ? null : "/api/playback/" + id,
+				asset.audioCodec(), asset.visibility(),
+				MasterPlaylist.listed(published, videoSource(asset)).isEmpty() ? null : "/api/playback/" + id,
 				asset.posterKey() == null ? null : links.objectUrl(asset.posterKey()), asset.lastPlayedAt(),
 				asset.createdAt(),
-				asset.updatedAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs,
+				asset.updatedAt(), asset.firstPlayableAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs,
 				new AssetView.Keeping(asset.tags(), asset.origin(), asset.readyAt(), asset.sourceStorageClass(),
 						asset.sourceDeletedAt(), asset.holdReason(), asset.holdBy(), asset.holdAt(), asset.removedAt(),
 						blocker(asset).orElse(null)));

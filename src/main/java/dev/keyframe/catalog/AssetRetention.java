@@ -207,7 +207,11 @@ public class AssetRetention {
 					&& dropped.stream().anyMatch(r -> r.spec().kind() == RenditionKind.VIDEO)) {
 				return Outcome.skipped("It would leave no video rendition.");
 			}
-			storage.put(AssetKeys.master(id), MasterPlaylist.write(kept).getBytes(StandardCharsets.UTF_8), PLAYLIST,
+			List<RenditionSpec> listed = MasterPlaylist.listed(kept, AssetManagement.videoSource(locked.orElseThrow()));
+			if (listed.isEmpty()) {
+				return Outcome.skipped("It would leave nothing that plays.");
+			}
+			storage.put(AssetKeys.master(id), MasterPlaylist.write(listed).getBytes(StandardCharsets.UTF_8), PLAYLIST,
 					ObjectStorage.SHORT_LIVED);
 			List<Listed> objects = renditionObjects(id, dropped.stream().map(Rendition::profile).toList());
 			storage.deleteAll(objects.stream().map(Listed::key).toList());

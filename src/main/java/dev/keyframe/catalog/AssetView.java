@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param playbackUrl where a player gets signed playback URLs and cookies, once anything is playable
  * @param posterUrl the poster image, once extracted: a signed CDN URL, valid for minutes
  * @param lastPlayedAt when a player was last given it (to the hour), or null if never
+ * @param firstPlayableAt when the asset could first be played (its first chunk published), or null
  * @param keeping what retention knows and did to it
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
@@ -19,7 +20,7 @@ public record AssetView(String id, String title, @Nullable String description, S
 		@Nullable String format, @Nullable Long bitrate, @Nullable Integer width, @Nullable Integer height,
 		@Nullable String videoCodec, @Nullable String frameRate, @Nullable String audioCodec,
 		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, @Nullable Instant lastPlayedAt, Instant createdAt, Instant updatedAt,
-		List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping) {
+		@Nullable Instant firstPlayableAt, List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */
 	public @Nullable String fps() {
@@ -86,11 +87,11 @@ public record AssetView(String id, String title, @Nullable String description, S
 	}
 
 	public record RenditionView(String profile, RenditionKind kind, int width, int height, long bandwidth,
-			long averageBandwidth, String codecs, int segmentCount, long totalBytes) {
+			long averageBandwidth, String codecs, int segmentCount, long totalBytes, boolean complete) {
 
 		static RenditionView of(RenditionSpec spec) {
 			return new RenditionView(spec.profile(), spec.kind(), spec.width(), spec.height(), spec.bandwidth(),
-					spec.averageBandwidth(), spec.codecs(), spec.segmentCount(), spec.totalBytes());
+					spec.averageBandwidth(), spec.codecs(), spec.segmentCount(), spec.totalBytes(), spec.complete());
 		}
 
 	}

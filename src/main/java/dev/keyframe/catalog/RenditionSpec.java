@@ -5,10 +5,24 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A rendition whose objects are all stored: what a master playlist needs to list it, and its segment
+ * A rendition whose listed objects are all stored: what a master playlist needs to list it, and its segment
  * boundaries (seconds from the start, one per segment) for keyframe-alignment checks.
+ *
+ * @param complete every segment is stored and its playlist is a finished VOD playlist; false while it grows
+ * (its playlist an EVENT playlist of the segments stored so far, see docs/adr/0015)
+ * @param audioGroup the profile of the audio rendition this video plays with, or null when its segments carry
+ * their own audio (renditions made before audio was encoded once per asset) or the source has none
  */
 public record RenditionSpec(String profile, RenditionKind kind, int width, int height, long bandwidth,
 		long averageBandwidth, String codecs, @Nullable String frameRate, String playlistKey, int segmentCount,
-		long totalBytes, List<Double> boundaries) {
+		long totalBytes, List<Double> boundaries, boolean complete, @Nullable String audioGroup) {
+
+	/** A complete rendition whose segments carry their own audio, if any. */
+	public RenditionSpec(String profile, RenditionKind kind, int width, int height, long bandwidth,
+			long averageBandwidth, String codecs, @Nullable String frameRate, String playlistKey, int segmentCount,
+			long totalBytes, List<Double> boundaries) {
+		this(profile, kind, width, height, bandwidth, averageBandwidth, codecs, frameRate, playlistKey, segmentCount,
+				totalBytes, boundaries, true, null);
+	}
+
 }

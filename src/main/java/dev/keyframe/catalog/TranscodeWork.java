@@ -18,18 +18,23 @@ public interface TranscodeWork {
 
 	/**
 	 * Puts the asset's failed jobs back in the queue; returns how many.
-	 * @throws dev.keyframe.platform.Problem (409) when the asset cannot be transcoded again (its source is gone)
+	 * @throws dev.keyframe.platform.Conflict when the asset cannot be transcoded again (its source is gone)
 	 */
 	int retryFailed(AssetId asset);
 
 	/**
-	 * @param state PENDING, RUNNING, DONE or FAILED
-	 * @param progress 0..1
-	 * @param error why it failed, for a person
+	 * The work on one rendition, over all of its chunks.
+	 * @param state PENDING, RUNNING, DONE or FAILED: FAILED if a chunk failed, DONE once all are, RUNNING while any
+	 * runs
+	 * @param attempts the most any chunk took
+	 * @param progress 0..1, over all chunks
+	 * @param error why a chunk failed, for a person
+	 * @param chunks how many chunks the rendition is encoded in
+	 * @param chunksDone how many of them are stored
 	 */
 	record JobView(String id, String profile, String state, int attempts, double progress,
 			@Nullable String error, @Nullable Instant startedAt,
-			@Nullable Instant finishedAt) {
+			@Nullable Instant finishedAt, int chunks, int chunksDone) {
 	}
 
 	/** How an asset's jobs stand; drives the asset's status. */

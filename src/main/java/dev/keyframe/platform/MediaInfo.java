@@ -1,5 +1,9 @@
 package dev.keyframe.platform;
 
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,8 +28,37 @@ public record MediaInfo(long durationMillis, String formatName, long bitrate, @N
 
 	/**
 	 * @param frameRate frames per second as ffprobe states it ({@code 30000/1001}), for ffmpeg's {@code -r}
+	 * @param fieldOrder how the picture is scanned, as ffprobe's {@code field_order} states it: {@code tt},
+	 *        {@code bb}, {@code tb} or {@code bt} when interlaced, else {@value #PROGRESSIVE}, also when ffprobe says
+	 *        {@code unknown} or nothing
 	 */
-	public record Video(int width, int height, String codec, String frameRate, double fps) {
+	public record Video(int width, int height, String codec, String frameRate, double fps, String fieldOrder) {
+
+		/** The field order of a progressive picture, or of one whose field order is not known. */
+		public static final String PROGRESSIVE = "progressive";
+
+		private static final Set<String> INTERLACED = Set.of("tt", "bb", "tb", "bt");
+
+		public Video {
+			// null too: an event published before the field order existed is read back without it
+			String order = Objects.toString(fieldOrder, "").strip().toLowerCase(Locale.ROOT);
+			fieldOrder = INTERLACED.contains(order) ? order : PROGRESSIVE;
+		}
+
+		/** Whether the picture is made of two fields (1080i, 576i): it must be deinterlaced before it is scaled. */
+		public boolean interlaced() {
+			return !PROGRESSIVE.equals(fieldOrder);
+		}
+
+		/**
+		 * Whether the top field comes first in time ({@code tt}, {@code tb}); meaningful when interlaced. FFmpeg
+		 * documents {@code tb} as "top coded first, bottom displayed first", but its own encoders label top-field-first
+		 * pictures {@code tb} (an ffmpeg-made Matroska or QuickTime file of top-field-first video probes as
+		 * {@code tb}), so the first letter is taken as the field that comes first.
+		 */
+		public boolean topFieldFirst() {
+			return fieldOrder.startsWith("t");
+		}
 
 		public int shortSide() {
 			return Math.min(width, height);

@@ -112,7 +112,8 @@ public class MediaProbe {
 				? stream.getAvgFrameRate() : stream.getRFrameRate();
 		double fps = rate == null || Double.isNaN(rate.doubleValue()) ? 0 : rate.doubleValue();
 		String frameRate = rate == null ? "0" : rate.getNumerator() + "/" + rate.getDenominator();
-		return new MediaInfo.Video(width, height, stream.getCodecName(), frameRate, fps);
+		String fieldOrder = stream.getFieldOrder() == null ? MediaInfo.Video.PROGRESSIVE : stream.getFieldOrder();
+		return new MediaInfo.Video(width, height, stream.getCodecName(), frameRate, fps, fieldOrder);
 	}
 
 	private static int rotation(Stream stream) {

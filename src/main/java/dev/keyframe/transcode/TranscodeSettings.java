@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.keyframe.platform.Rung;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -28,6 +29,8 @@ import jakarta.validation.constraints.NotEmpty;
  * @param redispatchAfter a PENDING job with no message this long is queued again
  * @param stallTimeout an encode that makes no progress this long is stopped and retried
  * @param pollWait the SQS long-poll wait
+ * @param chunkSeconds how much of the source's timeline one job encodes (a multiple of the segment length; see
+ * docs/adr/0015): longer sources are spread over this many seconds per job, so any worker takes any chunk
  */
 @Validated
 @ConfigurationProperties("keyframe.transcode")
@@ -39,11 +42,15 @@ public record TranscodeSettings(@DefaultValue({ "1080p:1080:5000:128", "720p:720
 		@DefaultValue("true") boolean firstRungAlone, @DefaultValue("60s") Duration visibilityTimeout,
 		@DefaultValue("20s") Duration heartbeat, @DefaultValue("3") @Min(1) int maxAttempts,
 		@DefaultValue("30s") Duration retryBackoff, @DefaultValue("3m") Duration redispatchAfter,
-		@DefaultValue("5m") Duration stallTimeout, @DefaultValue("10s") Duration pollWait) {
+		@DefaultValue("5m") Duration stallTimeout, @DefaultValue("10s") Duration pollWait,
+		@DefaultValue("60") @Min(1) int chunkSeconds) {
 
 	public TranscodeSettings {
 		if (segmentSeconds % gopSeconds != 0) {
 			throw new IllegalArgumentException("keyframe.transcode.segment-seconds must be a multiple of gop-seconds");
+		}
+		if (chunkSeconds % segmentSeconds != 0) {
+			throw new IllegalArgumentException("keyframe.transcode.chunk-seconds must be a multiple of segment-seconds");
 		}
 		if (heartbeat.compareTo(visibilityTimeout.dividedBy(2)) > 0) {
 			throw new IllegalArgumentException("keyframe.transcode.heartbeat must be at most half the visibility timeout");
@@ -76,27 +83,6 @@ public record TranscodeSettings(@DefaultValue({ "1080p:1080:5000:128", "720p:720
 
 	private static Duration lease(Duration visibilityTimeout, Duration heartbeat) {
 		return visibilityTimeout.minus(heartbeat).minus(renewal(heartbeat));
-	}
-
-	/**
-	 * One rung, written {@code name:shortSide:videoKbps:audioKbps} in configuration (shortSide 0 for audio).
-	 */
-	public record Rung(String name, int shortSide, int videoKbps, int audioKbps) {
-
-		public Rung {
-			if (!name.matches("[a-z0-9-]{1,32}")) {
-				throw new IllegalArgumentException("A rung name is 1-32 of a-z, 0-9 and '-': " + name);
-			}
-		}
-
-		public static Rung parse(String text) {
-			String[] parts = text.split(":");
-			if (parts.length != 4) {
-				throw new IllegalArgumentException("A rung is name:shortSide:videoKbps:audioKbps, not " + text);
-			}
-			return new Rung(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
-		}
-
 	}
 
 }

@@ -61,6 +61,9 @@ public class Asset {
 
 	private @Nullable String frameRate;
 
+	/** ffprobe's field order of the source's video ({@code progressive}, {@code tt}, ...); null before V12. */
+	private @Nullable String fieldOrder;
+
 	private @Nullable String audioCodec;
 
 	private @Nullable Integer audioChannels;
@@ -81,6 +84,8 @@ public class Asset {
 	private AssetOrigin origin = AssetOrigin.UPLOAD;
 
 	private @Nullable Instant readyAt;
+
+	private @Nullable Instant firstPlayableAt;
 
 	private String sourceStorageClass = "STANDARD";
 
@@ -135,6 +140,7 @@ public class Asset {
 			this.height = media.video().height();
 			this.videoCodec = media.video().codec();
 			this.frameRate = media.video().frameRate();
+			this.fieldOrder = media.video().fieldOrder();
 		}
 		if (media.audio() != null) {
 			this.audioCodec = media.audio().codec();
@@ -155,6 +161,9 @@ public class Asset {
 		if (status == AssetStatus.REMOVED) {
 			return;
 		}
+		if (anythingPublished && firstPlayableAt == null) {
+			firstPlayableAt = now;
+		}
 		if (jobs.active() > 0) {
 			moveTo(anythingPublished ? AssetStatus.PLAYABLE : AssetStatus.PROCESSING, null, now);
 		}
@@ -165,11 +174,24 @@ public class Asset {
 			}
 		}
 		else if (anythingPublished) {
-			moveTo(AssetStatus.PLAYABLE, jobs.failed() + " of " + jobs.total() + " renditions failed: "
+			moveTo(AssetStatus.PLAYABLE, jobs.failed() + " of " + jobs.total() + " encode jobs failed: "
 					+ jobs.firstError() + " Retry the failed jobs to complete the ladder.", now);
 		}
 		else {
 			moveTo(AssetStatus.FAILED, jobs.firstError(), now);
+		}
+	}
+
+	/**
+	 * The master playlist lists something for the first time while the rest is still encoded: a viewer can start.
+	 * What follows is up to {@link #transcodeProgressed}.
+	 */
+	public void renditionListed(Instant now) {
+		if (status == AssetStatus.PROCESSING) {
+			moveTo(AssetStatus.PLAYABLE, null, now);
+		}
+		if (firstPlayableAt == null && status == AssetStatus.PLAYABLE) {
+			firstPlayableAt = now;
 		}
 	}
 
@@ -337,6 +359,10 @@ public class Asset {
 		return frameRate;
 	}
 
+	public @Nullable String fieldOrder() {
+		return fieldOrder;
+	}
+
 	public @Nullable String audioCodec() {
 		return audioCodec;
 	}
@@ -364,6 +390,11 @@ public class Asset {
 
 	public AssetOrigin origin() {
 		return origin;
+	}
+
+	/** When the asset could first be played (its first rendition, or its first chunk, was published). */
+	public @Nullable Instant firstPlayableAt() {
+		return firstPlayableAt;
 	}
 
 	public @Nullable Instant readyAt() {

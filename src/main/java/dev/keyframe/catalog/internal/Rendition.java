@@ -16,7 +16,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A published rendition: all of its objects are stored. */
+/** A published rendition: every object its playlist lists is stored (all of them once it is complete). */
 @Entity
 @Table(name = "rendition")
 public class Rendition {
@@ -53,6 +53,10 @@ public class Rendition {
 
 	private Instant publishedAt;
 
+	private boolean complete;
+
+	private @Nullable String audioGroup;
+
 	protected Rendition() {
 		// JPA
 	}
@@ -80,6 +84,8 @@ public class Rendition {
 			.map(b -> String.format(java.util.Locale.ROOT, "%.6f", b))
 			.collect(Collectors.joining(","));
 		this.publishedAt = now;
+		this.complete = spec.complete();
+		this.audioGroup = spec.audioGroup();
 	}
 
 	public UUID assetId() {
@@ -94,7 +100,7 @@ public class Rendition {
 		List<Double> boundaries = segmentBoundaries.isEmpty() ? List.of()
 				: Arrays.stream(segmentBoundaries.split(",")).map(Double::valueOf).toList();
 		return new RenditionSpec(profile, kind, width == null ? 0 : width, height == null ? 0 : height, bandwidth,
-				averageBandwidth, codecs, frameRate, playlistKey, segmentCount, totalBytes, boundaries);
+				averageBandwidth, codecs, frameRate, playlistKey, segmentCount, totalBytes, boundaries, complete, audioGroup);
 	}
 
 }

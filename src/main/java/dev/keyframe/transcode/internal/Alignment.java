@@ -34,14 +34,30 @@ public final class Alignment {
 				}
 			}
 		}
+		return compare(profile, boundaries, true, others.entrySet()
+			.stream()
+			.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> new Published(e.getValue(), true))),
+				tolerance);
+	}
+
+	/** Another rendition's boundaries, and whether it is complete or still growing. */
+	public record Published(List<Double> boundaries, boolean complete) {
+	}
+
+	/**
+	 * Compares a rendition's segment boundaries with the asset's other renditions over the segments both have:
+	 * segment N must start at the same time in each. Two complete renditions must also have as many segments.
+	 */
+	public static Optional<String> compare(String profile, List<Double> boundaries, boolean complete,
+			Map<String, Published> others, double tolerance) {
 		for (var other : others.entrySet()) {
-			List<Double> theirs = other.getValue();
-			if (theirs.size() != boundaries.size()) {
+			List<Double> theirs = other.getValue().boundaries();
+			if (complete && other.getValue().complete() && theirs.size() != boundaries.size()) {
 				return Optional.of(String.format(Locale.ROOT,
 						"Renditions are not keyframe-aligned: %s has %d segments but %s has %d.", profile,
 						boundaries.size(), other.getKey(), theirs.size()));
 			}
-			for (int i = 0; i < boundaries.size(); i++) {
+			for (int i = 0; i < Math.min(boundaries.size(), theirs.size()); i++) {
 				if (Math.abs(boundaries.get(i) - theirs.get(i)) > tolerance) {
 					return Optional.of(String.format(Locale.ROOT,
 							"Renditions are not keyframe-aligned: segment %d starts at %.3f s in %s but at %.3f s in %s.",

@@ -17,11 +17,16 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.keyframe.catalog.AssetDeleted;
 import dev.keyframe.catalog.AssetId;
-import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.AssetKeys;
+import dev.keyframe.catalog.AssetLookup;
 import dev.keyframe.catalog.AssetUploaded;
+import dev.keyframe.catalog.PosterStored;
+import dev.keyframe.catalog.RenditionPublished;
 import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.catalog.TranscodeProgressed;
 import dev.keyframe.catalog.TranscodeWork;
 import dev.keyframe.platform.JobQueue;
+import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.transcode.JobState;
 import dev.keyframe.transcode.TranscodeJobQueued;
 import dev.keyframe.transcode.TranscodeSettings;
@@ -42,7 +47,7 @@ public class JobLifecycle implements TranscodeWork {
 
 	private final JobStore store;
 
-	private final AssetManagement assets;
+	private final AssetLookup assets;
 
 	private final ApplicationEventPublisher events;
 
@@ -54,8 +59,14 @@ public class JobLifecycle implements TranscodeWork {
 
 	private final Clock clock;
 
-	JobLifecycle(TranscodeJobs jobs, JobStore store, AssetManagement assets, ApplicationEventPublisher events,
-			TranscodeSettings settings, MeterRegistry meters, JobQueue queue, Optional<Clock> clock) {
+	private final ObjectStorage storage;
+
+	private static final String PLAYLIST = "application/vnd.apple.mpegurl";
+
+	JobLifecycle(TranscodeJobs jobs, JobStore store, AssetLookup assets, ApplicationEventPublisher events,
+			TranscodeSettings settings, MeterRegistry meters, JobQueue queue, Optional<Clock> clock,
+			ObjectStorage storage) {
+		this.storage = storage;
 		this.jobs = jobs;
 		this.store = store;
 		this.assets = assets;
@@ -82,7 +93,7 @@ public class JobLifecycle implements TranscodeWork {
 			events.publishEvent(new TranscodeJobQueued(job.id(), 0));
 		}
 		jobs.flush();
-		assets.transcodeProgressed(event.asset(), store.counts(event.asset().value()));
+		progressed(event.asset());
 	}
 
 	@ApplicationModuleListener
@@ -90,9 +101,21 @@ public class JobLifecycle implements TranscodeWork {
 		jobs.deleteByAssetId(event.asset().value());
 	}
 
-	/** Decides what a received message means and, when there is work, claims it with its encode group. */
+	/**
+	 * Decides what a received message means and, when there is work, claims it with its encode group, or the
+	 * asset's more urgent group that nobody has tried yet, or whose worker died (its audio, the lowest rung's next
+	 * chunk, an earlier chunk), instead: a queue has no priorities and the outbox sends an asset's messages side by
+	 * side, so whichever message of an asset comes first carries the work a viewer waits on first. The message then
+	 * stays with the worker while it encodes, and goes back to the queue after, for its own job
+	 * ({@link Claim#carrier()} is false).
+	 */
 	public Claim claim(UUID jobId, String owner) {
 		Instant now = clock.instant();
+		Optional<UUID> asset = store.assetOf(jobId);
+		if (asset.isEmpty()) {
+			return Claim.nothing(Claim.Outcome.GONE);
+		}
+		store.lockAsset(asset.get());
 		Optional<JobStore.JobRow> found = store.lock(jobId);
 		if (found.isEmpty()) {
 			return Claim.nothing(Claim.Outcome.GONE);
@@ -108,14 +131,24 @@ public class JobLifecycle implements TranscodeWork {
 			String reason = "Gave up after " + job.attempts() + " attempts. Last error: "
 					+ (job.error() == null ? "the worker stopped responding." : job.error());
 			store.fail(job.id(), null, reason, now);
-			assets.transcodeProgressed(new AssetId(job.assetId()), store.counts(job.assetId()));
+			progressed(new AssetId(job.assetId()));
 			return Claim.nothing(Claim.Outcome.GAVE_UP);
+		}
+		Optional<Integer> urgent = store.untriedGroupBefore(job.assetId(), job.group(), settings.maxAttempts());
+		if (urgent.isPresent()) {
+			List<UUID> claimed = store.claimGroup(new JobStore.JobRow(job.id(), job.assetId(), urgent.get(), "PENDING", 0,
+					false, null), owner, settings.lease(), settings.maxAttempts());
+			if (!claimed.isEmpty()) {
+				log.info("The message for job {} (group {}) carries group {} of asset {} first", jobId, job.group(),
+						urgent.get(), job.assetId());
+				return new Claim(Claim.Outcome.CLAIMED, new AssetId(job.assetId()), jobs.findAllById(claimed), false);
+			}
 		}
 		List<UUID> claimed = store.claimGroup(job, owner, settings.lease(), settings.maxAttempts());
 		if (!claimed.contains(jobId)) {
 			return Claim.nothing(Claim.Outcome.BUSY);
 		}
-		return new Claim(Claim.Outcome.CLAIMED, new AssetId(job.assetId()), jobs.findAllById(claimed));
+		return new Claim(Claim.Outcome.CLAIMED, new AssetId(job.assetId()), jobs.findAllById(claimed), true);
 	}
 
 	/** The worker's heartbeat: renews the lease and records progress. Returns how many jobs it still holds. */
@@ -124,46 +157,134 @@ public class JobLifecycle implements TranscodeWork {
 	}
 
 	/**
-	 * Records what one encode produced: each rendition is published if it is keyframe-aligned with the asset's
-	 * published renditions (checked under the asset's lock, so renditions made by different processes are
-	 * compared too) and its job becomes DONE; failures are retried with backoff while attempts remain; the
+	 * Records what one encode produced: each job that still holds its lease becomes DONE with the segments it
+	 * stored, and its rendition is published as far as its chunks reach (complete once every chunk is DONE) if it
+	 * is keyframe-aligned with the asset's published renditions (checked under the asset's lock, so renditions
+	 * made by different processes are compared too); failures are retried with backoff while attempts remain; the
 	 * asset's status follows.
 	 * @param tolerance how far apart two segment boundaries may be and still be the same (half a frame)
 	 */
 	public void finished(AssetId asset, List<JobResult> results, String owner, Duration took, double tolerance) {
 		Instant now = clock.instant();
-		for (JobResult result : results) {
+		store.lockAsset(asset.value());
+		List<JobResult> ordered = results.stream().sorted(java.util.Comparator.comparing(r -> r.job().profile())).toList();
+		for (JobResult result : ordered) {
 			TranscodeJob job = result.job();
 			JobResult outcome = result;
 			if (result.rendition() != null) {
-				Optional<String> rejected = assets.publishRendition(asset, result.rendition(),
-						(candidate, published) -> Alignment.check(candidate.profile(), candidate.boundaries(), null,
-								published.stream()
-									.filter(r -> r.kind() == candidate.kind())
-									.collect(java.util.stream.Collectors.toMap(RenditionSpec::profile,
-											RenditionSpec::boundaries)),
-								tolerance));
+				if (!store.finish(job.id(), owner, now, result.stored())) {
+					continue; // another worker took it over and will publish it
+				}
+				Optional<String> rejected = publish(asset, job.profile(), result.rendition(), tolerance);
 				if (rejected.isEmpty()) {
-					if (store.finish(job.id(), owner, now)) {
-						meters.timer("keyframe.transcode.job.duration", "profile", job.profile()).record(took);
-					}
+					meters.timer("keyframe.transcode.job.duration", "profile", job.profile()).record(took);
 					continue;
 				}
-				outcome = JobResult.failed(job, rejected.get(), false);
+				store.fail(job.id(), null, rejected.get(), now);
+				meters.counter("keyframe.transcode.job.failures", "profile", job.profile(), "retryable", "false")
+					.increment();
+				continue;
 			}
 			meters.counter("keyframe.transcode.job.failures", "profile", job.profile(), "retryable",
 					String.valueOf(outcome.retryable())).increment();
 			int attempts = jobs.findById(job.id()).map(TranscodeJob::attempts).orElse(settings.maxAttempts());
+			String reason = job.plan().last() && job.plan().startMillis() == 0 ? outcome.error()
+					: "In " + job.plan().describeChunk() + ": " + outcome.error();
 			if (outcome.retryable() && attempts < settings.maxAttempts() && assets.exists(asset)) {
-				if (store.requeue(job.id(), owner, outcome.error(), false, now)) {
+				if (store.requeue(job.id(), owner, reason, false, now)) {
 					events.publishEvent(new TranscodeJobQueued(job.id(), backoff(attempts)));
 				}
 			}
 			else {
-				store.fail(job.id(), owner, outcome.error(), now);
+				store.fail(job.id(), owner, reason, now);
 			}
 		}
-		assets.transcodeProgressed(asset, store.counts(asset.value()));
+		progressed(asset);
+	}
+
+	/**
+	 * A running job stored more segments: they are recorded and, for a rendition a viewer may be waiting on (an
+	 * urgent group's), its playlist grows to list them. Does nothing if the job was lost meanwhile.
+	 */
+	public void progressed(AssetId asset, TranscodeJob job, String owner, StoredSegments stored, RenditionSpec meta,
+			double tolerance) {
+		store.lockAsset(asset.value());
+		if (store.storeSegments(job.id(), owner, stored) && job.plan().urgent()) {
+			// the catalog makes the asset playable the first time its master lists something (video and its audio)
+			publish(asset, job.profile(), meta, tolerance).ifPresent(problem -> log
+				.warn("Not publishing {} of {} while it is encoded: {}", job.profile(), asset, problem));
+		}
+	}
+
+	/** The asset's status follows its jobs: the catalog hears how they stand. */
+	private void progressed(AssetId asset) {
+		events.publishEvent(new TranscodeProgressed(asset, store.counts(asset.value())));
+	}
+
+	/** A poster was taken from the asset's first chunk. */
+	public void posterStored(AssetId asset, String key) {
+		events.publishEvent(new PosterStored(asset, key));
+	}
+
+	/**
+	 * Writes the rendition's playlist from the segments its chunks have stored, from segment 0 up to the first
+	 * chunk that is missing or still encoding, and publishes it: complete once every chunk is DONE, growing before.
+	 * A rendition of background groups is published only once complete: nobody waits on it, and a player must not
+	 * be offered a rung that stops short.
+	 */
+	private Optional<String> publish(AssetId asset, String profile, RenditionSpec meta, double tolerance) {
+		List<JobStore.ChunkRow> chunks = store.chunks(asset.value(), profile);
+		List<Double> durations = new java.util.ArrayList<>();
+		long bytes = 0;
+		long peak = 0;
+		boolean complete = true;
+		for (JobStore.ChunkRow chunk : chunks) {
+			StoredSegments stored = chunk.stored();
+			if (stored.count() == 0 || stored.first() != durations.size()) {
+				complete = false;
+				break;
+			}
+			durations.addAll(stored.durations());
+			bytes += stored.bytes();
+			peak = Math.max(peak, stored.peakBps());
+			if (!chunk.state().equals("DONE")) {
+				complete = false;
+				break;
+			}
+		}
+		boolean urgent = chunks.stream().allMatch(c -> c.group() < PlannedJob.BACKGROUND);
+		if (durations.isEmpty() || !(complete || urgent)) {
+			return Optional.empty();
+		}
+		String key = AssetKeys.renditionPrefix(asset, profile) + "index.m3u8";
+		double total = durations.stream().mapToDouble(Double::doubleValue).sum();
+		long average = (long) (bytes * 8 / Math.max(0.001, total));
+		List<Double> boundaries = new java.util.ArrayList<>(durations.size());
+		double at = 0;
+		for (double d : durations) {
+			boundaries.add(at);
+			at += d;
+		}
+		RenditionSpec spec = new RenditionSpec(profile, meta.kind(), meta.width(), meta.height(), Math.max(peak, average),
+				average, meta.codecs(), meta.frameRate(), key, durations.size(), bytes, boundaries, complete,
+				meta.audioGroup());
+		// every publication of the asset's renditions holds the asset's lock (claim, progress, finish): the check
+		// sees every earlier one, whichever process made it
+		Optional<String> misaligned = Alignment.compare(profile, boundaries, complete,
+				assets.renditions(asset)
+					.stream()
+					.filter(r -> r.kind() == spec.kind() && !r.profile().equals(profile))
+					.collect(java.util.stream.Collectors.toMap(RenditionSpec::profile,
+							r -> new Alignment.Published(r.boundaries(), r.complete()))),
+				tolerance);
+		if (misaligned.isPresent()) {
+			// its objects stay: the chunks that were right are kept for a retry, and go with the asset
+			return misaligned;
+		}
+		storage.put(key, HlsPlaylist.write(durations, settings.segmentSeconds(), complete)
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8), PLAYLIST, ObjectStorage.SHORT_LIVED);
+		events.publishEvent(new RenditionPublished(asset, spec));
+		return Optional.empty();
 	}
 
 	/** Gives the jobs back without counting the attempt against them, when this worker stops. */
@@ -189,23 +310,45 @@ public class JobLifecycle implements TranscodeWork {
 	public int retryFailed(AssetId asset) {
 		// a source retention deleted or archived cannot be read: say so rather than queue jobs that must fail
 		assets.transcodeBlocker(asset).ifPresent(reason -> {
-			throw new dev.keyframe.platform.Problem(org.springframework.http.HttpStatus.CONFLICT, reason);
+			throw new dev.keyframe.platform.Conflict(reason);
 		});
 		List<UUID> reset = store.resetFailed(asset.value(), clock.instant());
 		reset.forEach(id -> events.publishEvent(new TranscodeJobQueued(id, 0)));
-		assets.transcodeProgressed(asset, store.counts(asset.value()));
+		progressed(asset);
 		return reset.size();
 	}
 
 	@Override
 	@Transactional(readOnly = true)
 	public List<JobView> jobsFor(AssetId asset) {
-		return jobs.findByAssetIdOrderByShortSideDescProfileAsc(asset.value())
-			.stream()
-			.map(j -> new JobView(j.id().toString(), j.profile(), j.state().name(), j.attempts(), j.progress(),
-					j.error(), j.startedAt(), j.state() == JobState.DONE || j.state() == JobState.FAILED
-							? j.finishedAt() : null))
-			.toList();
+		java.util.Map<String, List<TranscodeJob>> byProfile = new java.util.LinkedHashMap<>();
+		jobs.findByAssetIdOrderByShortSideDescProfileAsc(asset.value())
+			.forEach(j -> byProfile.computeIfAbsent(j.profile(), p -> new java.util.ArrayList<>()).add(j));
+		return byProfile.values().stream().map(JobLifecycle::view).toList();
+	}
+
+	/** One rendition's chunks as one line: failed if any failed, done when all are, running while any runs. */
+	private static JobView view(List<TranscodeJob> chunks) {
+		TranscodeJob first = chunks.stream().min(java.util.Comparator.comparingInt(TranscodeJob::chunk)).orElseThrow();
+		long done = chunks.stream().filter(j -> j.state() == JobState.DONE).count();
+		JobState state = chunks.stream().anyMatch(j -> j.state() == JobState.FAILED) ? JobState.FAILED
+				: done == chunks.size() ? JobState.DONE
+						: chunks.stream().anyMatch(j -> j.state() == JobState.RUNNING) ? JobState.RUNNING : JobState.PENDING;
+		double progress = chunks.stream().mapToDouble(j -> j.state() == JobState.DONE ? 1 : j.progress()).average().orElse(0);
+		String error = chunks.stream()
+			.filter(j -> j.state() == JobState.FAILED || state != JobState.FAILED)
+			.map(TranscodeJob::error)
+			.filter(java.util.Objects::nonNull)
+			.findFirst()
+			.orElse(null);
+		Instant started = chunks.stream().map(TranscodeJob::startedAt).filter(java.util.Objects::nonNull)
+			.min(java.util.Comparator.naturalOrder()).orElse(null);
+		Instant finished = state == JobState.DONE || state == JobState.FAILED ? chunks.stream()
+			.map(TranscodeJob::finishedAt).filter(java.util.Objects::nonNull)
+			.max(java.util.Comparator.naturalOrder()).orElse(null) : null;
+		return new JobView(first.id().toString(), first.profile(), state.name(),
+				chunks.stream().mapToInt(TranscodeJob::attempts).max().orElse(0), progress, error, started, finished,
+				chunks.size(), (int) done);
 	}
 
 	/**
@@ -232,11 +375,14 @@ public class JobLifecycle implements TranscodeWork {
 		return (int) Math.min(900, seconds);
 	}
 
-	/** What a received message turned out to mean. */
-	public record Claim(Outcome outcome, AssetId asset, List<TranscodeJob> jobs) {
+	/**
+	 * What a received message turned out to mean.
+	 * @param carrier the claimed jobs include the message's own: once they end, the message is done with
+	 */
+	public record Claim(Outcome outcome, AssetId asset, List<TranscodeJob> jobs, boolean carrier) {
 
 		static Claim nothing(Outcome outcome) {
-			return new Claim(outcome, new AssetId(new UUID(0, 0)), List.of());
+			return new Claim(outcome, new AssetId(new UUID(0, 0)), List.of(), true);
 		}
 
 		public enum Outcome {
@@ -256,16 +402,19 @@ public class JobLifecycle implements TranscodeWork {
 
 	}
 
-	/** The outcome of one job in an encode: a rendition to publish, or an error. */
+	/**
+	 * The outcome of one job in an encode: what its rendition is (size, codecs; the playlist and figures are
+	 * filled in when it is published) and the segments it stored, or an error.
+	 */
 	public record JobResult(TranscodeJob job, @org.jspecify.annotations.Nullable RenditionSpec rendition,
-			String error, boolean retryable) {
+			StoredSegments stored, String error, boolean retryable) {
 
-		public static JobResult published(TranscodeJob job, RenditionSpec rendition) {
-			return new JobResult(job, rendition, "", false);
+		public static JobResult published(TranscodeJob job, RenditionSpec rendition, StoredSegments stored) {
+			return new JobResult(job, rendition, stored, "", false);
 		}
 
 		public static JobResult failed(TranscodeJob job, String error, boolean retryable) {
-			return new JobResult(job, null, error, retryable);
+			return new JobResult(job, null, StoredSegments.NONE, error, retryable);
 		}
 
 	}

@@ -49,6 +49,31 @@ public class JobStore {
 			.findFirst();
 	}
 
+	/** The asset a job belongs to, if the job exists. */
+	public Optional<UUID> assetOf(UUID jobId) {
+		return jdbc.sql("select asset_id from transcode_job where id = :id").param("id", jobId).query(UUID.class).optional();
+	}
+
+	/**
+	 * The most urgent encode group of the asset below {@code group} that waits for a worker without a retry's
+	 * backoff: pending and never tried, or running on a lease that ran out (its worker died, perhaps while another
+	 * group's message carried it).
+	 */
+	public Optional<Integer> untriedGroupBefore(UUID asset, int group, int maxAttempts) {
+		return jdbc.sql("""
+				select min(encode_group) from transcode_job
+				where asset_id = :asset and encode_group < :grp and attempts < :max
+				  and ((state = 'PENDING' and attempts = 0) or (state = 'RUNNING' and lease_until < now()))""")
+			.param("asset", asset)
+			.param("grp", group)
+			.param("max", maxAttempts)
+			.query((rs, n) -> rs.getObject(1) == null ? -1 : rs.getInt(1))
+			.list()
+			.stream()
+			.filter(g -> g >= 0)
+			.findFirst();
+	}
+
 	/**
 	 * Claims the job and whichever jobs of its encode group are free (pending, or running on an expired lease),
 	 * counting an attempt on each. Call after {@link #lock}. Returns the claimed ids.
@@ -83,16 +108,64 @@ public class JobStore {
 			.update();
 	}
 
-	/** Marks the job DONE if this owner still holds it; false means another worker took it over. */
-	public boolean finish(UUID job, String owner, Instant now) {
-		return jdbc.sql("""
+	/**
+	 * Marks the job DONE with the segments it stored, if this owner still holds it; false means another worker
+	 * took it over.
+	 */
+	public boolean finish(UUID job, String owner, Instant now, StoredSegments stored) {
+		return segments(jdbc.sql("""
 				update transcode_job set state = 'DONE', progress = 1, error = null, finished_at = :now,
-				       lease_owner = null, lease_until = null
+				       lease_owner = null, lease_until = null, first_segment = :first, segments = :segments,
+				       stored_bytes = :bytes, peak_bps = :peak
 				where id = :id and lease_owner = :owner and state = 'RUNNING'""")
-			.param("now", Timestamp.from(now))
-			.param("id", job)
-			.param("owner", owner)
+			.param("now", Timestamp.from(now)), job, owner, stored)
 			.update() == 1;
+	}
+
+	/** Records the segments a running job has stored so far, if this owner still holds it. */
+	public boolean storeSegments(UUID job, String owner, StoredSegments stored) {
+		return segments(jdbc.sql("""
+				update transcode_job set first_segment = :first, segments = :segments, stored_bytes = :bytes,
+				       peak_bps = :peak
+				where id = :id and lease_owner = :owner and state = 'RUNNING'"""), job, owner, stored)
+			.update() == 1;
+	}
+
+	/** Binds a fenced segment update: the job, its owner, and what it stored. */
+	private static JdbcClient.StatementSpec segments(JdbcClient.StatementSpec statement, UUID job, String owner,
+			StoredSegments stored) {
+		return statement.param("id", job)
+			.param("owner", owner)
+			.param("first", stored.first())
+			.param("segments", stored.durationsText())
+			.param("bytes", stored.bytes())
+			.param("peak", stored.peakBps());
+	}
+
+	/**
+	 * Serialises, until the transaction ends, every change to the asset's stored chunks and published playlists
+	 * (a transaction-level advisory lock, taken before any row lock, so no two orders of row locks can meet).
+	 */
+	public void lockAsset(UUID asset) {
+		jdbc.sql("select pg_advisory_xact_lock(:kind, :key)")
+			.param("kind", 0x4B46)
+			.param("key", (int) (asset.getMostSignificantBits() ^ asset.getLeastSignificantBits()
+					^ (asset.getLeastSignificantBits() >>> 32)))
+			.query((rs, n) -> 1)
+			.list();
+	}
+
+	/** Every chunk of one rendition of the asset, in order, with what each has stored. */
+	public List<ChunkRow> chunks(UUID asset, String profile) {
+		return jdbc.sql("""
+				select chunk, state, encode_group, first_segment, segments, stored_bytes, peak_bps
+				from transcode_job where asset_id = :asset and profile = :profile order by chunk""")
+			.param("asset", asset)
+			.param("profile", profile)
+			.query((rs, n) -> new ChunkRow(rs.getInt("chunk"), rs.getString("state"), rs.getInt("encode_group"),
+					new StoredSegments(rs.getInt("first_segment"), StoredSegments.parseDurations(rs.getString("segments")),
+							rs.getLong("stored_bytes"), rs.getLong("peak_bps"))))
+			.list();
 	}
 
 	/** Ends the job FAILED with a reason; fenced on the owner unless {@code owner} is null. */
@@ -201,6 +274,10 @@ public class JobStore {
 	}
 
 	public record StateCount(String state, long count) {
+	}
+
+	/** One chunk of a rendition: its job's state and group, and the segments it stored (DONE, or so far). */
+	public record ChunkRow(int chunk, String state, int group, StoredSegments stored) {
 	}
 
 }

@@ -14,7 +14,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * One rendition of one asset to make: unique on (asset, profile). State changes that race between workers
+ * One chunk of one rendition of one asset to make: unique on (asset, profile, chunk). State changes that race between workers
  * (claim, lease, finish) are single SQL statements in {@link JobStore}, which also owns the lease columns; this
  * entity is for reading and creating.
  */
@@ -39,6 +39,12 @@ public class TranscodeJob {
 	private int audioKbps;
 
 	private int encodeGroup;
+
+	private int chunk;
+
+	private long startMs;
+
+	private @Nullable Long endMs;
 
 	@Enumerated(EnumType.STRING)
 	private JobState state;
@@ -70,13 +76,17 @@ public class TranscodeJob {
 		this.videoKbps = plan.videoKbps();
 		this.audioKbps = plan.audioKbps();
 		this.encodeGroup = plan.group();
+		this.chunk = plan.chunk();
+		this.startMs = plan.startMillis();
+		this.endMs = plan.last() ? null : plan.endMillis();
 		this.state = JobState.PENDING;
 		this.createdAt = now;
 		this.dispatchedAt = now;
 	}
 
 	public PlannedJob plan() {
-		return new PlannedJob(profile, kind, shortSide, videoKbps, audioKbps, encodeGroup);
+		return new PlannedJob(profile, kind, shortSide, videoKbps, audioKbps, encodeGroup, chunk, startMs,
+				endMs == null ? 0 : endMs);
 	}
 
 	public UUID id() {
@@ -97,6 +107,10 @@ public class TranscodeJob {
 
 	public int encodeGroup() {
 		return encodeGroup;
+	}
+
+	public int chunk() {
+		return chunk;
 	}
 
 	public JobState state() {

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +43,7 @@ import dev.keyframe.catalog.AssetSource;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
 import dev.keyframe.platform.Instance;
+import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaSettings;
 import dev.keyframe.platform.MediaTools;
@@ -53,6 +53,8 @@ import dev.keyframe.transcode.internal.Alignment;
 import dev.keyframe.transcode.internal.EncodeCommand;
 import dev.keyframe.transcode.internal.HlsPlaylist;
 import dev.keyframe.transcode.internal.JobLifecycle.JobResult;
+import dev.keyframe.transcode.internal.LadderPlanner;
+import dev.keyframe.transcode.internal.StoredSegments;
 import dev.keyframe.transcode.internal.PlannedJob;
 import dev.keyframe.transcode.internal.TranscodeJob;
 
@@ -68,9 +70,10 @@ class Encoder {
 
 	private static final Logger log = LoggerFactory.getLogger(Encoder.class);
 
-	private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
-
 	private static final String PERMANENT = "[permanent] ";
+
+	/** A last segment shorter than this is folded into the one before. */
+	private static final double SLIVER_SECONDS = 0.5;
 
 	private final MediaTools tools;
 
@@ -92,13 +95,21 @@ class Encoder {
 		this.scratch = media.scratchDir() != null ? media.scratchDir() : instance.scratch("transcode");
 	}
 
+	/** Receives the segments a job has stored so far, while it runs, with what its rendition is. */
+	interface Partial {
+
+		void stored(TranscodeJob job, StoredSegments stored, RenditionSpec rendition);
+
+	}
+
 	/**
+	 * Encodes one chunk of a group of renditions.
 	 * @param progress receives 0..1 as ffmpeg advances
 	 * @param cancelled polled while working; true stops ffmpeg and any further upload (the job was lost or the
 	 * worker is stopping)
 	 */
 	List<JobResult> encode(AssetId asset, AssetSource source, List<TranscodeJob> jobs, DoubleConsumer progress,
-			BooleanSupplier cancelled) {
+			BooleanSupplier cancelled, Partial partial) {
 		Path dir = null;
 		try (Uploads uploads = new Uploads(cancelled)) {
 			Files.createDirectories(scratch);
@@ -106,7 +117,7 @@ class Encoder {
 			List<TranscodeJob> ordered = jobs.stream()
 				.sorted(Comparator.comparingInt((TranscodeJob j) -> j.plan().shortSide()).reversed())
 				.toList();
-			Optional<String> failure = runFfmpeg(asset, source, ordered, dir, uploads, progress, cancelled);
+			Optional<String> failure = runFfmpeg(asset, source, ordered, dir, uploads, progress, cancelled, partial);
 			if (failure.isPresent()) {
 				boolean retryable = !failure.get().startsWith(PERMANENT);
 				String reason = failure.get().replace(PERMANENT, "");
@@ -193,25 +204,30 @@ class Encoder {
 	}
 
 	private Optional<String> runFfmpeg(AssetId asset, AssetSource source, List<TranscodeJob> jobs, Path dir,
-			Uploads uploads, DoubleConsumer progress, BooleanSupplier cancelled) throws IOException {
+			Uploads uploads, DoubleConsumer progress, BooleanSupplier cancelled, Partial partial) throws IOException {
 		MediaInfo media = source.media();
 		List<PlannedJob> plans = jobs.stream().map(TranscodeJob::plan).toList();
-		// the group that makes the asset playable first runs at normal priority, the rest in the background
-		boolean urgent = jobs.stream().anyMatch(j -> j.encodeGroup() == 0);
-		FFmpeg ffmpeg = (urgent ? tools.ffmpeg() : tools.ffmpegInBackground())
-			.addInput(UrlInput.fromUrl(storage.presignGet(source.key(), Duration.ofHours(12)))
-				.addArguments("-format_whitelist", MediaTools.INPUT_FORMATS)
-				.addArguments("-rw_timeout", "30000000"))
-			.setOverwriteOutput(true);
+		PlannedJob chunk = plans.get(0);
+		EncodeCommand.Timing timing = EncodeCommand.timing(media, chunk, settings.segmentSeconds());
+		// the groups a viewer may be waiting on run at normal priority, the rest in the background
+		boolean urgent = chunk.urgent();
+		UrlInput input = UrlInput.fromUrl(storage.presignGet(source.key(), Duration.ofHours(12)))
+			.addArguments("-format_whitelist", MediaTools.INPUT_FORMATS)
+			.addArguments("-rw_timeout", "30000000");
+		if (timing.start() > 0) {
+			input.addArguments("-ss", String.format(java.util.Locale.ROOT, "%.6f", timing.start()));
+		}
+		FFmpeg ffmpeg = (urgent ? tools.ffmpeg() : tools.ffmpegInBackground()).addInput(input).setOverwriteOutput(true);
 		String graph = EncodeCommand.filterGraph(media, plans);
 		if (graph != null) {
 			ffmpeg.setComplexFilter(graph);
 		}
-		Map<Path, String> outputs = new LinkedHashMap<>();
+		List<Output> outputs = new ArrayList<>();
 		int videoIndex = 0;
-		for (PlannedJob plan : plans) {
+		for (TranscodeJob job : jobs) {
+			PlannedJob plan = job.plan();
 			Path out = Files.createDirectories(dir.resolve(plan.profile()));
-			outputs.put(out, AssetKeys.renditionPrefix(asset, plan.profile()));
+			outputs.add(new Output(job, out, AssetKeys.renditionPrefix(asset, plan.profile())));
 			UrlOutput output = UrlOutput.toPath(out.resolve("index.m3u8"));
 			EncodeCommand.outputArguments(media, plan, videoIndex, settings.preset(), settings.segmentSeconds(),
 					settings.gopSeconds(), out.resolve("seg_%05d.ts").toString()).forEach(output::addArgument);
@@ -222,7 +238,7 @@ class Encoder {
 		}
 		AtomicLong lastAdvance = new AtomicLong(System.nanoTime());
 		AtomicLong lastMillis = new AtomicLong(-1);
-		long duration = Math.max(1, media.durationMillis());
+		long duration = Math.max(1, (chunk.last() ? media.durationMillis() : chunk.endMillis()) - chunk.startMillis());
 		ffmpeg.setProgressListener(p -> {
 			Long millis = p.getTimeMillis();
 			if (millis != null && millis > lastMillis.get()) {
@@ -239,13 +255,21 @@ class Encoder {
 					return Optional.empty();
 				}
 				catch (TimeoutException ex) {
-					outputs.forEach(uploads::completedSegments);
+					for (Output output : outputs) {
+						// the last chunk's newest segment waits for the end, and so do those near the end: one of
+						// them may be a sliver, or the segment that takes one in
+						uploads.completedSegments(output.dir(), output.prefix(), output.job().plan().last(),
+								output.job().plan().last() ? sliverTakers(media) : Integer.MAX_VALUE);
+						if (urgent) {
+							reportStored(media, output, timing, uploads, partial);
+						}
+					}
 					if (cancelled.getAsBoolean()) {
-						future.forceStop();
+						stop(future);
 						return Optional.of("The encode was stopped because its worker shut down or lost the job.");
 					}
 					if (System.nanoTime() - lastAdvance.get() > settings.stallTimeout().toNanos()) {
-						future.forceStop();
+						stop(future);
 						return Optional.of("ffmpeg made no progress for " + settings.stallTimeout().toSeconds()
 								+ " s and was stopped (is the source readable?).");
 					}
@@ -256,10 +280,140 @@ class Encoder {
 			return Optional.of(explain(ex.getCause()));
 		}
 		catch (InterruptedException ex) {
-			future.forceStop();
+			stop(future);
 			Thread.currentThread().interrupt();
 			return Optional.of("The encode was interrupted.");
 		}
+	}
+
+	/**
+	 * The first segment number of a last chunk that is held until ffmpeg has finished: a segment that may be a
+	 * sliver, or the one before it, which takes a sliver in. Segment N starts at N segment lengths; its follower is a
+	 * sliver when it starts under {@link #SLIVER_SECONDS} before the end. A second of slack covers a duration
+	 * probed a little short and audio packets running past it.
+	 */
+	private int sliverTakers(MediaInfo media) {
+		double end = media.durationMillis() / 1000.0;
+		return Math.max(0, (int) Math.ceil((end - SLIVER_SECONDS - 1.0) / settings.segmentSeconds()) - 1);
+	}
+
+	/** The number in a segment's file name ({@code seg_00012.ts}), or 0 where it has none. */
+	static int segmentNumber(Path file) {
+		String name = file.getFileName().toString();
+		int digits = name.lastIndexOf('_') + 1;
+		int dot = name.lastIndexOf('.');
+		try {
+			return digits > 0 && dot > digits ? Integer.parseInt(name, digits, dot, 10) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * Stops ffmpeg and waits (a few seconds at most) until it has exited, so its scratch directory is not removed
+	 * under a process still writing to it.
+	 */
+	private static void stop(FFmpegResultFuture future) {
+		future.forceStop();
+		try {
+			future.get(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			// stopped, as asked: how it ended does not matter
+		}
+	}
+
+	/** One rendition ffmpeg writes, and how many of its segments were last reported stored. */
+	private static final class Output {
+
+		private final TranscodeJob job;
+
+		private final Path dir;
+
+		private final String prefix;
+
+		private int reported;
+
+		private @Nullable OutputProbe probe;
+
+		Output(TranscodeJob job, Path dir, String prefix) {
+			this.job = job;
+			this.dir = dir;
+			this.prefix = prefix;
+		}
+
+		TranscodeJob job() {
+			return job;
+		}
+
+		Path dir() {
+			return dir;
+		}
+
+		String prefix() {
+			return prefix;
+		}
+
+	}
+
+	/**
+	 * While ffmpeg runs: the segments of the output that are stored, in order from its first, go to
+	 * {@code partial} when there are more than last time (ffmpeg's own EVENT playlist says their durations).
+	 */
+	private void reportStored(MediaInfo media, Output output, EncodeCommand.Timing timing, Uploads uploads,
+			Partial partial) {
+		Path playlistFile = output.dir().resolve("index.m3u8");
+		if (!Files.exists(playlistFile)) {
+			return;
+		}
+		try {
+			HlsPlaylist playlist = HlsPlaylist.parse(Files.readString(playlistFile));
+			List<HlsPlaylist.Segment> stored = new ArrayList<>();
+			for (HlsPlaylist.Segment segment : playlist.segments()) {
+				if (!uploads.stored(output.dir().resolve(segment.uri()))) {
+					break;
+				}
+				stored.add(segment);
+			}
+			if (stored.size() <= output.reported) {
+				return;
+			}
+			output.reported = stored.size();
+			long bytes = 0;
+			long peak = 0;
+			for (HlsPlaylist.Segment segment : stored) {
+				long size = Files.size(output.dir().resolve(segment.uri()));
+				bytes += size;
+				peak = Math.max(peak, (long) (size * 8 / Math.max(0.5, segment.duration())));
+			}
+			if (output.probe == null) {
+				output.probe = probe(output.dir().resolve(stored.get(0).uri()), output.job().kind() == RenditionKind.VIDEO,
+						false);
+			}
+			OutputProbe probe = output.probe;
+			partial.stored(output.job(),
+					new StoredSegments(timing.firstSegment(), stored.stream().map(HlsPlaylist.Segment::duration).toList(),
+							bytes, peak),
+					meta(media, output.job(), probe));
+		}
+		catch (IOException | RuntimeException ex) {
+			log.debug("Could not report the stored segments of {}: {}", output.dir(), ex.getMessage());
+		}
+	}
+
+	/** What a rendition is, for its playlist and the master: the playlist's figures are filled in on publication. */
+	private static RenditionSpec meta(MediaInfo media, TranscodeJob job, OutputProbe probe) {
+		boolean video = job.kind() == RenditionKind.VIDEO;
+		boolean muxed = EncodeCommand.muxesAudio(media, job.plan());
+		String codecs = video ? KeyframeContract.avc1(probe.profile(), probe.level()) + (muxed ? ",mp4a.40.2" : "")
+				: "mp4a.40.2";
+		return new RenditionSpec(job.profile(), job.kind(), probe.width(), probe.height(), 0, 0, codecs,
+				video ? KeyframeContract.outputFrameRate(media.video()) : null, "", 0, 0, List.of(), false,
+				video && media.hasAudio() && !muxed ? LadderPlanner.AUDIO : null);
 	}
 
 	private static String explain(@Nullable Throwable failure) {
@@ -273,58 +427,92 @@ class Encoder {
 	}
 
 	/**
-	 * Checks that every segment of the rendition starts on a keyframe and stores its playlist after its
-	 * segments. Whether its boundaries match the asset's other renditions is checked once, when it is published
-	 * under the asset's lock, where every rendition of every process is seen.
+	 * Checks the chunk of the rendition: every segment starts on a keyframe, where an encode from 0 would start it,
+	 * and a non-final chunk has every segment of its interval. Folds a last segment of a sliver (under half a second)
+	 * into the one before, and stores the segments not yet stored. Whether its boundaries match the asset's other
+	 * renditions is checked when it is published, under the asset's lock, where every rendition of every process is
+	 * seen.
 	 */
 	private JobResult finish(AssetId asset, MediaInfo media, TranscodeJob job, Path out, Uploads uploads,
 			BooleanSupplier cancelled) {
 		String prefix = AssetKeys.renditionPrefix(asset, job.profile());
+		PlannedJob plan = job.plan();
+		EncodeCommand.Timing timing = EncodeCommand.timing(media, plan, settings.segmentSeconds());
+		String where = plan.last() && plan.startMillis() == 0 ? "" : " in " + plan.describeChunk();
 		try {
 			Path playlistFile = out.resolve("index.m3u8");
 			if (!Files.exists(playlistFile)) {
-				return JobResult.failed(job, "ffmpeg wrote no playlist for " + job.profile() + ".", true);
+				return JobResult.failed(job, "ffmpeg wrote no playlist for " + job.profile() + where + ".", true);
 			}
-			HlsPlaylist playlist = HlsPlaylist.parse(Files.readString(playlistFile));
+			List<HlsPlaylist.Segment> segments = new ArrayList<>(HlsPlaylist.parse(Files.readString(playlistFile)).segments());
+			if (plan.last() && segments.size() > 1 && segments.getLast().duration() < SLIVER_SECONDS
+					&& !uploads.claimed(out.resolve(segments.get(segments.size() - 2).uri()))) {
+				HlsPlaylist.Segment sliver = segments.removeLast();
+				HlsPlaylist.Segment before = segments.removeLast();
+				// MPEG-TS concatenates: the sliver's packets follow the segment's, timestamps and counters continuous
+				Files.write(out.resolve(before.uri()), Files.readAllBytes(out.resolve(sliver.uri())),
+						java.nio.file.StandardOpenOption.APPEND);
+				Files.delete(out.resolve(sliver.uri()));
+				segments.add(new HlsPlaylist.Segment(before.uri(), before.duration() + sliver.duration()));
+			}
 			boolean video = job.kind() == RenditionKind.VIDEO;
-			OutputProbe probe = probe(playlistFile, video);
+			OutputProbe probe = probe(playlistFile, video, video);
+			HlsPlaylist playlist = new HlsPlaylist(List.copyOf(segments));
 			List<Double> boundaries = playlist.boundaries();
+			double tolerance = EncodeCommand.tolerance(media);
 			Optional<String> misaligned = Alignment.check(job.profile(), boundaries, video ? probe.keyframes() : null,
-					Map.of(), EncodeCommand.tolerance(media));
+					Map.of(), tolerance);
+			if (misaligned.isEmpty() && video) {
+				misaligned = onTheGrid(media, job.profile(), timing, boundaries, tolerance);
+			}
+			if (misaligned.isEmpty() && !plan.last()) {
+				int expected = (int) ((plan.endMillis() - plan.startMillis()) / (settings.segmentSeconds() * 1000L));
+				if (segments.size() != expected) {
+					misaligned = Optional.of("Rendition " + job.profile() + where + " has " + segments.size()
+							+ " segments instead of " + expected + ".");
+				}
+			}
 			if (misaligned.isPresent()) {
-				storage.deletePrefix(prefix);
-				return JobResult.failed(job, misaligned.get(), false);
+				return JobResult.failed(job, misaligned.get() + where, false);
 			}
 			long total = 0;
 			long peak = 0;
-			for (int i = 0; i < playlist.segments().size(); i++) {
-				HlsPlaylist.Segment segment = playlist.segments().get(i);
+			for (int i = 0; i < segments.size(); i++) {
+				HlsPlaylist.Segment segment = segments.get(i);
 				long size = Files.size(out.resolve(segment.uri()));
 				total += size;
-				boolean shortLast = i == playlist.segments().size() - 1 && segment.duration() < 1.0 && i > 0;
+				boolean shortLast = i == segments.size() - 1 && segment.duration() < 1.0 && i > 0;
 				if (!shortLast && segment.duration() > 0) {
 					peak = Math.max(peak, (long) (size * 8 / segment.duration()));
 				}
 			}
-			uploads.completedSegments(out, prefix);
+			uploads.completedSegments(out, prefix, false, Integer.MAX_VALUE);
 			uploads.awaitAll();
 			if (cancelled.getAsBoolean()) {
 				return JobResult.failed(job, "The worker lost the job while storing it.", true);
 			}
-			storage.put(prefix + "index.m3u8", playlistFile, PLAYLIST_TYPE, ObjectStorage.SHORT_LIVED);
-			long average = (long) (total * 8 / Math.max(0.001, playlist.duration()));
-			String codecs = video
-					? EncodeCommand.avc1(probe.profile(), probe.level()) + (probe.hasAudio() ? ",mp4a.40.2" : "")
-					: "mp4a.40.2";
-			return JobResult.published(job,
-					new RenditionSpec(job.profile(), job.kind(), probe.width(), probe.height(), Math.max(peak, average),
-							average, codecs, video ? EncodeCommand.frameRate(media.video()) : null,
-							prefix + "index.m3u8", playlist.segments().size(), total, boundaries));
+			return JobResult.published(job, meta(media, job, probe), new StoredSegments(timing.firstSegment(),
+					segments.stream().map(HlsPlaylist.Segment::duration).toList(), total, peak));
 		}
 		catch (IOException | RuntimeException ex) {
 			log.warn("Could not store rendition {} of {}", job.profile(), asset, ex);
-			return JobResult.failed(job, "Storing the rendition failed: " + ex.getMessage(), true);
+			return JobResult.failed(job, "Storing the rendition" + where + " failed: " + ex.getMessage(), true);
 		}
+	}
+
+	/** Each segment of a video chunk starts where segment N of an encode from 0 starts. */
+	private Optional<String> onTheGrid(MediaInfo media, String profile, EncodeCommand.Timing timing,
+			List<Double> boundaries, double tolerance) {
+		for (int i = 0; i < boundaries.size(); i++) {
+			int number = timing.firstSegment() + i;
+			double expected = EncodeCommand.segmentStart(media, number, settings.segmentSeconds());
+			double actual = timing.start() + boundaries.get(i);
+			if (Math.abs(expected - actual) > tolerance) {
+				return Optional.of(String.format(java.util.Locale.ROOT,
+						"Rendition %s: segment %d starts at %.3f s instead of %.3f s.", profile, number, actual, expected));
+			}
+		}
+		return Optional.empty();
 	}
 
 	/**
@@ -332,14 +520,13 @@ class Encoder {
 	 * until ffprobe ends: its parent-death signal (see {@link dev.keyframe.platform.ChildProcesses}) must not fire
 	 * when the carrier thread that happened to start it is retired.
 	 */
-	private OutputProbe probe(Path playlist, boolean video) {
+	private OutputProbe probe(Path playlist, boolean video, boolean withPackets) {
 		FFprobeResult result;
 		try {
 			result = tools.ffprobe()
 				.setInput(playlist.toString())
-				.setShowEntries(video
-						? "packet=stream_index,pts_time,flags:stream=index,codec_type,width,height,profile,level"
-						: "stream=index,codec_type")
+				.setShowEntries((withPackets ? "packet=stream_index,pts_time,flags:" : "")
+						+ (video ? "stream=index,codec_type,width,height,profile,level" : "stream=index,codec_type"))
 				.executeAsync()
 				.get();
 		}
@@ -355,7 +542,7 @@ class Encoder {
 		Stream stream = streams.stream().filter(s -> s.getCodecType() == StreamType.VIDEO).findFirst().orElse(null);
 		boolean hasAudio = streams.stream().anyMatch(s -> s.getCodecType() == StreamType.AUDIO);
 		List<Double> keyframes = null;
-		if (video && stream != null) {
+		if (withPackets && stream != null) {
 			int index = stream.getIndex();
 			List<Packet> packets = result.getPackets() == null ? List.of() : result.getPackets();
 			List<Double> raw = packets.stream()
@@ -389,6 +576,8 @@ class Encoder {
 
 		private final Set<Path> started = ConcurrentHashMap.newKeySet();
 
+		private final Set<Path> stored = ConcurrentHashMap.newKeySet();
+
 		private final List<Future<?>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 		private final BooleanSupplier cancelled;
@@ -401,19 +590,22 @@ class Encoder {
 		 * Starts uploading the segments ffmpeg has finished in {@code dir} (renamed from their .tmp name). Safe to
 		 * call from several threads: each file is claimed once.
 		 */
-		void completedSegments(Path dir, String prefix) {
+		void completedSegments(Path dir, String prefix, boolean holdNewest, int holdFrom) {
 			if (cancelled.getAsBoolean()) {
 				return;
 			}
 			try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-				files.filter(f -> f.getFileName().toString().endsWith(".ts"))
-					.sorted()
+				List<Path> complete = files.filter(f -> f.getFileName().toString().endsWith(".ts")).sorted().toList();
+				complete.stream()
+					.limit(holdNewest ? Math.max(0, complete.size() - 1) : complete.size())
+					.filter(file -> segmentNumber(file) < holdFrom)
 					.filter(started::add)
 					.forEach(file -> pending.add(executor.submit(() -> {
 						slots.acquire();
 						try {
 							if (!cancelled.getAsBoolean()) {
 								storage.put(prefix + file.getFileName(), file, "video/mp2t", ObjectStorage.IMMUTABLE);
+								stored.add(file);
 							}
 						}
 						finally {
@@ -425,6 +617,16 @@ class Encoder {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		}
+
+		/** Whether the segment file is in storage. */
+		boolean stored(Path file) {
+			return stored.contains(file);
+		}
+
+		/** Whether the segment file is in storage or on its way there: it may no longer be changed. */
+		boolean claimed(Path file) {
+			return started.contains(file);
 		}
 
 		void awaitAll() {

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.keyframe.catalog.AssetManagement;
+import dev.keyframe.catalog.AssetLookup;
 import dev.keyframe.catalog.AssetSource;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.platform.JobQueue;
@@ -41,7 +41,7 @@ class JobRunner {
 
 	private final JobLifecycle lifecycle;
 
-	private final AssetManagement assets;
+	private final AssetLookup assets;
 
 	private final Encoder encoder;
 
@@ -49,7 +49,7 @@ class JobRunner {
 
 	private final MeterRegistry meters;
 
-	JobRunner(JobQueue queue, JobLifecycle lifecycle, AssetManagement assets, Encoder encoder,
+	JobRunner(JobQueue queue, JobLifecycle lifecycle, AssetLookup assets, Encoder encoder,
 			TranscodeSettings settings, MeterRegistry meters) {
 		this.queue = queue;
 		this.lifecycle = lifecycle;
@@ -106,8 +106,13 @@ class JobRunner {
 			}
 			else {
 				meters.counter("keyframe.transcode.encodes").increment();
+				double tolerance = EncodeCommand.tolerance(source.get().media());
 				results = encoder.encode(claim.asset(), source.get(), claim.jobs(), progress::set,
-						() -> stopping.stopped() || lost.get());
+						() -> stopping.stopped() || lost.get(), (job, stored, rendition) -> {
+							if (!stopping.stopped() && !lost.get()) {
+								lifecycle.progressed(claim.asset(), job, owner, stored, rendition, tolerance);
+							}
+						});
 			}
 			done.countDown(); // wakes the heartbeat at once: publishing waits for nothing
 			heartbeat.join(5_000);
@@ -118,13 +123,21 @@ class JobRunner {
 			else {
 				double tolerance = source.map(s -> EncodeCommand.tolerance(s.media())).orElse(0.05);
 				lifecycle.finished(claim.asset(), results, owner, took, tolerance);
-				boolean firstGroup = claim.jobs().stream().anyMatch(j -> j.encodeGroup() == 0 && j.kind() == RenditionKind.VIDEO);
+				// the poster comes from the beginning: taken once the first video chunk a viewer waits on is stored
+				boolean firstGroup = claim.jobs().stream()
+					.anyMatch(j -> j.chunk() == 0 && j.plan().urgent() && j.kind() == RenditionKind.VIDEO);
 				boolean published = results.stream().anyMatch(r -> r.rendition() != null);
 				if (firstGroup && published && source.isPresent()) {
-					encoder.poster(claim.asset(), source.get()).ifPresent(key -> assets.posterStored(claim.asset(), key));
+					encoder.poster(claim.asset(), source.get()).ifPresent(key -> lifecycle.posterStored(claim.asset(), key));
 				}
 			}
-			queue.delete(message.receiptHandle());
+			if (claim.carrier()) {
+				queue.delete(message.receiptHandle());
+			}
+			else {
+				// it carried more urgent work of its asset: back to the queue, for its own job
+				queue.extend(message.receiptHandle(), Duration.ZERO);
+			}
 			log.info("Finished {} of asset {} in {} s: {}", profiles, claim.asset(), took.toSeconds(),
 					results.stream().map(r -> r.job().profile() + (r.rendition() != null ? " ok" : " failed: " + r.error()))
 						.collect(Collectors.joining("; ")));
@@ -157,6 +170,7 @@ class JobRunner {
 			}
 			try {
 				if (lifecycle.renew(ids, owner, progress.get()) == 0) {
+					log.warn("Lost the lease of {} ({})", ids, owner);
 					lost.set(true);
 				}
 			}

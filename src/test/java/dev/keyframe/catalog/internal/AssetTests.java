@@ -45,6 +45,21 @@ class AssetTests {
 			.hasMessageContaining("READY cannot become PROCESSING");
 	}
 
+	@Test
+	void theFirstListedRenditionMakesAProcessingAssetPlayableOnce() {
+		Asset asset = asset();
+		asset.transcodeProgressed(new JobCounts(4, 0, 0, null), false, NOW);
+		assertThat(asset.status()).isEqualTo(AssetStatus.PROCESSING);
+		asset.renditionListed(NOW.plusSeconds(3));
+		assertThat(asset.status()).isEqualTo(AssetStatus.PLAYABLE);
+		assertThat(asset.firstPlayableAt()).isEqualTo(NOW.plusSeconds(3));
+		asset.renditionListed(NOW.plusSeconds(9));
+		assertThat(asset.firstPlayableAt()).as("the first time only").isEqualTo(NOW.plusSeconds(3));
+		asset.transcodeProgressed(new JobCounts(4, 4, 0, null), true, NOW.plusSeconds(20));
+		asset.renditionListed(NOW.plusSeconds(21));
+		assertThat(asset.status()).as("a later listing leaves a ready asset ready").isEqualTo(AssetStatus.READY);
+	}
+
 	private static Asset asset() {
 		return new Asset(UUID.randomUUID(), "Title", "clip.mp4", "video/mp4", 1000, "sources/x/source", NOW);
 	}

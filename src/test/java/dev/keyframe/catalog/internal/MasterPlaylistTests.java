@@ -36,8 +36,36 @@ class MasterPlaylistTests {
 		RenditionSpec audio = new RenditionSpec("audio-64k", RenditionKind.AUDIO, 0, 0, 70_000, 68_000, "mp4a.40.2",
 				null, "k", 3, 100, List.of(0.0));
 
-		assertThat(MasterPlaylist.write(List.of(audio))).contains("BANDWIDTH=70000,AVERAGE-BANDWIDTH=68000,CODECS=\"mp4a.40.2\"")
+		assertThat(MasterPlaylist.write(MasterPlaylist.listed(List.of(audio), false))).contains("BANDWIDTH=70000,AVERAGE-BANDWIDTH=68000,CODECS=\"mp4a.40.2\"")
 			.doesNotContain("RESOLUTION");
+	}
+
+	@Test
+	void videoMadeWithoutAudioIsListedWithItsAudioGroupOnceThatIsPublished() {
+		RenditionSpec low = new RenditionSpec("360p", RenditionKind.VIDEO, 640, 360, 900_000, 800_000, "avc1.64001e",
+				"30", "k", 2, 100, List.of(0.0, 4.0), false, "audio");
+		RenditionSpec high = new RenditionSpec("720p", RenditionKind.VIDEO, 1280, 720, 3_000_000, 2_800_000,
+				"avc1.64001f", "30", "k", 1, 100, List.of(0.0), false, "audio");
+		RenditionSpec audio = new RenditionSpec("audio", RenditionKind.AUDIO, 0, 0, 130_000, 128_000, "mp4a.40.2", null,
+				"k", 2, 100, List.of(0.0, 4.0), false, null);
+
+		assertThat(MasterPlaylist.listed(List.of(low), true)).as("no audio yet: nothing plays").isEmpty();
+		assertThat(MasterPlaylist.listed(List.of(audio), true)).as("the sound of a video alone: nothing plays")
+			.isEmpty();
+		assertThat(MasterPlaylist.write(MasterPlaylist.listed(List.of(low, high, audio), true))).isEqualTo("""
+				#EXTM3U
+				#EXT-X-VERSION:4
+				#EXT-X-INDEPENDENT-SEGMENTS
+				#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Main",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/index.m3u8"
+				#EXT-X-STREAM-INF:BANDWIDTH=1030000,AVERAGE-BANDWIDTH=928000,RESOLUTION=640x360,FRAME-RATE=30.000,CODECS="avc1.64001e,mp4a.40.2",AUDIO="audio"
+				360p/index.m3u8
+				#EXT-X-STREAM-INF:BANDWIDTH=3130000,AVERAGE-BANDWIDTH=2928000,RESOLUTION=1280x720,FRAME-RATE=30.000,CODECS="avc1.64001f,mp4a.40.2",AUDIO="audio"
+				720p/index.m3u8
+				""");
+		RenditionSpec lowDone = new RenditionSpec("360p", RenditionKind.VIDEO, 640, 360, 900_000, 800_000,
+				"avc1.64001e", "30", "k", 5, 100, List.of(0.0, 4.0), true, "audio");
+		assertThat(MasterPlaylist.listed(List.of(lowDone, high, audio), true)).as("once one is complete, only complete ones")
+			.extracting(RenditionSpec::profile).containsExactly("360p", "audio");
 	}
 
 }

@@ -7,11 +7,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.keyframe.catalog.RenditionKind;
+import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
 
 class EncodeCommandTests {
 
 	static final PlannedJob HD = new PlannedJob("720p", RenditionKind.VIDEO, 720, 2800, 128, 1);
+
+	static final PlannedJob HD_VIDEO_ONLY = new PlannedJob("720p", RenditionKind.VIDEO, 720, 2800, 0, 1000);
 
 	static final PlannedJob SD = new PlannedJob("480p", RenditionKind.VIDEO, 480, 1400, 96, 1);
 
@@ -28,25 +31,53 @@ class EncodeCommandTests {
 
 	@Test
 	void everyVideoOutputCarriesTheKeyframeContract() {
-		List<String> args = EncodeCommand.outputArguments(LadderPlannerTests.video(1920, 1080, true), HD, 0,
+		List<String> args = EncodeCommand.outputArguments(LadderPlannerTests.video(1920, 1080, true), HD_VIDEO_ONLY, 0,
 				"veryfast", 4, 2, "/tmp/seg_%05d.ts");
 
 		assertThat(String.join(" ", args)).contains("-r 30/1 -fps_mode cfr", "-g 60 -keyint_min 60 -sc_threshold 0",
-				"scenecut=0", "-force_key_frames expr:gte(t,n_forced*2)", "-hls_time 4", "-map 0:a:0");
+				"scenecut=0", "-force_key_frames expr:gte(t,n_forced*2)", "-hls_time 3.966667", "-an",
+				"-start_number 0", "-output_ts_offset 0.021333")
+			.as("the audio is its own rendition").doesNotContain("0:a:0");
 	}
 
 	@Test
-	void codecStringsFollowTheH264ProfileAndLevel() {
-		assertThat(EncodeCommand.avc1("High", 31)).isEqualTo("avc1.64001f");
-		assertThat(EncodeCommand.avc1("Main", 30)).isEqualTo("avc1.4d401e");
-		assertThat(EncodeCommand.avc1("Constrained Baseline", 21)).isEqualTo("avc1.42e015");
+	void aChunkStartsOnTheFrameGridOfAnEncodeFromZero() {
+		// 29.97 fps: the chunk from 60 s starts at frame 1799 (60.0266 s); keyframes forced where frame 0 would put them
+		MediaInfo ntsc = new MediaInfo(180_000, "mp4", 0,
+				new MediaInfo.Video(1280, 720, "h264", "30000/1001", 29.97, "progressive"), null);
+		PlannedJob chunk = new PlannedJob("720p", RenditionKind.VIDEO, 720, 2800, 0, 1001, 1, 60_000, 120_000);
+
+		EncodeCommand.Timing timing = EncodeCommand.timing(ntsc, chunk, 4);
+
+		assertThat(timing.start()).isCloseTo(1799 * 1001 / 30000.0, org.assertj.core.data.Offset.offset(1e-9));
+		assertThat(timing.frames()).as("frames 1799 to 3596").isEqualTo(3597 - 1799);
+		assertThat(timing.firstSegment()).isEqualTo(15);
+		assertThat(timing.tsOffset()).as("no audio, no priming").isEqualTo(timing.start());
+		assertThat(String.join(" ", EncodeCommand.outputArguments(ntsc, chunk, 0, "fast", 4, 2, "/tmp/s_%05d.ts")))
+			.contains("-force_key_frames expr:gte(t,n_forced*2-0.026633)", "-frames:v 1798", "-start_number 15",
+					"-output_ts_offset 60.026633");
+		assertThat(EncodeCommand.segmentStart(ntsc, 16, 4)).isCloseTo(1919 * 1001 / 30000.0,
+				org.assertj.core.data.Offset.offset(1e-9));
 	}
 
 	@Test
-	void frameRatesAboveSixtyAreCapped() {
-		assertThat(EncodeCommand.frameRate(new MediaInfo.Video(1920, 1080, "h264", "120/1", 120))).isEqualTo("30");
-		assertThat(EncodeCommand.frameRate(new MediaInfo.Video(1920, 1080, "h264", "30000/1001", 29.97)))
-			.isEqualTo("30000/1001");
+	void aVideoJobPlannedBeforeTheAudioWasItsOwnRenditionKeepsItsAudio() {
+		// HD has an audio bit rate: planned by an earlier version, queued across an upgrade
+		String args = String.join(" ", EncodeCommand.outputArguments(LadderPlannerTests.video(1920, 1080, true), HD, 0,
+				"fast", 4, 2, "/tmp/seg_%05d.ts"));
+
+		assertThat(args).contains("-map 0:a:0 -c:a aac -b:a 128k").doesNotContain("-an").doesNotContain("output_ts_offset");
+		assertThat(EncodeCommand.muxesAudio(LadderPlannerTests.video(1920, 1080, true),
+				new PlannedJob("720p", RenditionKind.VIDEO, 720, 2800, 0, 1000))).isFalse();
+	}
+
+	@Test
+	void anInterlacedSourceIsDeinterlacedOnceBeforeItIsSplit() {
+		MediaInfo interlaced = new MediaInfo(10_000, "mpegts", 0,
+				new MediaInfo.Video(1920, 1080, "h264", "25/1", 25, "bb"), null);
+
+		assertThat(EncodeCommand.filterGraph(interlaced, List.of(HD, SD))).startsWith(
+				"[0:v:0]bwdif=mode=send_frame:parity=bff:deint=all,split=2[s0][s1];[s0]scale=-2:720");
 	}
 
 }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.Rung;
 import dev.keyframe.transcode.TranscodeSettings;
-import dev.keyframe.transcode.TranscodeSettings.Rung;
 
 class LadderPlannerTests {
 
@@ -20,43 +20,81 @@ class LadderPlannerTests {
 						Rung.parse("480p:480:1400:96"), Rung.parse("360p:360:800:96")),
 				List.of(Rung.parse("audio-128k:0:0:128"), Rung.parse("audio-64k:0:0:64")), 4, 2, "veryfast", 2,
 				firstRungAlone, Duration.ofSeconds(60), Duration.ofSeconds(20), 3, Duration.ofSeconds(30),
-				Duration.ofMinutes(3), Duration.ofMinutes(5), Duration.ofSeconds(10));
+				Duration.ofMinutes(3), Duration.ofMinutes(5), Duration.ofSeconds(10), 60);
 	}
 
 	static MediaInfo video(int width, int height, boolean audio) {
-		return new MediaInfo(60_000, "mp4", 8_000_000, new MediaInfo.Video(width, height, "h264", "30/1", 30),
+		return video(width, height, audio, 60_000);
+	}
+
+	static MediaInfo video(int width, int height, boolean audio, long durationMillis) {
+		return new MediaInfo(durationMillis, "mp4", 8_000_000,
+				new MediaInfo.Video(width, height, "h264", "30/1", 30, "progressive"),
 				audio ? new MediaInfo.Audio("aac", 2, 48_000) : null);
 	}
 
 	@Test
-	void aFullHdSourceGetsTheWholeLadderWithTheLowestRungEncodedOnItsOwn() {
+	void aFullHdSourceGetsTheWholeLadderWithTheLowestRungEncodedOnItsOwnAndTheAudioOnce() {
 		List<PlannedJob> jobs = LadderPlanner.plan(video(1920, 1080, true), settings(true));
 
-		assertThat(jobs).extracting(PlannedJob::profile).containsExactly("1080p", "720p", "480p", "360p");
-		assertThat(jobs).extracting(PlannedJob::group).containsExactly(1, 1, 1, 0);
-		assertThat(jobs).allMatch(j -> j.kind() == RenditionKind.VIDEO && j.audioKbps() > 0);
+		assertThat(jobs).extracting(PlannedJob::profile).containsExactly("audio", "1080p", "720p", "480p", "360p");
+		assertThat(jobs).extracting(PlannedJob::group).as("one chunk: the audio with the lowest rung")
+			.containsExactly(1, 1000, 1000, 1000, 1);
+		assertThat(jobs.get(0).kind()).isEqualTo(RenditionKind.AUDIO);
+		assertThat(jobs.get(0).audioKbps()).as("the ladder's highest audio bit rate").isEqualTo(128);
+		assertThat(jobs.subList(1, 5)).allMatch(j -> j.kind() == RenditionKind.VIDEO && j.audioKbps() == 0);
+		assertThat(jobs).allMatch(j -> j.chunk() == 0 && j.startMillis() == 0 && j.last());
+		assertThat(jobs).filteredOn(PlannedJob::urgent).extracting(PlannedJob::profile).containsExactly("audio", "360p");
+	}
+
+	@Test
+	void aLongSourceIsCutIntoChunksOnSegmentBoundariesEachAJobPerRung() {
+		// 200 s in 60 s chunks: 0-60, 60-120, then 80 s left, under one and a half chunks: one last chunk
+		List<PlannedJob> jobs = LadderPlanner.plan(video(1280, 720, true, 200_000), settings(true));
+
+		List<PlannedJob> low = jobs.stream().filter(j -> j.profile().equals("360p")).toList();
+		assertThat(low).extracting(PlannedJob::chunk, PlannedJob::startMillis, PlannedJob::endMillis)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(0, 0L, 60_000L),
+					org.assertj.core.groups.Tuple.tuple(1, 60_000L, 120_000L),
+					org.assertj.core.groups.Tuple.tuple(2, 120_000L, 0L));
+		assertThat(low).extracting(PlannedJob::group).as("each chunk of the lowest rung alone, urgent")
+			.containsExactly(1, 2, 3);
+		assertThat(jobs.stream().filter(j -> j.chunk() == 1 && !j.profile().equals("360p")))
+			.extracting(PlannedJob::profile, PlannedJob::group)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("720p", 1001),
+					org.assertj.core.groups.Tuple.tuple("480p", 1001));
+		assertThat(jobs).filteredOn(j -> j.kind() == RenditionKind.AUDIO).singleElement()
+			.satisfies(a -> assertThat(a.last() && a.startMillis() == 0 && a.group() == 0)
+				.as("audio in one piece, its own job, first").isTrue());
+		assertThat(low.get(1).describeChunk()).isEqualTo("chunk 1 (1:00\u20132:00)");
+	}
+
+	@Test
+	void aSourceUpToOneAndAHalfChunksStaysOneChunk() {
+		assertThat(LadderPlanner.chunks(90_000, settings(true))).hasSize(1);
+		assertThat(LadderPlanner.chunks(90_001, settings(true))).hasSize(2);
+		assertThat(LadderPlanner.chunks(150_000, settings(true))).extracting(c -> c[0]).containsExactly(0L, 60_000L);
 	}
 
 	@Test
 	void rungsAboveTheSourceAreSkipped() {
 		assertThat(LadderPlanner.plan(video(1280, 720, true), settings(true))).extracting(PlannedJob::profile)
-			.containsExactly("720p", "480p", "360p");
+			.containsExactly("audio", "720p", "480p", "360p");
 	}
 
 	@Test
 	void portraitVideoIsPlannedByItsShortSide() {
 		assertThat(LadderPlanner.plan(video(1080, 1920, true), settings(true))).extracting(PlannedJob::profile)
-			.containsExactly("1080p", "720p", "480p", "360p");
+			.containsExactly("audio", "1080p", "720p", "480p", "360p");
 	}
 
 	@Test
 	void aSourceSmallerThanEveryRungGetsOneRungAtItsOwnEvenSize() {
 		List<PlannedJob> jobs = LadderPlanner.plan(video(321, 241, false), settings(true));
 
-		assertThat(jobs).hasSize(1);
+		assertThat(jobs).as("no audio in the source, so no audio rendition").hasSize(1);
 		assertThat(jobs.get(0).shortSide()).isEqualTo(240);
-		assertThat(jobs.get(0).audioKbps()).as("no audio in the source").isZero();
-		assertThat(jobs.get(0).group()).isZero();
+		assertThat(jobs.get(0).group()).isEqualTo(1);
 	}
 
 	@Test
@@ -71,7 +109,7 @@ class LadderPlannerTests {
 	@Test
 	void withoutTheSplitEveryRungSharesOneProcess() {
 		assertThat(LadderPlanner.plan(video(1920, 1080, true), settings(false))).extracting(PlannedJob::group)
-			.containsOnly(0);
+			.containsExactly(1, 1, 1, 1, 1);
 	}
 
 }
