@@ -113,6 +113,8 @@ final class KeyframeStack extends Stack {
 
 	static final int INGEST = 19350;
 
+	static final int SRT = 19352;
+
 	static final int RELAY = 19400;
 
 	/** {@code keyframe.transcode.visibility-timeout}'s default; the app's leases are three quarters of it. */
@@ -256,7 +258,8 @@ final class KeyframeStack extends Stack {
 
 		SecurityGroup webGroup = group("WebGroup", "Keyframe web tasks: HTTP from the ALB");
 		SecurityGroup workerGroup = group("WorkerGroup", "Keyframe worker tasks: no inbound");
-		SecurityGroup liveGroup = group("LiveGroup", "Keyframe live ingest tasks: RTMP and HTTP ingest from broadcasters");
+		SecurityGroup liveGroup = group("LiveGroup",
+				"Keyframe live ingest tasks: RTMP, HTTP and SRT ingest from broadcasters");
 		SecurityGroup transcoderGroup = group("TranscoderGroup", "Keyframe per-stream transcoders: the relay from live tasks only");
 		for (SecurityGroup fleet : List.of(webGroup, workerGroup, liveGroup, transcoderGroup)) {
 			databaseGroup.addIngressRule(fleet, Port.tcp(5432), "PostgreSQL from " + fleet.getNode().getId());
@@ -265,6 +268,7 @@ final class KeyframeStack extends Stack {
 		// tasks' group is what admits them.
 		liveGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(RTMP), "RTMP ingest");
 		liveGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(INGEST), "MPEG-TS over HTTP ingest");
+		liveGroup.addIngressRule(Peer.anyIpv4(), Port.udp(SRT), "SRT ingest");
 		liveGroup.addIngressRule(Peer.ipv4(vpc.getVpcCidrBlock()), Port.tcp(HTTP), "NLB health checks");
 		transcoderGroup.addIngressRule(liveGroup, Port.tcp(RELAY), "The feed relayed by a live task");
 
@@ -325,6 +329,7 @@ final class KeyframeStack extends Stack {
 		env.put("KEYFRAME_CDN_KEYS_0_ID", delivery.signingKeyId());
 		env.put("KEYFRAME_LIVE_INGEST_URL", "http://" + settings.ingestDomain() + ":" + INGEST);
 		env.put("KEYFRAME_LIVE_RTMP_URL", "rtmp://" + settings.ingestDomain() + ":" + RTMP + "/live");
+		env.put("KEYFRAME_LIVE_SRT_URL", "srt://" + settings.ingestDomain() + ":" + SRT);
 		return env;
 	}
 
@@ -633,6 +638,7 @@ final class KeyframeStack extends Stack {
 		Map<String, String> env = new HashMap<>();
 		env.put("KEYFRAME_LIVE_INGEST_PORT", Integer.toString(INGEST));
 		env.put("KEYFRAME_LIVE_RTMP_PORT", Integer.toString(RTMP));
+		env.put("KEYFRAME_LIVE_SRT_PORT", Integer.toString(SRT));
 		env.put("KEYFRAME_LIVE_LAUNCHER", "ecs");
 		env.put("KEYFRAME_LIVE_ECS_CLUSTER", cluster.getClusterArn());
 		env.put("KEYFRAME_LIVE_ECS_TASK_DEFINITION", transcoder.getTaskDefinitionArn());
@@ -641,7 +647,8 @@ final class KeyframeStack extends Stack {
 		env.put("KEYFRAME_LIVE_ECS_SECURITY_GROUPS", transcoderGroup.getSecurityGroupId());
 		env.put("KEYFRAME_LIVE_ECS_ASSIGN_PUBLIC_IP", "false");
 		env.put("KEYFRAME_TRANSCODE_WORKERS", "0");
-		keyframe(task, "live", env, List.of(RTMP, INGEST), "live");
+		keyframe(task, "live", env, List.of(RTMP, INGEST), "live")
+			.addPortMappings(PortMapping.builder().containerPort(SRT).protocol(Protocol.UDP).build());
 		metricsCollector(task);
 		var bucket = delivery.media();
 		// The session monitor closes the playlists of a session whose transcoder is gone and hands its recording on.
@@ -686,16 +693,27 @@ final class KeyframeStack extends Stack {
 			.crossZoneEnabled(true)
 			.build();
 		nlb.logAccessLogs(delivery.logs(), "nlb");
-		for (int port : List.of(RTMP, INGEST)) {
-			nlb.addListener("Tcp" + port, software.amazon.awscdk.services.elasticloadbalancingv2.BaseNetworkListenerProps.builder()
+		// RTMP and HTTP ingest over TCP, SRT over UDP: the same tasks, health-checked over HTTP
+		var tcp = software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.TCP;
+		var udp = software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.UDP;
+		Map<Integer, software.amazon.awscdk.services.elasticloadbalancingv2.Protocol> listeners = new java.util.LinkedHashMap<>();
+		listeners.put(RTMP, tcp);
+		listeners.put(INGEST, tcp);
+		listeners.put(SRT, udp);
+		listeners.forEach((port, protocol) -> {
+			String name = (protocol == udp ? "Udp" : "Tcp") + port;
+			nlb.addListener(name, software.amazon.awscdk.services.elasticloadbalancingv2.BaseNetworkListenerProps.builder()
 				.port(port)
-				.protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.TCP)
+				.protocol(protocol)
 				.build())
 				.addTargets("Live" + port, AddNetworkTargetsProps.builder()
 					.port(port)
-					.protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.TCP)
+					.protocol(protocol)
 					.targets(List.of(service.loadBalancerTarget(LoadBalancerTargetOptions.builder()
-						.containerName(CONTAINER).containerPort(port).build())))
+						.containerName(CONTAINER)
+						.containerPort(port)
+						.protocol(protocol == udp ? Protocol.UDP : Protocol.TCP)
+						.build())))
 					.healthCheck(software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck.builder()
 						.protocol(software.amazon.awscdk.services.elasticloadbalancingv2.Protocol.HTTP)
 						.port(Integer.toString(HTTP))
@@ -705,7 +723,7 @@ final class KeyframeStack extends Stack {
 					// A broadcaster on a draining task reconnects to another within the reconnect window.
 					.deregistrationDelay(Duration.seconds(60))
 					.build());
-		}
+		});
 		if (zone != null) {
 			ARecord.Builder.create(this, "IngestRecord").zone(zone).recordName(settings.ingestDomain() + ".")
 				.target(RecordTarget.fromAlias(new LoadBalancerTarget(nlb))).build();

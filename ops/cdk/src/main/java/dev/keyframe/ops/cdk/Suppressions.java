@@ -40,7 +40,7 @@ final class Suppressions {
 								+ "database credentials and the CDN's private key come from Secrets Manager as secrets."),
 				because("AwsSolutions-EC23",
 						"Internet-facing by design: the ALB serves the app on 80 (redirect) and 443 to anyone, and "
-								+ "broadcasters push RTMP (1935) and MPEG-TS over HTTP (19350) from anywhere to the NLB, "
+								+ "broadcasters push RTMP (1935), MPEG-TS over HTTP (19350) and SRT (UDP 19352) from anywhere to the NLB, "
 								+ "which keeps client addresses, so the live tasks' group admits them; the stream key "
 								+ "authenticates every feed before anything starts (ADR 11)."),
 				because("AwsSolutions-RDS3",

@@ -192,7 +192,7 @@ class KeyframeAppTests {
 	}
 
 	@Test
-	void liveIngestRunsBehindTheNlbOnRtmpAndHttpIngest() {
+	void liveIngestRunsBehindTheNlbOnRtmpHttpAndSrtIngest() {
 		service("live");
 		for (int port : List.of(1935, 19350)) {
 			keyframe.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Match.objectLike(Map.of(
@@ -200,6 +200,10 @@ class KeyframeAppTests {
 			keyframe.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Match.objectLike(Map.of(
 					"Port", port, "Protocol", "TCP", "HealthCheckPath", "/actuator/health", "HealthCheckPort", "8080")));
 		}
+		keyframe.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Match.objectLike(Map.of(
+				"Port", 19352, "Protocol", "UDP")));
+		keyframe.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Match.objectLike(Map.of(
+				"Port", 19352, "Protocol", "UDP", "HealthCheckProtocol", "HTTP", "HealthCheckPort", "8080")));
 		keyframe.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Match.objectLike(Map.of(
 				"Type", "network", "Scheme", "internet-facing")));
 		Map<String, String> env = environment("keyframe-live");
@@ -211,6 +215,8 @@ class KeyframeAppTests {
 		assertEquals("false", env.get("KEYFRAME_LIVE_ECS_ASSIGN_PUBLIC_IP"));
 		assertEquals("http://ingest.example.com:19350", env.get("KEYFRAME_LIVE_INGEST_URL"));
 		assertEquals("rtmp://ingest.example.com:1935/live", env.get("KEYFRAME_LIVE_RTMP_URL"));
+		assertEquals("19352", env.get("KEYFRAME_LIVE_SRT_PORT"));
+		assertEquals("srt://ingest.example.com:19352", env.get("KEYFRAME_LIVE_SRT_URL"));
 		for (String key : List.of("KEYFRAME_LIVE_ECS_CLUSTER", "KEYFRAME_LIVE_ECS_TASK_DEFINITION",
 				"KEYFRAME_LIVE_ECS_SUBNETS", "KEYFRAME_LIVE_ECS_SECURITY_GROUPS")) {
 			assertTrue(env.containsKey(key), key);
