@@ -114,6 +114,9 @@ class BrowserIntegrationTests {
 	@Autowired
 	dev.keyframe.live.IngestEndpoints ingest;
 
+	@Autowired
+	dev.keyframe.transcode.worker.Workers workers;
+
 	@TempDir
 	Path dir;
 
@@ -226,8 +229,8 @@ class BrowserIntegrationTests {
 
 		page.navigate("/assets/" + assetId);
 		assertThat(page.locator("main [data-field=status]")).hasText("Ready");
-		assertThat(page.locator("#jobs tbody tr")).hasCount(2);
-		assertThat(page.locator("#jobs [data-field=state]")).hasText(new String[] { "done", "done" });
+		assertThat(page.locator("#jobs tbody tr")).hasCount(3); // 360p, 240p and the audio
+		assertThat(page.locator("#jobs [data-field=state]")).hasText(new String[] { "done", "done", "done" });
 		startMuted(page);
 		// a function, not an expression: the page's CSP (no unsafe-eval) refuses expressions
 		page.waitForFunction("() => document.getElementById('player').currentTime > 1", null,
@@ -410,7 +413,7 @@ class BrowserIntegrationTests {
 			assertThat(page.locator("[data-field=hold]")).containsText("Rights holder asked");
 			assertThat(page.locator("main")).containsText("Drop renditions");
 			assertThat(assets.renditions(AssetId.of(assetId))).extracting(RenditionSpec::profile)
-				.containsExactly("240p");
+				.as("the audio the video plays with stays").containsExactly("240p", "audio");
 			page.locator("[data-field=hold]").scrollIntoViewIfNeeded();
 			screenshot(page, "asset-retention");
 		}
@@ -452,8 +455,82 @@ class BrowserIntegrationTests {
 			feed.destroy();
 			feed.waitFor();
 		}
+		// the feed is away: within the reconnect window (30 s) the slate is on air and the player plays on
+		assertThat(page.locator("main [data-field=state]")).hasText("reconnecting",
+				new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+		Object away = page.evaluate("document.getElementById('player').currentTime");
+		page.waitForFunction("t => document.getElementById('player').currentTime > t + 8", away,
+				new Page.WaitForFunctionOptions().setTimeout(30_000));
+		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+		assertThat(page.locator("main [data-field=state]")).hasText("reconnecting");
+		// the events follow without a reload
+		assertThat(page.locator("#events")).containsText("the slate on air");
+		screenshot(page, "live-slate");
 		assertThat(page.locator("main [data-field=state]")).hasText("idle",
 				new LocatorAssertions.HasTextOptions().setTimeout(45_000));
+	}
+
+	/**
+	 * Instant VOD: a 30 s upload plays from its first stored chunk. The workers are paused once that chunk is
+	 * stored, so the player provably starts on a growing playlist while most of the asset is still to be encoded;
+	 * they resume, and the viewer (at 1.5 times the speed) reaches the end without the picture ever waiting for the
+	 * encoder.
+	 */
+	@Test
+	void aViewerWatchesAVideoWhileItIsStillEncodedToItsEndWithoutAStall() throws Exception {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 30, true);
+		KeyframeClient client = KeyframeClient.admin(port, accounts);
+		String id = client.upload(clip, "video/mp4", "Playable while encoding").get("assetId").asString();
+		// the workers pause once it plays and the lowest rung's first chunk (8 s, two segments) is stored, with the
+		// audio it plays with as far (its own job: it may be behind the picture)
+		client.awaitAsset(id, Duration.ofSeconds(60), a -> {
+			if (!a.get("status").asString().equals("PLAYABLE")) {
+				return false;
+			}
+			int stored = 0;
+			for (JsonNode r : a.get("renditions")) {
+				String profile = r.get("profile").asString();
+				if ((profile.equals("240p") || profile.equals("audio")) && r.get("segmentCount").asInt() >= 2) {
+					stored++;
+				}
+			}
+			return stored == 2;
+		});
+		workers.stop();
+		Page page;
+		try {
+			assertThat(client.asset(id).get("status").asString()).isEqualTo("PLAYABLE");
+			page = context.newPage();
+			signIn(page, ADMIN, ADMIN_PASSWORD);
+			page.navigate("/watch/" + id);
+			page.waitForFunction("() => window.keyframeHls !== undefined");
+			page.evaluate("""
+					() => {
+					  const video = document.getElementById('player');
+					  window.stalls = [];
+					  video.addEventListener('playing', () => { window.started = true; }, { once: true });
+					  video.addEventListener('waiting', () => { if (window.started) window.stalls.push(video.currentTime); });
+					}""");
+			startMuted(page);
+			page.waitForFunction("() => document.getElementById('player').currentTime > 0.5", null,
+					new Page.WaitForFunctionOptions().setTimeout(30_000));
+			assertThat(page.evaluate("window.keyframeHls.levels[window.keyframeHls.currentLevel].details.live"))
+				.as("playing a playlist that is still growing").isEqualTo(true);
+			assertThat(client.asset(id).get("status").asString()).as("while the asset is still encoded")
+				.isEqualTo("PLAYABLE");
+			screenshot(page, "watch-while-encoding");
+		}
+		finally {
+			workers.start();
+		}
+		page.evaluate("document.getElementById('player').playbackRate = 1.5");
+		page.waitForFunction("() => document.getElementById('player').ended", null,
+				new Page.WaitForFunctionOptions().setTimeout(90_000));
+		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+		assertThat(((Number) page.evaluate("document.getElementById('player').currentTime")).doubleValue())
+			.as("played to the end").isGreaterThan(29.5);
+		assertThat(page.evaluate("window.stalls")).as("times the picture waited for data").asList().isEmpty();
+		client.awaitAsset(id, Duration.ofSeconds(60), a -> a.get("status").asString().equals("READY"));
 	}
 
 	@Test
@@ -641,8 +718,13 @@ class BrowserIntegrationTests {
 		return json.readTree(response.text());
 	}
 
-	/** Starts the player muted (headless Chromium refuses sound without a gesture); a refusal lands in the page. */
+	/**
+	 * Starts the player muted (headless Chromium refuses sound without a gesture) once it has a picture to show; a
+	 * refusal lands in the page. Waiting matters: a play() before the stream is attached is cut off by that load.
+	 */
 	private static void startMuted(Page page) {
+		page.waitForFunction("() => document.getElementById('player').readyState >= 1", null,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
 		page.evaluate("""
 				() => {
 				  const video = document.getElementById('player');

@@ -18,7 +18,7 @@ public final class InstanceSettings {
 
 	private static final List<String> OWN = List.of("keyframe.local.", "keyframe.roles", "keyframe.instance.id",
 			"keyframe.edge.", "keyframe.http-port", "keyframe.live.transcoder.", "keyframe.live.ingest-port",
-			"keyframe.live.rtmp.");
+			"keyframe.live.rtmp.", "keyframe.live.srt.");
 
 	private InstanceSettings() {
 	}

@@ -113,7 +113,7 @@ class RetentionIntegrationTests {
 		Instant created = asset.createdAt();
 		Instant ready = asset.keeping().readyAt();
 		assertThat(ready).isNotNull();
-		assertThat(asset.renditions()).extracting(AssetView.RenditionView::profile).containsExactly("360p", "240p");
+		assertThat(asset.renditions()).extracting(AssetView.RenditionView::profile).containsExactly("360p", "240p", "audio");
 		assertThat(client.send("PATCH", "/api/assets/" + id, Map.of("visibility", "PUBLIC")).status()).isEqualTo(200);
 		rule("Cool sources", RuleAction.MOVE_SOURCE, tag, 5, "GLACIER_IR", null);
 		rule("Drop sources", RuleAction.DELETE_SOURCE, tag, 10, null, null);
@@ -154,7 +154,7 @@ class RetentionIntegrationTests {
 		assertThat(stepsFor(lifecycle.plan(), id)).singleElement()
 			.satisfies(step -> assertThat(step.detail()).isEqualTo("360p"));
 		run();
-		assertThat(assets.renditions(id)).extracting(RenditionSpec::profile).containsExactly("240p");
+		assertThat(assets.renditions(id)).extracting(RenditionSpec::profile).containsExactly("240p", "audio");
 		assertThat(storage.list("media/" + id + "/360p/")).isEmpty();
 		assertThat(read("media/" + id + "/master.m3u8")).contains("240p/").doesNotContain("360p");
 
@@ -262,7 +262,7 @@ class RetentionIntegrationTests {
 		assertThat(stepsFor(lifecycle.plan(), ids)).isEmpty();
 		for (AssetId id : ids) {
 			assertThat(storage.list("sources/" + id + "/")).isEmpty();
-			assertThat(assets.renditions(id)).extracting(RenditionSpec::profile).containsExactly("240p");
+			assertThat(assets.renditions(id)).extracting(RenditionSpec::profile).as("the audio the video plays with stays").containsExactly("240p", "audio");
 		}
 		assertStorageAgrees(ids);
 		assertThat(meters.counter("keyframe.retention.objects", "action", "deleted").count()).isPositive();

@@ -34,6 +34,34 @@ public final class Media {
 		return out;
 	}
 
+	/**
+	 * One second of 576i25 (720x576, 25 frames of two fields each), encoded interlaced by x264 with the given field
+	 * first, so ffprobe reports {@code field_order} {@code tt} or {@code bb}. Without {@code interlaced}, the same
+	 * picture progressive.
+	 */
+	public static Path interlaced(Path ffmpeg, Path dir, boolean interlaced, boolean topFieldFirst) throws IOException {
+		return interlaced(ffmpeg, dir, interlaced, topFieldFirst, 1);
+	}
+
+	/** As {@link #interlaced(Path, Path, boolean, boolean)}, {@code seconds} long. */
+	public static Path interlaced(Path ffmpeg, Path dir, boolean interlaced, boolean topFieldFirst, int seconds)
+			throws IOException {
+		String order = !interlaced ? "progressive" : topFieldFirst ? "tt" : "bb";
+		Path out = dir.resolve("pal-" + order + "-" + seconds + ".mp4");
+		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-y",
+				"-f", "lavfi", "-i", "testsrc2=size=720x576:rate=50", "-t", String.valueOf(seconds)));
+		if (interlaced) {
+			args.addAll(List.of("-vf", "interlace=scan=" + (topFieldFirst ? "tff" : "bff"), "-flags", "+ildct+ilme",
+					"-x264-params", topFieldFirst ? "tff=1" : "bff=1", "-field_order", order));
+		}
+		else {
+			args.addAll(List.of("-r", "25"));
+		}
+		args.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", out.toString()));
+		run(args);
+		return out;
+	}
+
 	/** A tone only, in an M4A container. */
 	public static Path tone(Path ffmpeg, Path dir, int seconds) throws IOException {
 		Path out = dir.resolve("tone-" + seconds + ".m4a");
@@ -59,6 +87,82 @@ public final class Media {
 		}
 		double origin = keyframes.isEmpty() ? 0 : keyframes.get(0);
 		return keyframes.stream().map(k -> k - origin).toList();
+	}
+
+	/** How many frames the first video stream of a playlist (URL or file) decodes to. */
+	public static int frameCount(Path ffprobe, String url, String cookie) throws IOException {
+		return Integer.parseInt(run(List.of(ffprobe.toString(), "-v", "error", "-headers", "Cookie: " + cookie + "\r\n",
+				"-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0",
+				url)).get(0).strip());
+	}
+
+	/**
+	 * A rendition's segments, fetched with a Cookie header as a player fetches them and joined into one MPEG-TS file
+	 * (the timeline a player plays, without ffmpeg's HLS reader in between).
+	 */
+	public static Path joined(String playlistUrl, String cookie, Path out) throws IOException {
+		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+		String base = playlistUrl.substring(0, playlistUrl.lastIndexOf('/') + 1);
+		try (var file = Files.newOutputStream(out)) {
+			for (String line : fetch(http, playlistUrl, cookie).lines().toList()) {
+				if (!line.isBlank() && !line.startsWith("#")) {
+					file.write(fetchBytes(http, base + line.strip(), cookie));
+				}
+			}
+		}
+		return out;
+	}
+
+	private static String fetch(java.net.http.HttpClient http, String url, String cookie) throws IOException {
+		return new String(fetchBytes(http, url, cookie), java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private static byte[] fetchBytes(java.net.http.HttpClient http, String url, String cookie) throws IOException {
+		try {
+			var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Cookie", cookie)
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+			if (response.statusCode() != 200) {
+				throw new IOException(url + " answered " + response.statusCode());
+			}
+			return response.body();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+	}
+
+	/**
+	 * What ffmpeg's {@code idet} filter makes of a video (URL or file), over several frames at once: how many frames
+	 * look top field first, bottom field first, and progressive.
+	 */
+	public static int[] fieldDetection(Path ffmpeg, String url, String cookie) throws IOException {
+		List<String> command = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostats", "-loglevel", "info"));
+		if (!cookie.isEmpty()) {
+			command.addAll(List.of("-headers", "Cookie: " + cookie + "\r\n"));
+		}
+		command.addAll(List.of("-i", url, "-map", "0:v:0", "-vf", "idet", "-f", "null", "-"));
+		// ffmpeg 8 reports once for a graph it configures and drops, with zeros, and then for the one that ran
+		String line = run(command).stream().filter(l -> l.contains("Multi frame detection:")).reduce((a, b) -> b)
+			.orElseThrow(() -> new IOException("idet said nothing about " + url));
+		java.util.regex.Matcher m = java.util.regex.Pattern
+			.compile("TFF:\\s*(\\d+)\\s+BFF:\\s*(\\d+)\\s+Progressive:\\s*(\\d+)").matcher(line);
+		if (!m.find()) {
+			throw new IOException("Unexpected idet output: " + line);
+		}
+		return new int[] { Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)) };
+	}
+
+	/** Presentation times (seconds) of the packets of the first stream of a type ({@code v} or {@code a}), in order. */
+	public static List<Double> packetTimes(Path ffprobe, String url, String cookie, String type) throws IOException {
+		List<String> command = new ArrayList<>(List.of(ffprobe.toString(), "-v", "error"));
+		if (!cookie.isEmpty()) {
+			command.addAll(List.of("-headers", "Cookie: " + cookie + "\r\n"));
+		}
+		command.addAll(List.of("-select_streams", type + ":0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", url));
+		List<String> lines = run(command);
+		return lines.stream().map(l -> l.replace(",", "").strip()).filter(l -> !l.isEmpty() && !l.equals("N/A")).map(Double::valueOf)
+			.sorted().toList();
 	}
 
 	/** {@code width,height,codec} of the first video stream of a URL or file. */
@@ -91,6 +195,57 @@ public final class Media {
 	 * A broadcaster: a 640x360 test pattern with a tone, encoded in real time for {@code seconds} and pushed to
 	 * {@code url} as {@code format} ({@code mpegts} with an HTTP POST, or {@code flv} to an RTMP server).
 	 */
+	/** How many bits of the capture clock {@link #clockFeed} burns into the picture: milliseconds, 4.6 hours. */
+	public static final int CLOCK_BITS = 24;
+
+	/**
+	 * A broadcaster whose picture carries when each frame was captured: every frame is stamped with the wall clock
+	 * as it is made, and that time (milliseconds after {@code epochMs}) is drawn into its top-left corner as
+	 * {@link #CLOCK_BITS} black or white blocks of 16x16 pixels, least significant first, for
+	 * {@link #capturedAt} to read back from any rendition. 640x360, no audio, MPEG-TS over HTTP, flushed at once.
+	 */
+	public static Process clockFeed(Path ffmpeg, int seconds, String url, long epochMs, Path log) throws IOException {
+		String bits = "crop=" + CLOCK_BITS * 16 + ":16:0:0,geq=lum='255*mod(floor(T*1000/pow(2,floor(X/16))),2)'"
+				+ ":cb=128:cr=128";
+		String filter = "[0:v]settb=AVTB,setpts=RTCTIME-" + epochMs * 1000 + ",split[a][b];[b]" + bits + "[bits];"
+				+ "[a][bits]overlay=0:0,format=yuv420p";
+		return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
+				"-readrate_initial_burst", "0", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-filter_complex", filter, "-frames:v",
+				String.valueOf(seconds * 30), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g",
+				"30", "-flush_packets", "1", "-muxdelay", "0", "-f", "mpegts", "-method", "POST", "-icy", "0", url)
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+	}
+
+	/**
+	 * When the first frame of a video was captured, read from the blocks {@link #clockFeed} drew (the picture may
+	 * have been scaled since): epoch milliseconds.
+	 */
+	public static long capturedAt(Path ffmpeg, String video, int width, long epochMs) throws IOException {
+		String region = "crop=iw*" + CLOCK_BITS * 16 + "/" + width + ":ih*16/" + width * 9 / 16 + ":0:0,scale="
+				+ CLOCK_BITS + ":1:flags=area,format=gray";
+		Process read = new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i",
+				video, "-vf", region, "-frames:v", "1", "-f", "rawvideo", "-").start();
+		byte[] gray = read.getInputStream().readAllBytes();
+		try {
+			if (read.waitFor() != 0 || gray.length != CLOCK_BITS) {
+				throw new IOException("No clock in " + video + ": " + new String(read.getErrorStream().readAllBytes()));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+		long value = 0;
+		for (int bit = 0; bit < CLOCK_BITS; bit++) {
+			if ((gray[bit] & 0xff) > 128) {
+				value |= 1L << bit;
+			}
+		}
+		return epochMs + value;
+	}
+
 	public static Process liveFeed(Path ffmpeg, int seconds, String format, String url, Path log) throws IOException {
 		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
 				"-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",

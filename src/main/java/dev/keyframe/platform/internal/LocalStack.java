@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +59,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * the production code paths; nothing else knows it is local.
  * <p>
  * It runs before the application context exists because the data source, S3 and SQS settings are needed to
- * create it. The servers stop when the context closes, after every bean that uses them.
+ * create it. The three servers start side by side on threads of their own while the context is created: their
+ * settings are known by name at once, and reading one waits for its server (the data source, the first to need one,
+ * waits for PostgreSQL). The servers stop when the context closes, after every bean that uses them.
  */
 public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoCloseable {
 
@@ -72,7 +73,7 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 
 	private final Log log;
 
-	private final Deque<AutoCloseable> started = new ArrayDeque<>();
+	private final Deque<AutoCloseable> started = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
 	/** Where the stand-ins' addresses are published for instances that join them. */
 	static final String STACK_FILE = "stack.properties";
@@ -98,16 +99,26 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 			return;
 		}
 		try {
-			Map<String, Object> settings = new LinkedHashMap<>();
-			startPostgres(dataDir, port(env, "postgres-port", 15432), settings);
-			startS3(dataDir, port(env, "s3-port", 19000), env.getProperty("keyframe.storage.bucket", "keyframe"),
-					settings);
-			startSqs(dataDir, port(env, "sqs-port", 19324), env.getProperty("keyframe.local.max-receive-count", Integer.class, 5),
-					settings);
-			edge(dataDir, port(env, "edge-port", 19080), env, settings);
-			env.getPropertySources().addFirst(new MapPropertySource("keyframe-local-stack", settings));
+			// the three servers start side by side, and beside the application context: each of their settings
+			// waits for its server when first read (the data source's, when the context first needs the database)
+			int pgPort = port(env, "postgres-port", 15432);
+			int s3Port = port(env, "s3-port", 19000);
+			int sqsPort = port(env, "sqs-port", 19324);
+			String bucket = env.getProperty("keyframe.storage.bucket", "keyframe");
+			int maxReceiveCount = env.getProperty("keyframe.local.max-receive-count", Integer.class, 5);
+			Map<String, Object> edge = new LinkedHashMap<>();
+			edge(dataDir, port(env, "edge-port", 19080), env, edge);
+			Starting starting = new Starting(edge);
+			starting.start("PostgreSQL", POSTGRES_SETTINGS, settings -> startPostgres(dataDir, pgPort, settings));
+			starting.start("S3Proxy", S3_SETTINGS, settings -> startS3(dataDir, s3Port, bucket, settings));
+			starting.start("ElasticMQ", SQS_SETTINGS, settings -> startSqs(dataDir, sqsPort, maxReceiveCount, settings));
+			this.starting = starting;
+			env.getPropertySources().addFirst(starting);
 			application.addInitializers(context -> {
-				((GenericApplicationContext) context).registerBean("localStack", LocalStack.class, () -> this);
+				((GenericApplicationContext) context).registerBean("localStack", LocalStack.class, () -> {
+					awaitStarted();
+					return this;
+				});
 				// the connectors depend on the stand-ins, so everything using them is destroyed before they stop
 				context.addBeanFactoryPostProcessor(factory -> List.of("dataSource", "s3Client", "s3Presigner", "sqsClient")
 					.stream()
@@ -115,13 +126,145 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 					.map(factory::getBeanDefinition)
 					.forEach(definition -> definition.setDependsOn(append(definition.getDependsOn(), "localStack"))));
 			});
-			publish(dataDir, settings);
-			log.info("Local stack is up: data in " + dataDir);
+			Thread.ofPlatform().daemon().name("local-stack-publish").start(() -> {
+				try {
+					publish(dataDir, starting.all());
+					log.info("Local stack is up in " + starting.took() + ": data in " + dataDir);
+				}
+				catch (Exception ex) {
+					// the context fails on the settings it reads; the servers that did start stop with it
+				}
+			});
 		}
 		catch (Exception ex) {
 			close();
 			throw new IllegalStateException("The local stack did not start: " + ex.getMessage(), ex);
 		}
+	}
+
+	private static final List<String> POSTGRES_SETTINGS = List.of("spring.datasource.url", "spring.datasource.username",
+			"spring.datasource.password");
+
+	private static final List<String> S3_SETTINGS = List.of("keyframe.storage.endpoint", "keyframe.storage.bucket",
+			"keyframe.storage.path-style", "keyframe.storage.region", "keyframe.storage.access-key",
+			"keyframe.storage.secret-key");
+
+	private static final List<String> SQS_SETTINGS = List.of("keyframe.queue.url", "keyframe.queue.dead-letter-url",
+			"keyframe.queue.endpoint", "keyframe.queue.region", "keyframe.queue.access-key",
+			"keyframe.queue.secret-key");
+
+	private volatile @org.jspecify.annotations.Nullable Starting starting;
+
+	/** Waits until every stand-in is up; throws what stopped one. */
+	private void awaitStarted() {
+		Starting current = starting;
+		if (current != null) {
+			current.all();
+		}
+	}
+
+	/** Starts one stand-in and puts its settings in the map it is given. */
+	@FunctionalInterface
+	private interface Start {
+
+		void into(Map<String, Object> settings) throws Exception;
+
+	}
+
+	/**
+	 * The stand-ins' settings while they start: each setting is known by name at once, and its value waits for its
+	 * own server. A server that failed to start fails whoever reads its settings, with the reason.
+	 */
+	private final class Starting extends org.springframework.core.env.EnumerablePropertySource<Object> {
+
+		private final Map<String, Object> ready;
+
+		private final Map<String, java.util.concurrent.CompletableFuture<Map<String, Object>>> pending =
+				new java.util.concurrent.ConcurrentHashMap<>();
+
+		private final List<java.util.concurrent.CompletableFuture<Map<String, Object>>> starts =
+				new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		private final long began = System.nanoTime();
+
+		private volatile long ended;
+
+		Starting(Map<String, Object> ready) {
+			super("keyframe-local-stack", new Object());
+			this.ready = ready;
+		}
+
+		void start(String server, List<String> names, Start start) {
+			java.util.concurrent.CompletableFuture<Map<String, Object>> result = new java.util.concurrent.CompletableFuture<>();
+			starts.add(result);
+			names.forEach(name -> pending.put(name, result));
+			Thread.ofPlatform().daemon().name("local-" + server.toLowerCase(java.util.Locale.ROOT)).start(() -> {
+				long t0 = System.nanoTime();
+				try {
+					Map<String, Object> settings = new LinkedHashMap<>();
+					start.into(settings);
+					log.info(server + " is up in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+					result.complete(settings);
+				}
+				catch (Throwable ex) {
+					log.error(server + " did not start: " + ex.getMessage());
+					result.completeExceptionally(ex);
+				}
+			});
+		}
+
+		/** Every setting, once every server is up. */
+		Map<String, Object> all() {
+			Map<String, Object> all = new LinkedHashMap<>(ready);
+			for (var start : starts) {
+				all.putAll(await(start));
+			}
+			if (ended == 0) {
+				ended = System.nanoTime();
+			}
+			return all;
+		}
+
+		String took() {
+			return String.format(java.util.Locale.ROOT, "%.1f s", (ended - began) / 1e9);
+		}
+
+		/** Waits for all starts to end, whether or not they succeeded. */
+		void settle() {
+			starts.forEach(start -> start.handle((settings, failure) -> null).join());
+		}
+
+		private Map<String, Object> await(java.util.concurrent.CompletableFuture<Map<String, Object>> start) {
+			try {
+				return start.join();
+			}
+			catch (java.util.concurrent.CompletionException ex) {
+				Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+				throw new IllegalStateException("The local stack did not start: " + cause.getMessage(), cause);
+			}
+		}
+
+		@Override
+		public String[] getPropertyNames() {
+			java.util.Set<String> names = new java.util.LinkedHashSet<>(ready.keySet());
+			names.addAll(pending.keySet());
+			return names.toArray(String[]::new);
+		}
+
+		@Override
+		public boolean containsProperty(String name) {
+			return ready.containsKey(name) || pending.containsKey(name);
+		}
+
+		@Override
+		public @org.jspecify.annotations.Nullable Object getProperty(String name) {
+			if (ready.containsKey(name)) {
+				return ready.get(name);
+			}
+			var start = pending.get(name);
+			return start == null ? null : await(start).get(name);
+		}
+
 	}
 
 	private void startPostgres(Path dataDir, int port, Map<String, Object> settings) throws IOException {
@@ -460,8 +603,13 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 		return true;
 	}
 
+	private boolean closed;
+
 	/** Writes how to reach the stand-ins, for instances that join them (readable by this user only). */
-	private void publish(Path dataDir, Map<String, Object> settings) throws IOException {
+	private synchronized void publish(Path dataDir, Map<String, Object> settings) throws IOException {
+		if (closed) {
+			return;
+		}
 		java.util.Properties properties = new java.util.Properties();
 		settings.forEach((name, value) -> {
 			if (!name.startsWith("keyframe.edge.")) {
@@ -483,7 +631,16 @@ public class LocalStack implements EnvironmentPostProcessor, Ordered, AutoClosea
 	}
 
 	@Override
-	public synchronized void close() {
+	public void close() {
+		Starting current = starting;
+		if (current != null) {
+			current.settle(); // a server still starting is stopped once it is up
+		}
+		stop();
+	}
+
+	private synchronized void stop() {
+		closed = true;
 		if (published != null) {
 			try {
 				Files.deleteIfExists(published);

@@ -47,9 +47,12 @@ final class QueueJournal extends AbstractActor {
 
 	/** Opens (or creates) the journal file {@code <dir>/queues.mv.db}. */
 	static Connection open(Path dir) throws SQLException {
-		// WRITE_DELAY=0: each commit is written to the file before the statement returns, not a moment later
-		Connection db = DriverManager.getConnection(
-				"jdbc:h2:file:" + dir.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0", "sa", "");
+		// WRITE_DELAY=0: each commit is written to the file before the statement returns, not a moment later;
+		// DB_CLOSE_ON_EXIT=FALSE: closed by the local stack after the app's last SQS call, not by H2's own JVM
+		// shutdown hook at the first moment of a stop (which left ElasticMQ failing every request while the app
+		// was still stopping)
+		Connection db = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("queues").toAbsolutePath()
+				+ ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
 		try (Statement statement = db.createStatement()) {
 			statement.execute("create table if not exists queue (name varchar primary key, data blob)");
 			statement.execute("""

@@ -167,6 +167,8 @@ class LocalStackTests {
 		StandardEnvironment env = new StandardEnvironment();
 		env.getPropertySources().addFirst(new MapPropertySource("test", settings));
 		stack.postProcessEnvironment(env, new SpringApplication());
+		// the servers start in the background: as in a context, each one's settings wait for it, or say why not
+		List.of("spring.datasource.url", "keyframe.storage.endpoint", "keyframe.queue.url").forEach(env::getProperty);
 		return env;
 	}
 
