@@ -27,7 +27,7 @@ source "$ROOT/bench/lib.sh"
 build_jar
 FFMPEG="${FFMPEG:-$(command -v ffmpeg || true)}"
 if [[ -z "$FFMPEG" ]]; then
-	FFMPEG="$(find "$HOME/.javacpp/cache" -name keyframe-ffmpeg -type f 2>/dev/null | head -1)"
+	FFMPEG="$(bundled_ffmpeg || true)"
 fi
 [[ -x "$FFMPEG" ]] || die "no ffmpeg to make the sources with: set FFMPEG"
 command -v psql >/dev/null || die "psql is needed (Debian: postgresql-client)"

@@ -69,8 +69,7 @@ BASE="http://127.0.0.1:$PORT"
 EDGE="http://localhost:$EDGE_PORT"
 TOKEN="$(python3 "$ROOT/bench/keyframe_api.py" "$BASE" "$ADMIN_PASSWORD" token)"
 
-FFMPEG_BIN="$HOME/.javacpp/cache/ffmpeg-8.0.1-1.5.13-linux-x86_64-gpl.jar/org/bytedeco/ffmpeg/linux-x86_64-gpl/keyframe-ffmpeg"
-[[ -x "$FFMPEG_BIN" ]] || FFMPEG_BIN="$(command -v ffmpeg)" || die "no ffmpeg"
+FFMPEG_BIN="$(bundled_ffmpeg || command -v ffmpeg)" || die "no ffmpeg"
 log "Making a 16 s 1080p clip and transcoding it through Keyframe"
 "$FFMPEG_BIN" -hide_banner -nostdin -loglevel error -y \
 	-f lavfi -i "testsrc2=size=1920x1080:rate=30:duration=16,noise=alls=30:allf=t" \

@@ -77,12 +77,35 @@ build_jar() {
 	fi
 }
 
+# bundled_ffmpeg: prints the path of a wrapper that runs the jar's own ffmpeg 8 (unpacked into ~/.javacpp/cache by
+# the app's first start), with an ffprobe beside it; starts the app once to unpack it when it is not there yet.
+bundled_ffmpeg() {
+	local dir bin="$ROOT/bench/out/.bin" tool
+	dir="$(ls -d "$HOME"/.javacpp/cache/ffmpeg-*-linux-x86_64-gpl.jar/org/bytedeco/ffmpeg/linux-x86_64-gpl 2>/dev/null | head -1 || true)"
+	if [[ -z "$dir" || ! -x "$dir/ffmpeg" ]]; then
+		log "The bundled ffmpeg is not unpacked yet; starting Keyframe once to unpack it"
+		start_app "$WORK/unpack-data"
+		stop_app
+		dir="$(ls -d "$HOME"/.javacpp/cache/ffmpeg-*-linux-x86_64-gpl.jar/org/bytedeco/ffmpeg/linux-x86_64-gpl 2>/dev/null | head -1 || true)"
+	fi
+	[[ -n "$dir" && -x "$dir/ffmpeg" ]] || return 1
+	mkdir -p "$bin"
+	for tool in ffmpeg ffprobe; do
+		# shellcheck disable=SC2016 # the library path is expanded when the wrapper runs
+		printf '#!/bin/sh\nLD_LIBRARY_PATH="%s${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "%s/%s" "$@"\n' \
+			"$dir" "$dir" "$tool" >"$bin/$tool"
+		chmod +x "$bin/$tool"
+	done
+	echo "$bin/ffmpeg"
+}
+
 start_app() {
 	local data="$1"
 	local extra=()
 	if [[ -n "${APP_FFMPEG:-}" ]]; then extra+=("--keyframe.media.ffmpeg=$APP_FFMPEG"); fi
 	log "Starting Keyframe on port $PORT (data dir $data)"
-	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp" -jar "$JAR" \
+	# shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM options
+	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp" ${JAVA_OPTS:-} -jar "$JAR" \
 		--server.port="$PORT" \
 		--keyframe.local.data-dir="$data" \
 		--keyframe.local.postgres-port=0 --keyframe.local.s3-port=0 --keyframe.local.sqs-port=0 \
