@@ -17,9 +17,23 @@ import dev.keyframe.platform.Invalid;
  *     its own
  * @param reconnectWindowSeconds how long a dropped feed may take to come back and continue the same session
  * @param dvrWindowSeconds how far back viewers may seek (0: a short sliding window)
+ * @param latency {@value #STANDARD} (segments, the default) or {@value #LOW}: low-latency HLS, half-second parts
+ *     that players fetch as they are made, a few seconds behind the camera instead of ten or more
  */
 public record NewChannel(String title, @Nullable List<String> ladder, @Nullable List<String> rtmpOutputs,
-		@Nullable Integer reconnectWindowSeconds, @Nullable Integer dvrWindowSeconds) {
+		@Nullable Integer reconnectWindowSeconds, @Nullable Integer dvrWindowSeconds, @Nullable String latency) {
+
+	/** Classic HLS: whole segments, a player some three segments behind. */
+	public static final String STANDARD = "STANDARD";
+
+	/** Low-latency HLS: parts, preload hints and blocking playlist reload. */
+	public static final String LOW = "LOW";
+
+	/** A channel of classic latency. */
+	public NewChannel(String title, @Nullable List<String> ladder, @Nullable List<String> rtmpOutputs,
+			@Nullable Integer reconnectWindowSeconds, @Nullable Integer dvrWindowSeconds) {
+		this(title, ladder, rtmpOutputs, reconnectWindowSeconds, dvrWindowSeconds, STANDARD);
+	}
 
 	NewChannel validated(List<String> rungs) {
 		String cleanTitle = title == null ? "" : title.replaceAll("[\\p{Cntrl}\\u202A-\\u202E]", "").strip();
@@ -61,7 +75,13 @@ public record NewChannel(String title, @Nullable List<String> ladder, @Nullable 
 		if (dvr < 0 || dvr > 21600) {
 			throw bad("The DVR window is 0 to 21600 seconds (6 hours).");
 		}
-		return new NewChannel(cleanTitle, rungs.stream().filter(chosen::contains).toList(), outputs, reconnect, dvr);
+		String mode = latency == null || latency.isBlank() ? STANDARD : latency.strip().toUpperCase(Locale.ROOT);
+		if (!mode.equals(STANDARD) && !mode.equals(LOW)) {
+			throw bad("The latency is " + STANDARD + " or " + LOW + ", not \u201C"
+					+ latency.replaceAll("\\p{Cntrl}", "?") + "\u201D.");
+		}
+		return new NewChannel(cleanTitle, rungs.stream().filter(chosen::contains).toList(), outputs, reconnect, dvr,
+				mode);
 	}
 
 	private static Invalid bad(String message) {

@@ -35,6 +35,9 @@ public class Channel {
 	@Column(name = "dvr_window_s")
 	private int dvrWindowSeconds;
 
+	/** STANDARD or LOW. */
+	private String latency = "STANDARD";
+
 	private String keyHash;
 
 	private String keyPrefix;
@@ -57,18 +60,19 @@ public class Channel {
 	}
 
 	public Channel(String title, List<String> ladder, List<String> rtmpOutputs, int reconnectWindowSeconds,
-			int dvrWindowSeconds, String keyHash, String keyPrefix, String srtPassphrase, @Nullable String createdBy,
-			Instant now) {
+			int dvrWindowSeconds, String latency, String keyHash, String keyPrefix, String srtPassphrase,
+			@Nullable String createdBy, Instant now) {
 		this.id = UUID.randomUUID();
 		this.createdBy = createdBy;
 		this.createdAt = now;
-		configure(title, ladder, rtmpOutputs, reconnectWindowSeconds, dvrWindowSeconds, now);
+		configure(title, ladder, rtmpOutputs, reconnectWindowSeconds, dvrWindowSeconds, latency, now);
 		rekey(keyHash, keyPrefix, srtPassphrase, now);
 	}
 
 	public void configure(String title, List<String> ladder, List<String> rtmpOutputs, int reconnectWindowSeconds,
-			int dvrWindowSeconds, Instant now) {
+			int dvrWindowSeconds, String latency, Instant now) {
 		this.title = title;
+		this.latency = latency;
 		this.ladder = String.join(",", ladder);
 		this.rtmpOutputs = rtmpOutputs.toArray(String[]::new);
 		this.reconnectWindowSeconds = reconnectWindowSeconds;
@@ -107,6 +111,16 @@ public class Channel {
 
 	public int dvrWindowSeconds() {
 		return dvrWindowSeconds;
+	}
+
+	/** STANDARD or LOW. */
+	public String latency() {
+		return latency;
+	}
+
+	/** Whether the channel publishes low-latency HLS. */
+	public boolean lowLatency() {
+		return "LOW".equals(latency);
 	}
 
 	public String keyPrefix() {

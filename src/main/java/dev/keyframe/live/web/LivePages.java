@@ -48,9 +48,10 @@ class LivePages {
 	@PostMapping("/live")
 	String create(@RequestParam String title, @RequestParam(required = false) @Nullable List<String> ladder,
 			@RequestParam(defaultValue = "") String outputs, @RequestParam(defaultValue = "30") int reconnect,
-			@RequestParam(defaultValue = "0") int dvr, RedirectAttributes redirect) {
+			@RequestParam(defaultValue = "0") int dvr, @RequestParam(defaultValue = NewChannel.STANDARD) String latency,
+			RedirectAttributes redirect) {
 		try {
-			IssuedKey issued = channels.create(new NewChannel(title, ladder, lines(outputs), reconnect, dvr),
+			IssuedKey issued = channels.create(new NewChannel(title, ladder, lines(outputs), reconnect, dvr, latency),
 					current.require().username());
 			redirect.addFlashAttribute("issued", issued);
 			redirect.addFlashAttribute("notice", "The channel is ready. Copy its stream key now: it is shown only once.");
@@ -79,9 +80,9 @@ class LivePages {
 	String update(@PathVariable UUID id, @RequestParam String title,
 			@RequestParam(required = false) @Nullable List<String> ladder, @RequestParam(defaultValue = "") String outputs,
 			@RequestParam(defaultValue = "30") int reconnect, @RequestParam(defaultValue = "0") int dvr,
-			RedirectAttributes redirect) {
+			@RequestParam(defaultValue = NewChannel.STANDARD) String latency, RedirectAttributes redirect) {
 		try {
-			channels.update(id, new NewChannel(title, ladder, lines(outputs), reconnect, dvr));
+			channels.update(id, new NewChannel(title, ladder, lines(outputs), reconnect, dvr, latency));
 			redirect.addFlashAttribute("notice", "Saved. Changes apply from the next session.");
 		}
 		catch (Problem problem) {
