@@ -99,12 +99,35 @@ final class HlsPublisher {
 
 	private volatile @Nullable Instant newest;
 
+	/** Per rendition, for a low-latency channel: what makes its segments from the encoder's parts; empty otherwise. */
+	private final Map<String, PartAssembler> assemblers = new HashMap<>();
+
+	/** Per rendition: the playlist before low-latency decoration, as last published. */
+	private final Map<String, String> undecorated = new HashMap<>();
+
+	/** Per rendition: the newest part the last published playlist named. */
+	private final Map<String, Integer> publishedPart = new HashMap<>();
+
 	/**
 	 * @param published the playlists an earlier transcoder of the session published, by rendition: their segments
 	 * are in storage, and their numbering and discontinuities go on
 	 */
 	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Map<String, String> published,
 			LongSupplier firstCapture, Consumer<String> firstSegment) {
+		this(storage, asset, dir, renditions, published, firstCapture, firstSegment, null, 0);
+	}
+
+	/**
+	 * @param lowLatency how the encoder cuts parts, for a low-latency channel (null: it writes segments itself)
+	 * @param listSize the segments a playlist keeps, for a low-latency channel
+	 */
+	HlsPublisher(ObjectStorage storage, AssetId asset, Path dir, List<String> renditions, Map<String, String> published,
+			LongSupplier firstCapture, Consumer<String> firstSegment, @Nullable LowLatency lowLatency, int listSize) {
+		if (lowLatency != null) {
+			for (String rendition : renditions) {
+				assemblers.put(rendition, new PartAssembler(dir.resolve(rendition), lowLatency, listSize));
+			}
+		}
 		this.firstCapture = firstCapture;
 		this.storage = storage;
 		published.forEach((rendition, text) -> {
@@ -124,7 +147,7 @@ final class HlsPublisher {
 
 	/** A playlist as the encoder reads it to continue it: without the tag it would take for a discontinuity. */
 	static String forEncoder(String playlist) {
-		return playlist.lines().filter(line -> !line.startsWith(DISCONTINUITY_SEQUENCE)).collect(
+		return PartAssembler.segmentsForEncoder(playlist).lines().filter(line -> !line.startsWith(DISCONTINUITY_SEQUENCE)).collect(
 				java.util.stream.Collectors.joining("\n", "", "\n"));
 	}
 
@@ -141,18 +164,33 @@ final class HlsPublisher {
 	}
 
 	private void publish(String rendition) throws IOException {
+		PartAssembler assembler = assemblers.get(rendition);
+		if (assembler != null) {
+			assembler.advance();
+		}
 		Path playlist = dir.resolve(rendition).resolve("index.m3u8");
 		if (!Files.exists(playlist)) {
 			return;
 		}
 		String raw = Files.readString(playlist, StandardCharsets.UTF_8);
-		if (raw.equals(written.get(rendition))) {
+		boolean changed = !raw.equals(written.get(rendition));
+		if (!changed && (assembler == null || java.util.Objects.equals(publishedPart.get(rendition), assembler.newestPart()))) {
 			return;
 		}
-		String text = sequenced(rendition, dated(rendition, raw));
+		String text = changed ? sequenced(rendition, dated(rendition, raw)) : undecorated.get(rendition);
 		String prefix = AssetKeys.mediaPrefix(asset) + rendition + "/";
 		Map<String, Boolean> segments = segments(text);
 		List<String> listed = new ArrayList<>(segments.keySet());
+		if (assembler != null) {
+			// parts first: a player reads a part the moment the playlist names it
+			for (String part : assembler.listedParts()) {
+				if (uploaded.contains(rendition + "/" + part)) {
+					continue;
+				}
+				storage.put(prefix + part, dir.resolve(rendition).resolve(part), "video/mp2t", ObjectStorage.IMMUTABLE);
+				uploaded.add(rendition + "/" + part);
+			}
+		}
 		for (String uri : listed) {
 			if (uploaded.contains(rendition + "/" + uri)) {
 				continue;
@@ -166,13 +204,22 @@ final class HlsPublisher {
 			storage.put(prefix + uri, segment, "video/mp2t", ObjectStorage.IMMUTABLE);
 			uploaded.add(rendition + "/" + uri);
 		}
-		storage.put(prefix + "index.m3u8", text.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
+		String published = assembler == null ? text : assembler.decorate(text);
+		storage.put(prefix + "index.m3u8", published.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
 				LIVE_PLAYLIST);
-		playlists.put(rendition, text);
+		playlists.put(rendition, published);
+		undecorated.put(rendition, text);
 		written.put(rendition, raw);
 		window.put(rendition, segments);
 		if (rendition.equals(renditions.getFirst())) {
-			newest = lastProgramDateTime(text);
+			Instant last = lastProgramDateTime(text);
+			// a low-latency playlist's newest media is its newest part, a little after its newest segment began
+			newest = last == null || assembler == null ? last
+					: last.plusMillis(Math.round(assembler.newestPartOffset() * 1000));
+		}
+		if (assembler != null) {
+			publishedPart.put(rendition, assembler.newestPart());
+			listed.addAll(assembler.listedParts());
 		}
 		retire(rendition, prefix, listed);
 		if (!listed.isEmpty() && started.add(rendition)) {
@@ -296,6 +343,14 @@ final class HlsPublisher {
 	 * stop polling and the stream reads as ended.
 	 */
 	synchronized void end() {
+		for (PartAssembler assembler : assemblers.values()) {
+			try {
+				assembler.finish();
+			}
+			catch (IOException ex) {
+				log.warn("Sealing the last segment of live asset {} failed: {}", asset, ex.toString());
+			}
+		}
 		publish();
 		for (String rendition : renditions) {
 			String text = playlists.get(rendition);
@@ -311,7 +366,11 @@ final class HlsPublisher {
 
 	/** A playlist with the end tag after its last line: players stop polling, the stream reads as ended. */
 	static String ended(String playlist) {
-		return playlist.contains(END) ? playlist : (playlist.endsWith("\n") ? playlist : playlist + "\n") + END + "\n";
+		if (playlist.contains(END)) {
+			return playlist;
+		}
+		String closed = PartAssembler.ended(playlist);
+		return closed + END + "\n";
 	}
 
 	/**

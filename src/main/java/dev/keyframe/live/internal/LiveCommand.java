@@ -44,12 +44,21 @@ public final class LiveCommand {
 	/** The ladder made from the feed, which arrives as MPEG-TS on standard input. */
 	public static List<String> command(Path ffmpeg, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
 			int listSize, Path out) {
+		return command(ffmpeg, rungs, feed, settings, listSize, out, null);
+	}
+
+	/**
+	 * The ladder; with {@code lowLatency}, cut into parts instead of segments (see {@link #ladder}), from which
+	 * {@link PartAssembler} makes the segments.
+	 */
+	public static List<String> command(Path ffmpeg, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
+			int listSize, Path out, @Nullable LowLatency lowLatency) {
 		// a small probe: the first playlist appears in ~2.5 s instead of ~7.5 s
 		List<String> input = List.of("-probesize", "1M", "-analyzeduration", "1M", "-fflags", "+genpts", "-f", "mpegts",
 				"-i", "pipe:0");
 		String prepare = feed.video() == null ? ""
 				: KeyframeContract.deinterlace(feed.video()).map(deinterlace -> deinterlace + ",").orElse("");
-		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out);
+		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out, lowLatency);
 	}
 
 	/**
@@ -59,6 +68,12 @@ public final class LiveCommand {
 	 */
 	public static List<String> slate(Path ffmpeg, Path picture, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
 			int listSize, Path out) {
+		return slate(ffmpeg, picture, rungs, feed, settings, listSize, out, null);
+	}
+
+	/** The slate, cut into parts when the channel is low-latency. */
+	public static List<String> slate(Path ffmpeg, Path picture, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
+			int listSize, Path out, @Nullable LowLatency lowLatency) {
 		List<String> input = new ArrayList<>(List.of("-re", "-loop", "1", "-framerate", FRAME_RATE, "-i",
 				picture.toString()));
 		if (feed.hasAudio()) {
@@ -69,11 +84,19 @@ public final class LiveCommand {
 		int height = video == null ? 720 : video.height() - video.height() % 2;
 		String fit = "scale=" + width + ":" + height + ":force_original_aspect_ratio=decrease,pad=" + width + ":" + height
 				+ ":(ow-iw)/2:(oh-ih)/2:color=0x111827,setsar=1,";
-		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out);
+		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out, lowLatency);
 	}
 
+	/**
+	 * The ladder's command. Low latency changes two things. No B-frames: a frame leaves the
+	 * encoder as soon as it is coded, and with no reordering every part is exactly 15 frames in every rendition
+	 * (with B-frames the muxer cuts parts of 0.4 to 0.6 s, differently per rendition). The muxer cuts by time
+	 * ({@code split_by_time}) at every half second, keyframe or not, into {@code p_NNNNNN.ts} listed in
+	 * {@code parts.m3u8}; keyframes stay where the contract puts them, one per segment.
+	 */
 	private static List<String> ladder(Path ffmpeg, List<String> input, String prepare, String audioSource,
-			List<Rung> rungs, MediaInfo feed, LiveSettings settings, int listSize, Path out) {
+			List<Rung> rungs, MediaInfo feed, LiveSettings settings, int listSize, Path out,
+			@Nullable LowLatency lowLatency) {
 		boolean portrait = feed.video() != null && feed.video().portrait();
 		boolean audio = feed.hasAudio();
 		int segment = settings.segmentSeconds();
@@ -103,6 +126,9 @@ public final class LiveCommand {
 		args.addAll(List.of("-c:v", "libx264", "-preset", settings.preset(), "-profile:v", PROFILE, "-pix_fmt",
 				"yuv420p"));
 		args.addAll(KeyframeContract.videoArguments(FRAME_RATE, segment, 0));
+		if (lowLatency != null) {
+			args.addAll(List.of("-bf", "0"));
+		}
 		for (int i = 0; i < rungs.size(); i++) {
 			int kbps = rungs.get(i).videoKbps();
 			args.addAll(List.of("-level:v:" + i, level(rungs.get(i), feed.video())));
@@ -125,6 +151,16 @@ public final class LiveCommand {
 				map.append(",a:").append(i);
 			}
 			map.append(",name:").append(rungs.get(i).name());
+		}
+		if (lowLatency != null) {
+			int parts = lowLatency.partsPerSegment();
+			args.addAll(List.of("-f", "hls", "-hls_time", String.valueOf(lowLatency.partSeconds()), "-hls_list_size",
+					String.valueOf((listSize + 1) * parts), "-hls_delete_threshold", String.valueOf(3 * parts),
+					"-hls_flags", "split_by_time+delete_segments+program_date_time+omit_endlist+append_list",
+					"-hls_segment_type", "mpegts", "-hls_segment_filename",
+					out.resolve("%v").resolve(PartAssembler.PART_FILES).toString(), "-var_stream_map", map.toString(),
+					out.resolve("%v").resolve(PartAssembler.PARTS_PLAYLIST).toString()));
+			return args;
 		}
 		args.addAll(List.of("-f", "hls", "-hls_time", String.valueOf(segment), "-hls_list_size",
 				String.valueOf(listSize), "-hls_delete_threshold", "3", "-hls_flags",

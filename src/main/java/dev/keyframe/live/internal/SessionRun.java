@@ -59,6 +59,9 @@ final class SessionRun {
 
 	final int listSize;
 
+	/** How the encoder cuts parts, for a low-latency channel; null for a standard one. */
+	final @Nullable LowLatency lowLatency;
+
 	private final StreamRuntime owner;
 
 	private final AtomicLong bytes = new AtomicLong();
@@ -113,7 +116,9 @@ final class SessionRun {
 	private boolean ran;
 
 	SessionRun(StreamRuntime owner, UUID sessionId, UUID channelId, AssetId asset, String title, Path dir,
-			List<Rung> chosen, List<String> outputs, int reconnectWindowSeconds, int listSize) {
+			List<Rung> chosen, List<String> outputs, int reconnectWindowSeconds, int listSize,
+			@Nullable LowLatency lowLatency) {
+		this.lowLatency = lowLatency;
 		this.owner = owner;
 		this.sessionId = sessionId;
 		this.channelId = channelId;

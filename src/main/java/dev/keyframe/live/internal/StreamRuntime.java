@@ -152,7 +152,8 @@ public class StreamRuntime implements DisposableBean {
 				(int) Math.ceil(channel.dvrWindowSeconds() / (double) settings.segmentSeconds()));
 		SessionRun started = new SessionRun(this, id, channel.id(), new AssetId(session.assetId()), channel.title(),
 				instance.scratch("session"), rungs.isEmpty() ? settings.ladder() : rungs, channel.rtmpOutputs(),
-				channel.reconnectWindowSeconds(), listSize);
+				channel.reconnectWindowSeconds(), listSize,
+				channel.lowLatency() ? LowLatency.forSegments(settings.segmentSeconds()) : null);
 		this.run = started;
 		RelayServer relay = new RelayServer(this, started, id, generation, session.relayToken(), settings.relayBind(),
 				settings.relayPort(), settings.idleTimeout());
@@ -240,9 +241,10 @@ public class StreamRuntime implements DisposableBean {
 			assets.publishRendition(run.asset, spec, (candidate, published) -> Optional.empty());
 			if (run.publisher() != null && run.publisher().allStarted()) {
 				assets.liveStarted(run.asset);
-				event(run, "PLAYING", "Every rendition has its first segment: viewers can watch.");
+				event(run, "PLAYING", "Every rendition has its first segment: viewers can watch"
+						+ (run.lowLatency != null ? " with low latency (half-second parts)." : "."));
 			}
-		});
+		}, run.lowLatency, run.listSize);
 	}
 
 	/**
@@ -271,6 +273,11 @@ public class StreamRuntime implements DisposableBean {
 			}
 			Files.createDirectories(local.getParent());
 			Files.writeString(local, HlsPublisher.forEncoder(text));
+			String parts = run.lowLatency == null ? null : PartAssembler.partsForEncoder(text);
+			if (parts != null) {
+				// the encoder continues the part numbering too: a part's name is never reused within a session
+				Files.writeString(local.resolveSibling(PartAssembler.PARTS_PLAYLIST), parts);
+			}
 			restored.put(rung.name(), text);
 		}
 		if (!restored.isEmpty()) {
@@ -301,7 +308,8 @@ public class StreamRuntime implements DisposableBean {
 	}
 
 	EncoderProcess launch(SessionRun run, List<Rung> rungs, MediaInfo feed) {
-		List<String> command = LiveCommand.command(tools.ffmpegPath(), rungs, feed, settings, run.listSize, run.dir);
+		List<String> command = LiveCommand.command(tools.ffmpegPath(), rungs, feed, settings, run.listSize, run.dir,
+				run.lowLatency);
 		EncoderProcess encoder = EncoderProcess.start(command, run.dir);
 		log.info("Encoder {} started for live session {}", encoder.id(), run.sessionId);
 		return encoder;
@@ -324,7 +332,9 @@ public class StreamRuntime implements DisposableBean {
 			throw new java.io.UncheckedIOException("The slate picture could not be written: " + ex.getMessage(), ex);
 		}
 		EncoderProcess slate = EncoderProcess.start(
-				LiveCommand.slate(tools.ffmpegPath(), picture, rungs, feed, settings, run.listSize, run.dir), run.dir);
+				LiveCommand.slate(tools.ffmpegPath(), picture, rungs, feed, settings, run.listSize, run.dir,
+						run.lowLatency),
+				run.dir);
 		log.info("Slate {} started for live session {} while its feed is away", slate.id(), run.sessionId);
 		return slate;
 	}

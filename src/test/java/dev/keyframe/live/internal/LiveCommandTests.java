@@ -62,6 +62,31 @@ class LiveCommandTests {
 	}
 
 	/**
+	 * A low-latency channel's encoder cuts half-second parts by time, with no B-frames so each is exactly 15 frames
+	 * in every rendition, keeps a part window one segment longer than the segment window (the assembler reads the
+	 * parts of the segment being made), and keeps the GOP at one per segment.
+	 */
+	@Test
+	void aLowLatencyEncoderCutsHalfSecondPartsWithoutBFramesAndKeepsOneGopPerSegment() {
+		LiveSettings settings = settings();
+		LowLatency layout = LowLatency.forSegments(settings.segmentSeconds());
+		assertThat(layout.partsPerSegment()).isEqualTo(4);
+		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings, 6,
+				Path.of("/w"), layout);
+		String line = String.join(" ", command);
+		assertThat(line).contains("-bf 0", "-hls_time 0.5", "-hls_list_size 28", "-hls_delete_threshold 12",
+				"split_by_time", "program_date_time", "append_list", "/w/%v/p_%06d.ts", "/w/%v/parts.m3u8", "-g 60",
+				"expr:gte(t,n_forced*2)");
+		assertThat(line).doesNotContain("index.m3u8", "independent_segments");
+		assertThat(String.join(" ", LiveCommand.slate(Path.of("/ffmpeg"), Path.of("/w/slate.png"), settings.ladder(),
+				video(1280, 720), settings, 6, Path.of("/w"), layout)))
+			.as("the slate continues the same parts")
+			.contains("-bf 0", "/w/%v/parts.m3u8");
+		assertThat(String.join(" ", LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings,
+				6, Path.of("/w")))).as("a standard channel is unchanged").doesNotContain("-bf 0", "split_by_time");
+	}
+
+	/**
 	 * The keyframe contract at live's own rate, 30 fps, with one GOP per segment: what live always asked for
 	 * ({@code -r 30 -g 60 -keyint_min 60 -sc_threshold 0}, keyframes forced every segment), and, as the VOD
 	 * encoder has it, constant frame rate (the HLS muxer's default with {@code -r}), no scene cuts in x264's own

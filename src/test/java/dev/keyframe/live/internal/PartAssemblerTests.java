@@ -1,0 +1,165 @@
+package dev.keyframe.live.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.keyframe.support.LowLatencyPlaylists;
+
+/**
+ * How a low-latency rendition's parts become segments and playlists. Parts here are files whose text says whether
+ * they open with a keyframe ("K" first), as the real test (the TS random access indicator) would on an encoder's
+ * parts; the live integration test covers the real encoder.
+ */
+class PartAssemblerTests {
+
+	private static final LowLatency LAYOUT = new LowLatency(4, 0.5);
+
+	@TempDir
+	Path dir;
+
+	private final List<String> listed = new ArrayList<>();
+
+	private int next;
+
+	@Test
+	void partsBecomeSegmentsAtEachKeyframeAndTheSegmentIsItsPartsEndToEnd() throws IOException {
+		PartAssembler assembler = assembler();
+		parts(true, false, false, false, true, false);
+		assembler.advance();
+		assertThat(segmentsPlaylist()).contains("#EXT-X-MEDIA-SEQUENCE:0", "#EXTINF:2.000000,", "s_000000.ts")
+			.doesNotContain("s_000001.ts");
+		assertThat(Files.readString(dir.resolve("s_000000.ts"))).isEqualTo("K0|1|2|3|");
+		assertThat(assembler.listedParts()).containsExactly("p_000000.ts", "p_000001.ts", "p_000002.ts", "p_000003.ts",
+				"p_000004.ts", "p_000005.ts");
+
+		String playlist = assembler.decorate(segmentsPlaylist());
+		LowLatencyPlaylists.checkRules(playlist, 0.5);
+		assertThat(playlist).contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500",
+				"#EXT-X-PART-INF:PART-TARGET=0.500", "#EXT-X-PART:DURATION=0.50000,URI=\"p_000000.ts\",INDEPENDENT=YES",
+				"#EXT-X-PART:DURATION=0.50000,URI=\"p_000005.ts\"\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"p_000006.ts\"");
+		assertThat(playlist.indexOf("p_000003.ts")).as("a segment's parts come before it")
+			.isLessThan(playlist.indexOf("s_000000.ts"));
+		assertThat(playlist.indexOf("p_000004.ts")).as("the open segment's parts after the last segment")
+			.isGreaterThan(playlist.indexOf("s_000000.ts"));
+		// 2 s of the segment, then the open segment's first part: the newest part starts 2.5 s after the segment
+		assertThat(assembler.newestPartOffset()).isEqualTo(2.5);
+	}
+
+	@Test
+	void aDiscontinuitySealsTheOpenSegmentAndOnlyTheNewestSegmentsListTheirParts() throws IOException {
+		PartAssembler assembler = assembler();
+		parts(true, false, false, false, true, false, false, false, true, false, false, false, true, false);
+		assembler.advance();
+		discontinuity();
+		parts(true, false, false, false, true);
+		assembler.advance();
+		String segments = segmentsPlaylist();
+		assertThat(segments).contains("s_000003.ts", "s_000004.ts").doesNotContain("s_000005.ts");
+		assertThat(segments.substring(segments.indexOf("s_000003.ts"))).as("the seam")
+			.containsOnlyOnce("#EXT-X-DISCONTINUITY");
+		assertThat(segments).contains("#EXTINF:1.000000,\n#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:06.000+0000\ns_000003.ts");
+		String playlist = assembler.decorate(segments);
+		LowLatencyPlaylists.checkRules(playlist, 0.5);
+		assertThat(playlist).as("parts of the last three segments only").doesNotContain("\"p_000007.ts\"")
+			.contains("\"p_000008.ts\"");
+	}
+
+	@Test
+	void aSegmentNeverHoldsMoreThanItsPartsWhenNoKeyframeComes() throws IOException {
+		PartAssembler assembler = assembler();
+		parts(true, false, false, false, false, false);
+		assembler.advance();
+		assertThat(Files.readString(dir.resolve("s_000000.ts"))).isEqualTo("K0|1|2|3|");
+	}
+
+	@Test
+	void finishingSealsTheOpenSegmentAndAnEndedPlaylistHasNoHintOrLoosePart() throws IOException {
+		PartAssembler assembler = assembler();
+		parts(true, false, false, false, true, false);
+		assembler.advance();
+		String live = assembler.decorate(segmentsPlaylist());
+		String closed = HlsPublisher.ended(live);
+		assertThat(closed).doesNotContain("PRELOAD-HINT", "p_000004.ts").endsWith("s_000000.ts\n#EXT-X-ENDLIST\n");
+		assembler.finish();
+		assertThat(segmentsPlaylist()).contains("#EXTINF:1.000000,", "s_000001.ts");
+		assertThat(Files.readString(dir.resolve("s_000001.ts"))).isEqualTo("K4|5|");
+	}
+
+	@Test
+	void aNewTranscoderContinuesTheSegmentAndPartNumberingItWasGiven() throws IOException {
+		PartAssembler first = assembler();
+		parts(true, false, false, false, true, false, false, false, true);
+		first.advance();
+		String published = first.decorate(segmentsPlaylist());
+
+		Path again = dir.resolve("next");
+		Files.createDirectories(again);
+		Files.writeString(again.resolve("index.m3u8"), HlsPublisher.forEncoder(published));
+		Files.writeString(again.resolve("parts.m3u8"), PartAssembler.partsForEncoder(published));
+		assertThat(Files.readString(again.resolve("index.m3u8"))).doesNotContain("EXT-X-PART", "SERVER-CONTROL",
+				"PRELOAD-HINT");
+		PartAssembler second = new PartAssembler(again, LAYOUT, 6, PartAssemblerTests::keyframe);
+		// the encoder continues after the last part it was shown, after a discontinuity
+		StringBuilder parts = new StringBuilder(Files.readString(again.resolve("parts.m3u8")))
+			.append("#EXT-X-DISCONTINUITY\n");
+		for (int n = 9; n < 14; n++) {
+			Files.writeString(again.resolve(name(n)), (n % 4 == 1 ? "K" : "") + n + "|");
+			parts.append("#EXTINF:0.500000,\n").append(name(n)).append('\n');
+		}
+		Files.writeString(again.resolve("parts.m3u8"), parts);
+		second.advance();
+		String segments = Files.readString(again.resolve("index.m3u8"));
+		assertThat(segments).contains("#EXT-X-MEDIA-SEQUENCE:0", "s_000000.ts", "s_000001.ts", "s_000002.ts");
+		assertThat(Files.readString(again.resolve("s_000002.ts"))).as("the new run's first segment").isEqualTo("K9|10|11|12|");
+		assertThat(segments.substring(segments.indexOf("s_000001.ts"))).contains("#EXT-X-DISCONTINUITY");
+	}
+
+	private PartAssembler assembler() {
+		return new PartAssembler(dir, LAYOUT, 6, PartAssemblerTests::keyframe);
+	}
+
+	private static boolean keyframe(Path part) {
+		try {
+			return Files.readString(part).startsWith("K");
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/** Writes the next parts (true: it opens with a keyframe) and lists them as the encoder does. */
+	private void parts(boolean... keyframes) throws IOException {
+		for (boolean keyframe : keyframes) {
+			int n = next++;
+			Files.writeString(dir.resolve(name(n)), (keyframe ? "K" : "") + n + "|");
+			listed.add(String.format(Locale.ROOT, "#EXTINF:0.500000,%n#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:%02d.%03d+0000%n%s",
+					n / 2, n % 2 * 500, name(n)));
+		}
+		Files.writeString(dir.resolve("parts.m3u8"), "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:0\n"
+				+ "#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-DISCONTINUITY\n" + String.join("\n", listed) + "\n",
+				StandardCharsets.UTF_8);
+	}
+
+	private void discontinuity() {
+		listed.add("#EXT-X-DISCONTINUITY");
+	}
+
+	private String segmentsPlaylist() throws IOException {
+		return Files.readString(dir.resolve("index.m3u8"));
+	}
+
+	private static String name(int n) {
+		return String.format(Locale.ROOT, "p_%06d.ts", n);
+	}
+
+}
