@@ -106,8 +106,16 @@ final class EdgeCache {
 	}
 
 	Lookup get(String key) {
+		return get(key, Long.MAX_VALUE);
+	}
+
+	/**
+	 * The object, from the cache only when it is fresh and was fetched at most {@code maxAgeMillis} ago (a blocking
+	 * playlist request looks again every few tens of milliseconds, sooner than its max-age would).
+	 */
+	Lookup get(String key, long maxAgeMillis) {
 		Entry cached = cached(key);
-		if (cached != null && clock.millis() < cached.freshUntil()) {
+		if (cached != null && fresh(cached, maxAgeMillis)) {
 			return new Lookup(cached, false, Source.HIT);
 		}
 		CompletableFuture<Lookup> mine = new CompletableFuture<>();
@@ -133,7 +141,7 @@ final class EdgeCache {
 		try {
 			// a fetch that finished between the first look and taking the lead has stored it already
 			Entry now = cached(key);
-			Lookup found = now != null && clock.millis() < now.freshUntil() ? new Lookup(now, false, Source.HIT)
+			Lookup found = now != null && fresh(now, maxAgeMillis) ? new Lookup(now, false, Source.HIT)
 					: fetch(key, cached);
 			mine.complete(found);
 			return found;
@@ -156,6 +164,11 @@ final class EdgeCache {
 		finally {
 			inFlight.remove(key, mine);
 		}
+	}
+
+	private boolean fresh(Entry entry, long maxAgeMillis) {
+		long now = clock.millis();
+		return now < entry.freshUntil() && now - entry.storedAt() <= maxAgeMillis;
 	}
 
 	/** Opens an object too large to cache, for one request, optionally a byte range. */

@@ -41,6 +41,15 @@ final class EdgeServlet extends HttpServlet {
 
 	private static final String VIA = "1.1 keyframe-edge";
 
+	/** A low-latency part ({@code p_NNNNNN.ts}): a preload hint may name it before it exists. */
+	private static final Pattern PART = Pattern.compile("/p_[0-9]{6,9}\\.ts$");
+
+	/** How often a held request looks again. */
+	static final long LOOK_AGAIN_MS = 50;
+
+	/** How long a request for a part that is not there yet is held. */
+	static final long PART_WAIT_MS = 3000;
+
 	private final SignatureVerifier verifier;
 
 	private final EdgeCache cache;
@@ -121,9 +130,26 @@ final class EdgeServlet extends HttpServlet {
 			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
 			return;
 		}
+		BlockingReload blocking;
+		try {
+			blocking = key.endsWith(".m3u8") ? BlockingReload.of(request.getQueryString()) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			count("bad_request");
+			error(response, HttpServletResponse.SC_BAD_REQUEST, "InvalidArgument", ex.getMessage());
+			return;
+		}
 		EdgeCache.Lookup lookup;
 		try {
-			lookup = cache.get(key);
+			lookup = blocking != null ? held(key, blocking) : cache.get(key);
+			if (!lookup.found() && PART.matcher(key).find()) {
+				lookup = awaited(key);
+			}
+		}
+		catch (Refusal refusal) {
+			count(refusal.status == HttpServletResponse.SC_BAD_REQUEST ? "bad_request" : "unavailable");
+			error(response, refusal.status, refusal.code, refusal.getMessage());
+			return;
 		}
 		catch (RuntimeException ex) {
 			log.warn("The origin failed for " + key + ": " + ex.getMessage());
@@ -146,6 +172,80 @@ final class EdgeServlet extends HttpServlet {
 		else {
 			stream(key, request, response, "HEAD".equals(method));
 		}
+	}
+
+	/**
+	 * A blocking playlist request (LL-HLS): looks at the playlist every {@value #LOOK_AGAIN_MS} ms until it holds what
+	 * was asked for, for at most three target durations (then 503, as the spec asks: the player retries). Each look
+	 * is a conditional request to the origin, collapsed with every other request waiting on the same playlist.
+	 */
+	private EdgeCache.Lookup held(String key, BlockingReload blocking) {
+		long start = clock.millis();
+		long deadline = -1;
+		while (true) {
+			EdgeCache.Lookup lookup = cache.get(key, LOOK_AGAIN_MS);
+			if (lookup.entry() == null) {
+				return lookup;
+			}
+			String playlist = java.nio.charset.StandardCharsets.UTF_8.decode(lookup.entry().body().duplicate()).toString();
+			switch (blocking.answer(playlist)) {
+				case READY -> {
+					return lookup;
+				}
+				case TOO_FAR -> throw new Refusal(HttpServletResponse.SC_BAD_REQUEST, "InvalidArgument",
+						"_HLS_msn is more than two segments ahead of the playlist");
+				case WAIT -> {
+					if (deadline < 0) {
+						deadline = start + BlockingReload.holdMillis(playlist);
+					}
+				}
+			}
+			if (clock.millis() >= deadline) {
+				throw new Refusal(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "ServiceUnavailable",
+						"The playlist did not reach the asked segment in time");
+			}
+			pause();
+		}
+	}
+
+	/**
+	 * A part a preload hint named, asked for before the encoder finished it: held until it is in storage, for at
+	 * most {@value #PART_WAIT_MS} ms (a part takes half a second to make), then 404.
+	 */
+	private EdgeCache.Lookup awaited(String key) {
+		long deadline = clock.millis() + PART_WAIT_MS;
+		EdgeCache.Lookup lookup;
+		do {
+			pause();
+			lookup = cache.get(key);
+		}
+		while (!lookup.found() && clock.millis() < deadline);
+		return lookup;
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(LOOK_AGAIN_MS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new Refusal(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "ServiceUnavailable", "The edge is stopping");
+		}
+	}
+
+	/** An answer other than the object: its status, CloudFront's error code and message. */
+	private static final class Refusal extends RuntimeException {
+
+		private final int status;
+
+		private final String code;
+
+		Refusal(int status, String code, String message) {
+			super(message, null, false, false);
+			this.status = status;
+			this.code = code;
+		}
+
 	}
 
 	private void serve(EdgeCache.Entry entry, HttpServletRequest request, HttpServletResponse response, boolean head)
