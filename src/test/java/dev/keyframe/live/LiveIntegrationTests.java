@@ -204,7 +204,8 @@ class LiveIntegrationTests {
 			String playlist = Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(200))
 				.until(() -> read(prefix + "index.m3u8"), p -> segmentsOf(p).size() >= 3 && p.contains("#EXT-X-PART:"));
 			LowLatencyPlaylists.checkRules(playlist, 0.5);
-			assertThat(playlist).contains("#EXT-X-PRELOAD-HINT:TYPE=PART").doesNotContain("#EXT-X-ENDLIST");
+			assertThat(playlist).contains("#EXT-X-PRELOAD-HINT:TYPE=PART", "#EXT-X-RENDITION-REPORT:URI=\"../240p/index.m3u8\"")
+				.doesNotContain("#EXT-X-ENDLIST");
 
 			// every part a playlist names is stored (immutable), and a segment is its parts end to end
 			Map<String, List<String>> partsOf = partsBySegment(playlist);
@@ -260,7 +261,7 @@ class LiveIntegrationTests {
 		String ended = Awaitility.await().atMost(SOON).until(() -> read(prefix + "index.m3u8"),
 				p -> p.contains("#EXT-X-ENDLIST"));
 		LowLatencyPlaylists.checkRules(ended, 0.5);
-		assertThat(ended).doesNotContain("PRELOAD-HINT");
+		assertThat(ended).doesNotContain("PRELOAD-HINT", "RENDITION-REPORT");
 	}
 
 	@Test

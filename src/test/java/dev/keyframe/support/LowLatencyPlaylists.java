@@ -26,7 +26,8 @@ public final class LowLatencyPlaylists {
 	 * Checks: a part target of {@code partTarget}; blocking reload offered with a part hold-back of at least two
 	 * part targets (4.4.3.8); every part at most the target, and every one but a segment's last at least 85% of it
 	 * (4.4.4.9); a segment's parts adding up to its duration; part names used once; at most one preload hint, last,
-	 * naming a part not yet listed; and, once the playlist ended, no hint at all.
+	 * naming a part not yet listed, followed by nothing but rendition reports; and, once the playlist ended, no hint
+	 * at all.
 	 */
 	public static void checkRules(String playlist, double partTarget) {
 		assertThat(playlist).startsWith("#EXTM3U")
@@ -70,8 +71,12 @@ public final class LowLatencyPlaylists {
 				assertThat(u.find()).isTrue();
 				assertThat(names).as("the hinted part is not listed yet").doesNotContain(u.group(1));
 			}
+			else if (line.startsWith("#EXT-X-RENDITION-REPORT:")) {
+				assertThat(line).as("a rendition report names a playlist and its newest part")
+					.matches("#EXT-X-RENDITION-REPORT:URI=\"[^\"]+\",LAST-MSN=[0-9]+,LAST-PART=[0-9]+");
+			}
 			else if (hints > 0 && !line.isBlank()) {
-				assertThat(line).as("nothing after the preload hint").isEmpty();
+				assertThat(line).as("only rendition reports after the preload hint").isEmpty();
 			}
 		}
 		checkShortParts(parts, partTarget);

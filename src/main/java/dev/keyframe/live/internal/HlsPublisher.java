@@ -204,7 +204,7 @@ final class HlsPublisher {
 			storage.put(prefix + uri, segment, "video/mp2t", ObjectStorage.IMMUTABLE);
 			uploaded.add(rendition + "/" + uri);
 		}
-		String published = assembler == null ? text : assembler.decorate(text);
+		String published = assembler == null ? text : assembler.decorate(text) + reports(rendition);
 		storage.put(prefix + "index.m3u8", published.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
 				LIVE_PLAYLIST);
 		playlists.put(rendition, published);
@@ -231,6 +231,18 @@ final class HlsPublisher {
 				throw ex;
 			}
 		}
+	}
+
+	/** Where every other rendition's newest part is, for a low-latency playlist of {@code rendition}. */
+	private String reports(String rendition) {
+		StringBuilder reports = new StringBuilder();
+		for (String other : renditions) {
+			long[] position = other.equals(rendition) ? null : assemblers.get(other).newestPosition();
+			if (position != null) {
+				reports.append(PartAssembler.renditionReport(other, position)).append('\n');
+			}
+		}
+		return reports.toString();
 	}
 
 	/**

@@ -313,6 +313,27 @@ final class PartAssembler {
 		return listed;
 	}
 
+	/**
+	 * Where this rendition's newest part is, as another rendition's playlist reports it
+	 * ({@code EXT-X-RENDITION-REPORT}: a player switching here asks for the next part at once): its segment's media
+	 * sequence number and its index in that segment; null before the first.
+	 */
+	long @Nullable [] newestPosition() {
+		if (!open.isEmpty()) {
+			return new long[] { nextSegment, open.size() - 1 };
+		}
+		if (!segments.isEmpty() && !segments.getLast().parts().isEmpty()) {
+			return new long[] { segments.getLast().number(), segments.getLast().parts().size() - 1 };
+		}
+		return null;
+	}
+
+	/** The rendition report of a rendition at {@code position} ({@link #newestPosition}), from a sibling playlist. */
+	static String renditionReport(String rendition, long[] position) {
+		return "#EXT-X-RENDITION-REPORT:URI=\"../" + rendition + "/" + SEGMENTS_PLAYLIST + "\",LAST-MSN=" + position[0]
+				+ ",LAST-PART=" + position[1];
+	}
+
 	/** The newest part taken, or -1: what changes whenever the decorated playlist does. */
 	int newestPart() {
 		return lastPart;
@@ -333,12 +354,13 @@ final class PartAssembler {
 	}
 
 	/**
-	 * A published low-latency playlist as it is once the stream ended: no preload hint and no parts after the last
-	 * segment (the spec forbids a hint after the end tag, and a part belongs to a segment that now never comes).
+	 * A published low-latency playlist as it is once the stream ended: no preload hint, no rendition reports and no
+	 * parts after the last segment (the spec forbids a hint after the end tag, and a part belongs to a segment that
+	 * now never comes).
 	 */
 	static String ended(String playlist) {
 		List<String> lines = new ArrayList<>(List.of(playlist.split("\n")));
-		lines.removeIf(line -> line.startsWith("#EXT-X-PRELOAD-HINT"));
+		lines.removeIf(line -> line.startsWith("#EXT-X-PRELOAD-HINT") || line.startsWith("#EXT-X-RENDITION-REPORT"));
 		while (!lines.isEmpty() && (lines.getLast().startsWith("#EXT-X-PART:") || lines.getLast().isBlank()
 				|| lines.getLast().equals("#EXT-X-DISCONTINUITY"))) {
 			lines.removeLast();

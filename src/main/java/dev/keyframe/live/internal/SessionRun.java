@@ -265,7 +265,8 @@ final class SessionRun {
 		Files.createDirectories(dir);
 		recording = part();
 		publisher = owner.publisher(this, rungs, info);
-		publishing = owner.schedulePublishing(this::publish);
+		// a part is half a second: looking every 200 ms would add up to a fifth of a second to its latency
+		publishing = owner.schedulePublishing(this::publish, lowLatency != null ? 50 : 200);
 		for (String target : outputs) {
 			RtmpOutput output = owner.rtmpOutput(this, target, "h264".equals(info.video().codec()));
 			synchronized (rtmp) {

@@ -286,7 +286,7 @@ public class StreamRuntime implements DisposableBean {
 		return restored;
 	}
 
-	ScheduledFuture<?> schedulePublishing(Runnable publish) {
+	ScheduledFuture<?> schedulePublishing(Runnable publish, long everyMillis) {
 		return scheduler.scheduleWithFixedDelay(() -> {
 			try {
 				publish.run();
@@ -294,7 +294,7 @@ public class StreamRuntime implements DisposableBean {
 			catch (RuntimeException ex) {
 				log.warn("Publishing failed: {}", ex.toString());
 			}
-		}, 200, 200, TimeUnit.MILLISECONDS);
+		}, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
 	}
 
 	ScheduledFuture<?> schedule(Runnable task, int seconds) {

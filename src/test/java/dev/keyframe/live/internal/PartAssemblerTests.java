@@ -51,6 +51,9 @@ class PartAssemblerTests {
 			.isLessThan(playlist.indexOf("s_000000.ts"));
 		assertThat(playlist.indexOf("p_000004.ts")).as("the open segment's parts after the last segment")
 			.isGreaterThan(playlist.indexOf("s_000000.ts"));
+		assertThat(assembler.newestPosition()).as("part 1 of segment 1").containsExactly(1, 1);
+		assertThat(PartAssembler.renditionReport("240p", assembler.newestPosition()))
+			.isEqualTo("#EXT-X-RENDITION-REPORT:URI=\"../240p/index.m3u8\",LAST-MSN=1,LAST-PART=1");
 		// 2 s of the segment, then the open segment's first part: the newest part starts 2.5 s after the segment
 		assertThat(assembler.newestPartOffset()).isEqualTo(2.5);
 	}
