@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Live benchmark (not a test): ingest-to-playlist latency, the live transcoder's CPU next to raw ffmpeg making
+# Live benchmark (not a test): glass to glass on a low-latency and a standard channel, ingest-to-playlist latency, the live transcoder's CPU next to raw ffmpeg making
 # the same ladder from the same feed, and how many concurrent streams this machine holds in real time.
 #
 #   ops/keyframe bench live            # or: bash bench/live.sh

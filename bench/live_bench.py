@@ -1,5 +1,8 @@
 """The live benchmark's measurements (bench/live.sh starts the app and calls this).
 
+0. Glass to glass, for a low-latency channel and a standard one (see glass_to_glass): a clock burned into the
+   feed's picture, read back from the newest media a player fetches through the edge. Ends the report with
+   `LIVE glass_to_glass_s=... standard_s=... manifest_age_p99_s=... passthrough_cpu=... streams=...`.
 1. Latency: a pushed feed's frame enters at T0 + t (the push is paced in real time with -re); the segment that
    starts with it is listed in the transcoder's playlist at L. Reported: L - (T0 + t), the first frame of a segment
    to its listing (at least one segment, 2 s), for every segment of a 30 s push.
@@ -16,12 +19,19 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 import keyframe_api  # noqa: E402
 
 SEGMENT = 2.0
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 def cpu_seconds(pid):
@@ -76,9 +86,9 @@ def new_session_dir(scratch, known, timeout=30):
     raise SystemExit("no live session started")
 
 
-def channel(args, token, title):
+def channel(args, token, title, latency="STANDARD"):
     made = keyframe_api.call(args.base, token, "POST", "/api/live/channels",
-                             {"title": title, "reconnectWindowSeconds": 0})
+                             {"title": title, "reconnectWindowSeconds": 0, "latency": latency})
     return made["channel"]["id"], made["key"]
 
 
@@ -181,6 +191,137 @@ def concurrency(args, token):
     return rows
 
 
+CLOCK_BITS = 24
+
+
+def clock_feed(ffmpeg, url, seconds, epoch_ms):
+    """A 640x360 feed whose frames carry their capture time (ms after epoch_ms) as 24 blocks of 16x16 pixels in
+    the top-left corner, least significant first, as the tests' Media.clockFeed draws it."""
+    bits = (f"crop={CLOCK_BITS * 16}:16:0:0,geq=lum='255*mod(floor(T*1000/pow(2,floor(X/16))),2)':cb=128:cr=128")
+    graph = (f"[0:v]settb=AVTB,setpts=RTCTIME-{epoch_ms * 1000},split[a][b];[b]{bits}[bits];"
+             "[a][bits]overlay=0:0,format=yuv420p")
+    return subprocess.Popen([ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-readrate_initial_burst",
+                             "0", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-filter_complex", graph,
+                             "-frames:v", str(seconds * 30), "-c:v", "libx264", "-preset", "ultrafast", "-tune",
+                             "zerolatency", "-g", "30", "-flush_packets", "1", "-muxdelay", "0", "-f", "mpegts",
+                             "-method", "POST", "-icy", "0", url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def last_frame_clock(ffmpeg, media, epoch_ms, width):
+    """When the last frame of a piece of TS was captured (epoch ms), read from the blocks clock_feed drew."""
+    region = (f"crop=iw*{CLOCK_BITS * 16}/{width}:ih*16/{width * 9 // 16}:0:0,scale={CLOCK_BITS}:1:flags=area,"
+              "format=gray")
+    out = subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "quiet", "-f", "mpegts", "-i", "pipe:0",
+                          "-vf", region, "-f", "rawvideo", "-"], input=media, capture_output=True).stdout
+    if len(out) < CLOCK_BITS:
+        return None
+    frame = out[len(out) - CLOCK_BITS:]
+    return epoch_ms + sum(1 << bit for bit in range(CLOCK_BITS) if frame[bit] > 128)
+
+
+def edge_get(url, cookie, timeout=10):
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.read()
+
+
+def glass_to_glass(args, token, latency, seconds=40):
+    """Glass to glass as a player at the live edge sees it, through the edge with the viewer's signed cookies.
+
+    Each round fetches the rendition playlist as a player does (a blocking reload for the next part on a
+    low-latency channel, a plain reload every second otherwise), then the newest media it lists: the open
+    segment's parts so far (low latency) or the newest segment (standard), and reads the capture clock of its last
+    frame. A player holds back from that edge by the playlist's hold-back (PART-HOLD-BACK, 1.5 s) or, classic,
+    three target durations (hls.js's default, 6 s), so what it shows at time t was captured at
+    clock_of_last_frame + 1 frame - hold_back: glass to glass = t - that. The manifest age (now minus the newest
+    media's program date time, as the channel reports it) is sampled from the API at the same time."""
+    channel_id, key = channel(args, token, f"glass {latency}", latency)
+    epoch = int(time.time() * 1000) - 10_000
+    feed = clock_feed(args.ffmpeg, f"{args.ingest}/ingest/{key}", seconds + 60, epoch)
+    try:
+        deadline = time.time() + 120
+        asset = None
+        while time.time() < deadline:
+            found = keyframe_api.call(args.base, token, "GET", f"/api/live/channels/{channel_id}")
+            session = found.get("session") or {}
+            if found["state"] == "LIVE" and session.get("assetId"):
+                asset = session["assetId"]
+                break
+            time.sleep(0.5)
+        if asset is None:
+            raise SystemExit(f"the {latency} channel did not go live")
+        grant = keyframe_api.call(args.base, token, "GET", f"/api/playback/{asset}")
+        cookie = "; ".join(f"{n}={v}" for n, v in grant["cookies"].items())
+        master = grant["masterUrl"].split("?")[0]
+        playlist_url = master.replace("master.m3u8", "360p/index.m3u8")
+        low = latency == "LOW"
+        hold_back = 1.5 if low else 3 * SEGMENT
+        # wait until the playlist lists enough to play from
+        while time.time() < deadline:
+            try:
+                text = edge_get(playlist_url, cookie).decode()
+                if len(segments_of(text)) >= (2 if low else 3):
+                    break
+            except urllib.error.HTTPError:
+                pass
+            time.sleep(0.5)
+        behind, ages = [], []
+        end = time.time() + seconds
+        text = edge_get(playlist_url, cookie).decode()
+        while time.time() < end:
+            if low:
+                msn, part = next_part(text)
+                text = edge_get(f"{playlist_url}?_HLS_msn={msn}&_HLS_part={part}", cookie).decode()
+                parts = open_parts(text)
+                media = b"".join(edge_get(playlist_url.replace("index.m3u8", p), cookie) for p in parts)
+            else:
+                time.sleep(1)
+                text = edge_get(playlist_url, cookie).decode()
+                media = edge_get(playlist_url.replace("index.m3u8", segments_of(text)[-1]), cookie)
+            now = time.time() * 1000
+            captured = last_frame_clock(args.ffmpeg, media, epoch, 640)
+            if captured is not None:
+                behind.append((now - (captured + 1000 / 30 - hold_back * 1000)) / 1000)
+            age = (keyframe_api.call(args.base, token, "GET", f"/api/live/channels/{channel_id}").get("session")
+                   or {}).get("manifestAgeMs")
+            if age is not None:
+                ages.append(age / 1000)
+        return behind, ages
+    finally:
+        feed.terminate()
+        feed.wait()
+
+
+def segments_of(playlist):
+    return [line.strip() for line in playlist.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def next_part(playlist):
+    """The part after the newest one a low-latency playlist lists: (media sequence number, part index)."""
+    sequence, count, open_count = 0, 0, 0
+    for line in playlist.splitlines():
+        if line.startswith("#EXT-X-MEDIA-SEQUENCE:"):
+            sequence = int(line.split(":", 1)[1])
+        elif line.startswith("#EXT-X-PART:"):
+            open_count += 1
+        elif line.strip() and not line.startswith("#"):
+            count += 1
+            open_count = 0
+    return sequence + count, open_count
+
+
+def open_parts(playlist):
+    """The parts of the segment being made, from its first (the one with the keyframe); or, when it has none yet,
+    those of the newest segment."""
+    current, last_segment = [], []
+    for line in playlist.splitlines():
+        if line.startswith("#EXT-X-PART:"):
+            current.append(line.split('URI="', 1)[1].split('"', 1)[0])
+        elif line.strip() and not line.startswith("#"):
+            last_segment, current = current, []
+    return current or last_segment
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--base")
@@ -195,6 +336,8 @@ def main():
     args = p.parse_args()
     token = keyframe_api.api_token(args.base, os.environ["ADMIN_PASSWORD"])
 
+    low_behind, low_ages = glass_to_glass(args, token, "LOW")
+    std_behind, std_ages = glass_to_glass(args, token, "STANDARD")
     latencies, first, live_cpu, app_cpu, command = latency_and_cpu(args, token)
     raw = raw_cpu(args, command)
     rows = concurrency(args, token)
@@ -203,6 +346,17 @@ def main():
     print(f"# Live benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {cores} cores)\n")
     print("Feed: 1280x720 30 fps H.264 + AAC, pushed as MPEG-TS over HTTP in real time. Ladder 720p/480p/360p, "
           "x264 veryfast, 2 s segments.\n")
+    print("## Glass to glass\n")
+    print("A 640x360 feed burns its capture clock into the picture; a player's view is modelled from what it fetches "
+          "through the edge with signed cookies: the newest media's last frame, held back by the playlist's hold-back "
+          "(1.5 s of parts, or 3 segments for classic HLS as hls.js does). Manifest age from the channel's API.\n")
+    print("| channel | glass to glass, median | p95 | manifest age, median | p99 | samples |")
+    print("|---|---|---|---|---|---|")
+    for name, behind, ages in (("low latency (LL-HLS, 0.5 s parts)", low_behind, low_ages),
+                               ("standard (2 s segments)", std_behind, std_ages)):
+        print(f"| {name} | {statistics.median(behind):.2f} s | {pct(behind, 95):.2f} s | "
+              f"{statistics.median(ages):.2f} s | {pct(ages, 99):.2f} s | {len(behind)} |")
+    print()
     print("## Ingest to playlist\n")
     q = statistics.quantiles(latencies, n=20, method="inclusive") if len(latencies) >= 2 else [0] * 19
     print(f"- first segment listed {first:.1f} s after the push started (probe + transcoder start + 2 s segment)")
@@ -223,6 +377,9 @@ def main():
         print(f"| {n} | {', '.join(map(str, made))} | {age:.1f} s | {'yes' if ok else 'no'} |")
     held = max([n for n, _, _, ok in rows if ok], default=0)
     print(f"\nThis machine holds **{held}** concurrent 720p30 streams with a three-rung ladder in real time.")
+    print()
+    print(f"LIVE glass_to_glass_s={statistics.median(low_behind):.2f} standard_s={statistics.median(std_behind):.2f} "
+          f"manifest_age_p99_s={pct(low_ages, 99):.2f} passthrough_cpu=n/a streams={held}")
 
 
 if __name__ == "__main__":
