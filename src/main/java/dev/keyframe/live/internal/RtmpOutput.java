@@ -90,6 +90,7 @@ final class RtmpOutput {
 		long backoff = 1000;
 		while (running) {
 			long started = System.nanoTime();
+			long logStart = logFile.toFile().length();
 			try {
 				Process started_ = dev.keyframe.platform.ChildProcesses.start(new ProcessBuilder(command)
 					.redirectErrorStream(true)
@@ -113,7 +114,7 @@ final class RtmpOutput {
 				}
 			}
 			else if (running && backoff == 1000) {
-				events.accept("OUTPUT_DOWN", redacted() + " cannot be reached; retrying with backoff");
+				events.accept("OUTPUT_DOWN", redacted() + " " + why(target, lastLine(logStart)) + "; retrying with backoff");
 			}
 			backoff = stayedUp ? 1000 : Math.min(backoff * 2, 30_000);
 			sleep(backoff);
@@ -167,8 +168,49 @@ final class RtmpOutput {
 		}
 	}
 
+	/**
+	 * Why an output ended before it was up, in words, from the last line its ffmpeg wrote: only a refused, timed out
+	 * or unroutable connection is the target being unreachable; anything else (the target refused the stream, the
+	 * feed could not be read) is said as ffmpeg said it, without the stream key.
+	 */
+	static String why(String target, @Nullable String line) {
+		if (line == null || line.isBlank()) {
+			return "ended before it was up";
+		}
+		String said = line.replace(target, redacted(target)).replaceAll("\\p{Cntrl}", "").strip();
+		if (said.length() > 200) {
+			said = said.substring(0, 200) + "\u2026";
+		}
+		String lower = said.toLowerCase(java.util.Locale.ROOT);
+		boolean unreachable = lower.contains("connection refused") || lower.contains("timed out")
+				|| lower.contains("no route") || lower.contains("network is unreachable")
+				|| lower.contains("cannot open connection") || lower.contains("name or service not known");
+		return (unreachable ? "cannot be reached (" : "ended before it was up (ffmpeg: ") + said + ")";
+	}
+
+	/** The last line the output's ffmpeg wrote to its log since {@code from}; null if none. */
+	private @Nullable String lastLine(long from) {
+		try (var file = new java.io.RandomAccessFile(logFile.toFile(), "r")) {
+			long start = Math.max(from, file.length() - 4096);
+			file.seek(start);
+			byte[] tail = new byte[(int) (file.length() - start)];
+			file.readFully(tail);
+			List<String> lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines()
+				.filter(l -> !l.isBlank())
+				.toList();
+			return lines.isEmpty() ? null : lines.getLast();
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
 	/** The target without its stream key (the last path element), for logs and events. */
 	String redacted() {
+		return redacted(target);
+	}
+
+	static String redacted(String target) {
 		int slash = target.lastIndexOf('/');
 		return slash > "rtmp://".length() ? target.substring(0, slash + 1) + "\u2026" : target;
 	}
