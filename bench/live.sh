@@ -17,7 +17,7 @@ PORT="${PORT:-18080}"
 EDGE_PORT="${EDGE_PORT:-18090}"
 INGEST_PORT="${INGEST_PORT:-18350}"
 MAX_STREAMS="${MAX_STREAMS:-5}"
-STREAM_SECONDS="${STREAM_SECONDS:-40}"
+STREAM_SECONDS="${STREAM_SECONDS:-100}"
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAR="$ROOT/target/keyframe-0.1.0-SNAPSHOT.jar"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
@@ -36,9 +36,9 @@ FFMPEG="$(bundled_ffmpeg || true)"
 build_jar
 mkdir -p "$WORK/tmp" "$OUT_DIR"
 
-log "Encoding a 90 s 720p30 test feed once (the pushes copy it)"
+log "Encoding a 150 s 720p30 test feed once (the pushes copy it)"
 "${FFMPEG:-ffmpeg}" -hide_banner -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 \
-	-f lavfi -i sine=frequency=440:sample_rate=48000 -t 90 -c:v libx264 -preset veryfast -tune zerolatency \
+	-f lavfi -i sine=frequency=440:sample_rate=48000 -t 150 -c:v libx264 -preset veryfast -tune zerolatency \
 	-g 60 -pix_fmt yuv420p -b:v 3M -c:a aac -b:a 128k -f mpegts "$WORK/feed.ts" \
 	|| die "could not encode the test feed (is the bundled ffmpeg unpacked? run ops/keyframe test once)"
 
@@ -46,6 +46,6 @@ KEYFRAME_ARGS="--keyframe.live.ingest-port=$INGEST_PORT --keyframe.live.rtmp.ena
 start_app "$WORK/data"
 
 python3 "$ROOT/bench/live_bench.py" --base "http://127.0.0.1:$PORT" --ingest "http://127.0.0.1:$INGEST_PORT" \
-	--scratch "$WORK/tmp/keyframe-live" --feed "$WORK/feed.ts" --ffmpeg "$FFMPEG" --app-pid "$APP_PID" \
+	--scratch "$WORK/tmp/keyframe" --feed "$WORK/feed.ts" --ffmpeg "$FFMPEG" --app-pid "$APP_PID" \
 	--max-streams "$MAX_STREAMS" --seconds "$STREAM_SECONDS" --work "$WORK" | tee "$REPORT"
 log "Report: $REPORT"
