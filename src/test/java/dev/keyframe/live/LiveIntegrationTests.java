@@ -183,8 +183,9 @@ class LiveIntegrationTests {
 
 	/**
 	 * A low-latency channel: half-second parts in storage before the playlist names them, segments made of them,
-	 * every LL-HLS rule kept, renditions cut at the same instants, and the edge holding a blocking playlist request
-	 * until the part it asks for exists (and a request for the hinted part until it is made).
+	 * every LL-HLS rule kept, renditions cut at the same instants, the edge holding a blocking playlist request
+	 * until the part it asks for exists (and a request for the hinted part until it is made), and a replacement for a
+	 * killed transcoder continuing the playlists without renumbering what players hold.
 	 */
 	@Test
 	void aLowLatencyChannelPublishesPartsAndTheEdgeHoldsAPlaylistRequestUntilItsPartExists() throws Exception {
@@ -239,6 +240,14 @@ class LiveIntegrationTests {
 			long msn = mediaSequence(now) + segmentsOf(now).size();
 			int open = openParts(now);
 			String hinted = hint(now);
+			if (storage.head(prefix + hinted).isPresent()) {
+				// the edge's copy was a part behind: take the next hint from a fresh (blocking) answer
+				now = client.edge(url + "?_HLS_msn=" + msn + "&_HLS_part=" + open, cookie).body();
+				msn = mediaSequence(now) + segmentsOf(now).size();
+				open = openParts(now);
+				hinted = hint(now);
+			}
+			assertThat(storage.head(prefix + hinted)).as("the part asked for does not exist yet").isEmpty();
 			long asked = System.nanoTime();
 			var held = client.edge(url + "?_HLS_msn=" + msn + "&_HLS_part=" + open, cookie);
 			long heldMs = Duration.ofNanos(System.nanoTime() - asked).toMillis();
@@ -253,6 +262,40 @@ class LiveIntegrationTests {
 			assertThat(client.edge(url + "?_HLS_part=1", cookie).status()).as("a part without a segment").isEqualTo(400);
 			assertThat(client.edge(url.replace("index.m3u8", "p_999999999.ts"), cookie).status())
 				.as("a part that never comes").isEqualTo(404);
+
+			// a replacement transcoder continues the low-latency playlists: the segment the killed one left open keeps
+			// its number and the parts players hold under it, and the renditions still agree
+			SessionMonitor.RunInfo before = channels.running(channel).orElseThrow();
+			assertThat(before.transcoderPid()).isNotNull();
+			signal("KILL", before.transcoderPid());
+			String atKill = read(prefix + "index.m3u8");
+			String left = String.format(java.util.Locale.ROOT, "s_%06d.ts", mediaSequence(atKill) + segmentsOf(atKill).size());
+			List<String> leftParts = openPartsOf(atKill);
+			SessionMonitor.RunInfo after = Awaitility.await("a new transcoder instance").atMost(SOON)
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> channels.running(channel).orElseThrow(), r -> r.encoder() != null && r.transcoderPid() != null
+						&& !r.transcoderPid().equals(before.transcoderPid()));
+			String continued;
+			try {
+				continued = Awaitility.await("segment " + left + " sealed by the replacement").atMost(Duration.ofSeconds(90))
+					.pollInterval(Duration.ofMillis(200))
+					.until(() -> read(prefix + "index.m3u8"), p -> partsBySegment(p).containsKey(left));
+			}
+			catch (org.awaitility.core.ConditionTimeoutException ex) {
+				throw new AssertionError(ex.getMessage() + "\n" + explain(channel, asset, before, after), ex);
+			}
+			LowLatencyPlaylists.checkRules(continued, 0.5);
+			assertThat(discontinuities(continued)).isPositive();
+			List<String> sealed = partsBySegment(continued).get(left);
+			assertThat(leftParts).as("the parts of %s when its transcoder was killed: %s", left, atKill).isNotEmpty();
+			assertThat(sealed).as("%s is the parts players had under its number (the newest may go, if another "
+					+ "rendition had not listed it)", left).isNotEmpty().isSubsetOf(leftParts)
+				.isEqualTo(leftParts.subList(0, sealed.size()))
+				.hasSizeGreaterThanOrEqualTo(leftParts.size() - 1);
+			Map<String, List<String>> higher = partsBySegment(continued);
+			Map<String, List<String>> lowerAfter = partsBySegment(read(AssetKeys.renditionPrefix(asset, "240p") + "index.m3u8"));
+			higher.keySet().stream().filter(lowerAfter::containsKey)
+				.forEach(segment -> assertThat(lowerAfter.get(segment)).as("240p " + segment).isEqualTo(higher.get(segment)));
 		}
 		finally {
 			stop(feed);
@@ -772,6 +815,21 @@ class LiveIntegrationTests {
 			}
 		}
 		return segments;
+	}
+
+	/** The parts a low-latency playlist lists after its last segment. */
+	private static List<String> openPartsOf(String playlist) {
+		List<String> parts = new ArrayList<>();
+		for (String line : playlist.split("\n")) {
+			var uri = java.util.regex.Pattern.compile("URI=\"([^\"]+)\"").matcher(line);
+			if (line.startsWith("#EXT-X-PART:") && uri.find()) {
+				parts.add(uri.group(1));
+			}
+			else if (!line.isBlank() && !line.startsWith("#")) {
+				parts.clear();
+			}
+		}
+		return parts;
 	}
 
 	private static long mediaSequence(String playlist) {

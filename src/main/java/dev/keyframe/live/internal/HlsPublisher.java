@@ -136,6 +136,13 @@ final class HlsPublisher {
 				uploaded.add(rendition + "/" + uri);
 				kept.add(rendition + "/" + uri);
 			});
+			// and its parts: in storage, retired like any once they leave the playlist
+			for (String line : text.split("\n")) {
+				var part = java.util.regex.Pattern.compile("^#EXT-X-PART:.*URI=\"([^\"]+)\"").matcher(line);
+				if (part.find()) {
+					uploaded.add(rendition + "/" + part.group(1));
+				}
+			}
 			window.put(rendition, listed);
 			discontinuitySequence.put(rendition, discontinuitySequence(text));
 		});
@@ -153,6 +160,30 @@ final class HlsPublisher {
 
 	/** Uploads what is new; safe to call from one thread at a time, as often as wanted. */
 	synchronized void publish() {
+		Map<String, List<PartAssembler.Part>> parts = new HashMap<>();
+		int upTo = Integer.MAX_VALUE;
+		for (var assembler : assemblers.entrySet()) {
+			try {
+				List<PartAssembler.Part> listed = assembler.getValue().listed();
+				parts.put(assembler.getKey(), listed);
+				upTo = Math.min(upTo, listed.isEmpty() ? -1 : listed.getLast().number());
+			}
+			catch (IOException | RuntimeException ex) {
+				log.warn("Reading the parts of {} of live asset {} failed (retried next round): {}", assembler.getKey(),
+						asset, ex.toString());
+				return;
+			}
+		}
+		for (var assembler : assemblers.entrySet()) {
+			try {
+				// each rendition to the newest part all of them have, so their playlists agree on the open segment
+				assembler.getValue().advance(parts.get(assembler.getKey()), upTo);
+			}
+			catch (IOException | RuntimeException ex) {
+				log.warn("Assembling {} of live asset {} failed (retried next round): {}", assembler.getKey(), asset,
+						ex.toString());
+			}
+		}
 		for (String rendition : renditions) {
 			try {
 				publish(rendition);
@@ -165,9 +196,6 @@ final class HlsPublisher {
 
 	private void publish(String rendition) throws IOException {
 		PartAssembler assembler = assemblers.get(rendition);
-		if (assembler != null) {
-			assembler.advance();
-		}
 		Path playlist = dir.resolve(rendition).resolve("index.m3u8");
 		if (!Files.exists(playlist)) {
 			return;

@@ -154,8 +154,11 @@ public final class LiveCommand {
 		}
 		if (lowLatency != null) {
 			int parts = lowLatency.partsPerSegment();
+			// the parts playlist only feeds the assembler, which reads it every 50 ms: a few segments' worth, whatever
+			// the DVR window (that one is the segment playlist's)
 			args.addAll(List.of("-f", "hls", "-hls_time", String.valueOf(lowLatency.partSeconds()), "-hls_list_size",
-					String.valueOf((listSize + 1) * parts), "-hls_delete_threshold", String.valueOf(3 * parts),
+					String.valueOf((PartAssembler.SEGMENTS_WITH_PARTS + 2) * parts), "-hls_delete_threshold",
+					String.valueOf(3 * parts),
 					"-hls_flags", "split_by_time+delete_segments+program_date_time+omit_endlist+append_list",
 					"-hls_segment_type", "mpegts", "-hls_segment_filename",
 					out.resolve("%v").resolve(PartAssembler.PART_FILES).toString(), "-var_stream_map", map.toString(),

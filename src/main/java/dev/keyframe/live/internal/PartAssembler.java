@@ -37,6 +37,16 @@ final class PartAssembler {
 	/** The encoder's playlist of parts. */
 	static final String PARTS_PLAYLIST = "parts.m3u8";
 
+	/** The open segment's parts an earlier transcoder published, brought back by {@link #restore}. */
+	static final String RESTORED_PARTS = "restored-parts.m3u8";
+
+	/**
+	 * How many part numbers a replacement encoder skips: an earlier transcoder stores a part just before the
+	 * playlist that names it, so a part it stored but never listed (it died in between) must not get a name
+	 * that a viewer following the preload hint may already hold, with other bytes.
+	 */
+	static final int RESTORED_NUMBER_GAP = 8;
+
 	/** The segment playlist this writes (what the encoder writes itself for a standard channel). */
 	static final String SEGMENTS_PLAYLIST = "index.m3u8";
 
@@ -87,6 +97,9 @@ final class PartAssembler {
 
 	/** The newest part taken from the encoder's playlist; -1 before the first. */
 	private int lastPart = -1;
+
+	/** How far past {@link #lastPart} the encoder's next part is numbered: the restore gap, until its first part. */
+	private int hintGap;
 
 	/**
 	 * @param dir the rendition's work directory, where the encoder writes its parts
@@ -147,12 +160,26 @@ final class PartAssembler {
 				for (Part part : parts(Files.readString(parts, StandardCharsets.UTF_8))) {
 					lastPart = Math.max(lastPart, part.number());
 				}
+				hintGap = lastPart >= 0 ? RESTORED_NUMBER_GAP : 0;
+			}
+			openDiscontinuity = true;
+			Path restored = dir.resolve(RESTORED_PARTS);
+			if (Files.exists(index) && Files.exists(restored)) {
+				// the segment the earlier transcoder left open: players hold its parts under its number, so it is
+				// sealed with exactly them when this encoder's first part (after a discontinuity) arrives
+				List<Part> left = parts(Files.readString(restored, StandardCharsets.UTF_8));
+				for (Part part : left) {
+					open.add(new Part(part.uri(), part.duration(), part.date(), false,
+							opensWithKeyframe.test(dir.resolve(part.uri()))));
+				}
+				if (!left.isEmpty()) {
+					openDiscontinuity = left.getFirst().discontinuity();
+				}
 			}
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
 		}
-		openDiscontinuity = true;
 	}
 
 	/**
@@ -161,15 +188,29 @@ final class PartAssembler {
 	 * @return whether any new part was taken
 	 */
 	boolean advance() throws IOException {
+		return advance(listed(), Integer.MAX_VALUE);
+	}
+
+	/** The parts the encoder lists now (empty before its first). */
+	List<Part> listed() throws IOException {
 		Path playlist = dir.resolve(PARTS_PLAYLIST);
-		if (!Files.exists(playlist)) {
-			return false;
-		}
+		return Files.exists(playlist) ? parts(Files.readString(playlist, StandardCharsets.UTF_8)) : List.of();
+	}
+
+	/**
+	 * Takes the parts of {@code listed} numbered up to {@code upTo}: every rendition is taken to the same part, so
+	 * that each round's playlists agree on which segment is being made (the encoder lists a part in one rendition
+	 * a moment before another).
+	 */
+	boolean advance(List<Part> listedNow, int upTo) throws IOException {
 		boolean taken = false;
 		boolean sealed = false;
-		for (Part listed : parts(Files.readString(playlist, StandardCharsets.UTF_8))) {
+		for (Part listed : listedNow) {
 			if (listed.number() <= lastPart) {
 				continue;
+			}
+			if (listed.number() > upTo) {
+				break;
 			}
 			Path file = dir.resolve(listed.uri());
 			if (!Files.exists(file)) {
@@ -178,7 +219,15 @@ final class PartAssembler {
 			Part part = new Part(listed.uri(), listed.duration(), listed.date(), listed.discontinuity(),
 					opensWithKeyframe.test(file));
 			if (!open.isEmpty() && (part.discontinuity() || part.independent() || open.size() >= layout.partsPerSegment())) {
-				seal();
+				try {
+					seal();
+				}
+				catch (IOException ex) {
+					if (sealed) {
+						write();
+					}
+					throw ex;
+				}
 				sealed = true;
 			}
 			if (open.isEmpty() && part.discontinuity()) {
@@ -186,6 +235,7 @@ final class PartAssembler {
 			}
 			open.add(part);
 			lastPart = part.number();
+			hintGap = 0;
 			taken = true;
 		}
 		if (sealed) {
@@ -204,18 +254,25 @@ final class PartAssembler {
 	}
 
 	private void seal() throws IOException {
-		Segment segment = new Segment(nextSegment++, open.stream().mapToDouble(Part::duration).sum(),
+		Segment segment = new Segment(nextSegment, open.stream().mapToDouble(Part::duration).sum(),
 				open.getFirst().date(), openDiscontinuity, List.copyOf(open));
 		Path target = dir.resolve(segment.uri());
 		Path partial = dir.resolve(segment.uri() + ".tmp");
-		try (OutputStream out = Files.newOutputStream(partial)) {
-			for (Part part : open) {
-				try (InputStream in = Files.newInputStream(dir.resolve(part.uri()))) {
-					in.transferTo(out);
+		try {
+			try (OutputStream out = Files.newOutputStream(partial)) {
+				for (Part part : open) {
+					try (InputStream in = Files.newInputStream(dir.resolve(part.uri()))) {
+						in.transferTo(out);
+					}
 				}
 			}
+			Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
-		Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		catch (IOException ex) {
+			Files.deleteIfExists(partial); // nothing changed: the same parts are sealed next round
+			throw ex;
+		}
+		nextSegment++;
 		segments.add(segment);
 		open.clear();
 		openDiscontinuity = false;
@@ -227,7 +284,8 @@ final class PartAssembler {
 	/** The segment playlist, in the encoder's own format (its publisher reads both the same way). */
 	private void write() throws IOException {
 		StringBuilder text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
-		long target = Math.round(Math.ceil(segments.stream().mapToDouble(Segment::duration).max().orElse(1) - 0.001));
+		// fixed for the whole stream, as the spec asks: a segment is at most all its parts
+		long target = Math.round(Math.ceil(layout.partsPerSegment() * layout.partSeconds() - 0.001));
 		text.append("#EXT-X-TARGETDURATION:").append(Math.max(1, target)).append('\n');
 		text.append("#EXT-X-MEDIA-SEQUENCE:").append(segments.getFirst().number()).append('\n');
 		for (Segment segment : segments) {
@@ -293,7 +351,8 @@ final class PartAssembler {
 		}
 		open.forEach(part -> out.add(part(part)));
 		if (lastPart >= 0) {
-			out.add("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + String.format(Locale.ROOT, PART_FILES, lastPart + 1) + "\"");
+			out.add("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + String.format(Locale.ROOT, PART_FILES, lastPart + 1 + hintGap)
+					+ "\"");
 		}
 		return String.join("\n", out) + "\n";
 	}
@@ -349,6 +408,12 @@ final class PartAssembler {
 			return 0;
 		}
 		double segment = segments.isEmpty() ? 0 : segments.getLast().duration();
+		if (!open.isEmpty() && openDiscontinuity) {
+			// the open parts begin a new run, on its own clock: until it has a segment, its newest dated media is
+			// the previous run's last part (the age reads a little high, never low)
+			List<Part> last = segments.isEmpty() ? List.of() : segments.getLast().parts();
+			return last.isEmpty() ? 0 : segment - last.getLast().duration();
+		}
 		double openSeconds = open.stream().mapToDouble(Part::duration).sum();
 		return segment + openSeconds - newestParts.getLast().duration();
 	}
@@ -385,7 +450,7 @@ final class PartAssembler {
 	 */
 	static @Nullable String partsForEncoder(String published) {
 		List<String> parts = new ArrayList<>();
-		int first = -1;
+		int last = -1;
 		for (String line : published.split("\n")) {
 			if (line.startsWith("#EXT-X-PART:")) {
 				Matcher uri = PART_URI.matcher(line);
@@ -393,9 +458,7 @@ final class PartAssembler {
 				if (uri.find() && duration.find() && PART.matcher(uri.group(1)).matches()) {
 					Matcher number = PART.matcher(uri.group(1));
 					number.matches();
-					if (first < 0) {
-						first = Integer.parseInt(number.group(1));
-					}
+					last = Math.max(last, Integer.parseInt(number.group(1)));
 					parts.add("#EXTINF:" + duration.group(1) + ",\n" + uri.group(1));
 				}
 			}
@@ -403,8 +466,84 @@ final class PartAssembler {
 		if (parts.isEmpty()) {
 			return null;
 		}
-		return "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:" + first + "\n"
-				+ String.join("\n", parts) + "\n";
+		// the encoder numbers its next part MEDIA-SEQUENCE plus the parts listed: past the newest by the gap
+		return "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:"
+				+ (last + 1 + RESTORED_NUMBER_GAP - parts.size()) + "\n" + String.join("\n", parts) + "\n";
+	}
+
+	/** Fetches a published part into a file; false when storage does not have it. */
+	@FunctionalInterface
+	interface PartFetcher {
+
+		boolean fetch(String uri, Path target) throws IOException;
+
+	}
+
+	/**
+	 * Brings back into a rendition's work directory what lets a replacement transcoder continue a low-latency
+	 * playlist an earlier one published (the segment playlist is brought back beside it, for the publisher): a
+	 * parts playlist from which the encoder continues the numbering, and the open segment's parts up to part
+	 * {@code upTo} (the newest part every rendition had published), so that segment is sealed with the parts
+	 * players already hold under its number.
+	 */
+	static void restore(Path dir, String published, int upTo, PartFetcher fetcher) throws IOException {
+		String parts = partsForEncoder(published);
+		if (parts != null) {
+			Files.writeString(dir.resolve(PARTS_PLAYLIST), parts, StandardCharsets.UTF_8);
+		}
+		StringBuilder left = new StringBuilder("#EXTM3U\n");
+		boolean first = true;
+		for (Part part : openParts(published)) {
+			if (part.number() > upTo || !fetcher.fetch(part.uri(), dir.resolve(part.uri()))) {
+				break;
+			}
+			if (first && part.discontinuity()) {
+				left.append("#EXT-X-DISCONTINUITY\n");
+			}
+			first = false;
+			left.append(String.format(Locale.ROOT, "#EXTINF:%.6f,%n", part.duration())).append(part.uri()).append('\n');
+		}
+		Files.writeString(dir.resolve(RESTORED_PARTS), left.toString(), StandardCharsets.UTF_8);
+	}
+
+	/** The parts a published low-latency playlist lists after its last segment, the first marked if a discontinuity precedes them. */
+	static List<Part> openParts(String published) {
+		List<Part> open = new ArrayList<>();
+		boolean discontinuity = false;
+		for (String line : published.split("\n")) {
+			String l = line.strip();
+			if (l.equals("#EXT-X-DISCONTINUITY")) {
+				discontinuity = true;
+			}
+			else if (l.startsWith("#EXT-X-PART:")) {
+				Matcher uri = PART_URI.matcher(l);
+				Matcher duration = PART_DURATION.matcher(l);
+				if (uri.find() && duration.find() && PART.matcher(uri.group(1)).matches()) {
+					open.add(new Part(uri.group(1), parseDouble(duration.group(1)), null, open.isEmpty() && discontinuity,
+							l.contains("INDEPENDENT=YES")));
+				}
+			}
+			else if (!l.isEmpty() && !l.startsWith("#")) {
+				open.clear();
+				discontinuity = false;
+			}
+		}
+		return open;
+	}
+
+	/** The newest part a published low-latency playlist names; -1 when it names none. */
+	static int newestPart(String published) {
+		int newest = -1;
+		for (String line : published.split("\n")) {
+			Matcher uri = PART_URI.matcher(line);
+			if (line.startsWith("#EXT-X-PART:") && uri.find()) {
+				Matcher number = PART.matcher(uri.group(1));
+				if (number.matches()) {
+					newest = Math.max(newest, Integer.parseInt(number.group(1)));
+				}
+			}
+		}
+		return newest;
 	}
 
 	/** The encoder's parts playlist: each part with its duration, date and whether a discontinuity precedes it. */

@@ -273,12 +273,26 @@ public class StreamRuntime implements DisposableBean {
 			}
 			Files.createDirectories(local.getParent());
 			Files.writeString(local, HlsPublisher.forEncoder(text));
-			String parts = run.lowLatency == null ? null : PartAssembler.partsForEncoder(text);
-			if (parts != null) {
-				// the encoder continues the part numbering too: a part's name is never reused within a session
-				Files.writeString(local.resolveSibling(PartAssembler.PARTS_PLAYLIST), parts);
-			}
 			restored.put(rung.name(), text);
+		}
+		if (run.lowLatency != null && !restored.isEmpty()) {
+			// every rendition continues from the newest part all of them had published, so their segments
+			// keep the same numbers and parts
+			int upTo = restored.values().stream().mapToInt(PartAssembler::newestPart).min().orElse(-1);
+			for (var published : restored.entrySet()) {
+				String prefix = AssetKeys.renditionPrefix(run.asset, published.getKey());
+				PartAssembler.restore(run.dir.resolve(published.getKey()), published.getValue(), upTo,
+						(uri, target) -> {
+							var part = storage.open(prefix + uri, null);
+							if (part.isEmpty()) {
+								return false;
+							}
+							try (var in = part.get()) {
+								Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+							}
+							return true;
+						});
+			}
 		}
 		if (!restored.isEmpty()) {
 			log.info("Continuing the published playlists of {} of live session {}", restored.keySet(), run.sessionId);

@@ -63,8 +63,8 @@ class LiveCommandTests {
 
 	/**
 	 * A low-latency channel's encoder cuts half-second parts by time, with no B-frames so each is exactly 15 frames
-	 * in every rendition, keeps a part window one segment longer than the segment window (the assembler reads the
-	 * parts of the segment being made), and keeps the GOP at one per segment.
+	 * in every rendition, keeps a parts playlist of a few segments whatever the DVR window (only the assembler reads
+	 * it), and keeps the GOP at one per segment.
 	 */
 	@Test
 	void aLowLatencyEncoderCutsHalfSecondPartsWithoutBFramesAndKeepsOneGopPerSegment() {
@@ -74,10 +74,12 @@ class LiveCommandTests {
 		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings, 6,
 				Path.of("/w"), layout);
 		String line = String.join(" ", command);
-		assertThat(line).contains("-bf 0", "-hls_time 0.5", "-hls_list_size 28", "-hls_delete_threshold 12",
+		assertThat(line).contains("-bf 0", "-hls_time 0.5", "-hls_list_size 20", "-hls_delete_threshold 12",
 				"split_by_time", "program_date_time", "append_list", "/w/%v/p_%06d.ts", "/w/%v/parts.m3u8", "-g 60",
 				"expr:gte(t,n_forced*2)");
 		assertThat(line).doesNotContain("index.m3u8", "independent_segments");
+		assertThat(String.join(" ", LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings,
+				10_800, Path.of("/w"), layout))).as("a 6 h DVR window").contains("-hls_list_size 20");
 		assertThat(String.join(" ", LiveCommand.slate(Path.of("/ffmpeg"), Path.of("/w/slate.png"), settings.ladder(),
 				video(1280, 720), settings, 6, Path.of("/w"), layout)))
 			.as("the slate continues the same parts")

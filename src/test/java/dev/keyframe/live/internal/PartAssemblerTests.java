@@ -98,33 +98,66 @@ class PartAssemblerTests {
 		assertThat(Files.readString(dir.resolve("s_000001.ts"))).isEqualTo("K4|5|");
 	}
 
+	/**
+	 * A replacement transcoder: the segment the earlier one left open keeps its number and the parts players already
+	 * hold under it, and the new encoder's parts are numbered past anything the earlier one may have stored.
+	 */
 	@Test
-	void aNewTranscoderContinuesTheSegmentAndPartNumberingItWasGiven() throws IOException {
+	void aReplacementSealsTheSegmentLeftOpenWithItsPublishedPartsAndNumbersPastThem() throws IOException {
 		PartAssembler first = assembler();
-		parts(true, false, false, false, true, false, false, false, true);
+		parts(true, false, false, false, true, false, false, false, true, false);
 		first.advance();
 		String published = first.decorate(segmentsPlaylist());
+		assertThat(PartAssembler.newestPart(published)).isEqualTo(9);
+		assertThat(PartAssembler.openParts(published)).extracting(PartAssembler.Part::uri)
+			.containsExactly("p_000008.ts", "p_000009.ts");
 
 		Path again = dir.resolve("next");
 		Files.createDirectories(again);
 		Files.writeString(again.resolve("index.m3u8"), HlsPublisher.forEncoder(published));
-		Files.writeString(again.resolve("parts.m3u8"), PartAssembler.partsForEncoder(published));
+		PartAssembler.restore(again, published, 9, (uri, target) -> {
+			Files.copy(dir.resolve(uri), target);
+			return true;
+		});
 		assertThat(Files.readString(again.resolve("index.m3u8"))).doesNotContain("EXT-X-PART", "SERVER-CONTROL",
 				"PRELOAD-HINT");
+		assertThat(Files.readString(again.resolve("parts.m3u8"))).as("numbering goes on past a gap")
+			.contains("#EXT-X-MEDIA-SEQUENCE:" + PartAssembler.RESTORED_NUMBER_GAP); // 0 to 9 listed: next 18
 		PartAssembler second = new PartAssembler(again, LAYOUT, 6, PartAssemblerTests::keyframe);
-		// the encoder continues after the last part it was shown, after a discontinuity
+		// the encoder continues past the gap, after a discontinuity, with a keyframe
+		int next = 10 + PartAssembler.RESTORED_NUMBER_GAP;
+		assertThat(second.decorate(Files.readString(again.resolve("index.m3u8")))).as("the hint names that part")
+			.contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + name(next) + "\"");
 		StringBuilder parts = new StringBuilder(Files.readString(again.resolve("parts.m3u8")))
 			.append("#EXT-X-DISCONTINUITY\n");
-		for (int n = 9; n < 14; n++) {
-			Files.writeString(again.resolve(name(n)), (n % 4 == 1 ? "K" : "") + n + "|");
+		for (int n = next; n < next + 5; n++) {
+			Files.writeString(again.resolve(name(n)), (n == next || n == next + 4 ? "K" : "") + n + "|");
 			parts.append("#EXTINF:0.500000,\n").append(name(n)).append('\n');
 		}
 		Files.writeString(again.resolve("parts.m3u8"), parts);
 		second.advance();
 		String segments = Files.readString(again.resolve("index.m3u8"));
-		assertThat(segments).contains("#EXT-X-MEDIA-SEQUENCE:0", "s_000000.ts", "s_000001.ts", "s_000002.ts");
-		assertThat(Files.readString(again.resolve("s_000002.ts"))).as("the new run's first segment").isEqualTo("K9|10|11|12|");
-		assertThat(segments.substring(segments.indexOf("s_000001.ts"))).contains("#EXT-X-DISCONTINUITY");
+		assertThat(segments).contains("#EXT-X-MEDIA-SEQUENCE:0", "s_000000.ts", "s_000001.ts", "s_000002.ts",
+				"s_000003.ts");
+		assertThat(Files.readString(again.resolve("s_000002.ts"))).as("the segment left open, as players had it")
+			.isEqualTo("K8|9|");
+		assertThat(Files.readString(again.resolve("s_000003.ts"))).as("the new run's first segment")
+			.isEqualTo("K" + next + "|" + (next + 1) + "|" + (next + 2) + "|" + (next + 3) + "|");
+		assertThat(segments.substring(segments.indexOf("s_000002.ts"))).as("the seam")
+			.containsOnlyOnce("#EXT-X-DISCONTINUITY");
+		assertThat(segments).contains("#EXT-X-TARGETDURATION:2");
+	}
+
+	@Test
+	void renditionsAreTakenOnlyToTheNewestPartAllOfThemHave() throws IOException {
+		PartAssembler assembler = assembler();
+		parts(true, false, false, false, true, false);
+		assembler.advance(assembler.listed(), 3);
+		assertThat(assembler.newestPart()).isEqualTo(3);
+		assertThat(dir.resolve("index.m3u8")).as("the keyframe part is not taken yet: nothing sealed").doesNotExist();
+		assembler.advance(assembler.listed(), 5);
+		assertThat(assembler.newestPart()).isEqualTo(5);
+		assertThat(segmentsPlaylist()).contains("s_000000.ts");
 	}
 
 	private PartAssembler assembler() {
