@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
  * LL-HLS blocking playlist reload (RFC 8216bis, 6.2.5.2): a player asks for a media playlist with
  * {@code _HLS_msn=M} (and optionally {@code _HLS_part=P}) and the server holds the request until the playlist
  * holds segment M (part P of it), or something later, then answers at once. A request too far ahead (beyond the
- * newest segment plus two) or naming a part without a segment is answered 400.
+ * newest segment plus two, or more parts ahead than three seconds of them, the advance part limit) or naming a
+ * part without a segment is answered 400.
  *
  * @param msn the media sequence number asked for
  * @param part the part of it asked for; null: the whole segment
@@ -62,6 +63,8 @@ record BlockingReload(long msn, @Nullable Integer part) {
 		long sequence = 0;
 		long segments = 0;
 		int openParts = 0;
+		double partTarget = 0;
+		long target = 0;
 		for (String line : playlist.split("\n")) {
 			String l = line.strip();
 			if (l.startsWith("#EXT-X-ENDLIST")) {
@@ -78,6 +81,22 @@ record BlockingReload(long msn, @Nullable Integer part) {
 			else if (l.startsWith("#EXT-X-PART:")) {
 				openParts++;
 			}
+			else if (l.startsWith("#EXT-X-TARGETDURATION:")) {
+				try {
+					target = Long.parseLong(l.substring("#EXT-X-TARGETDURATION:".length()).strip());
+				}
+				catch (NumberFormatException ex) {
+					target = 0;
+				}
+			}
+			else if (l.startsWith("#EXT-X-PART-INF:PART-TARGET=")) {
+				try {
+					partTarget = Double.parseDouble(l.substring("#EXT-X-PART-INF:PART-TARGET=".length()).strip());
+				}
+				catch (NumberFormatException ex) {
+					partTarget = 0;
+				}
+			}
 			else if (!l.isEmpty() && !l.startsWith("#")) {
 				segments++;
 				openParts = 0;
@@ -90,7 +109,14 @@ record BlockingReload(long msn, @Nullable Integer part) {
 		if (msn == next && part != null && part < openParts) {
 			return Answer.READY;
 		}
-		return msn > next + 1 ? Answer.TOO_FAR : Answer.WAIT;
+		if (msn > next + 1) {
+			return Answer.TOO_FAR;
+		}
+		// the advance part limit: no more than three seconds of parts ahead of the newest (6.2.5.2)
+		int limit = partTarget > 0 ? (int) Math.ceil(3 / partTarget) : Integer.MAX_VALUE;
+		long perSegment = partTarget > 0 && target > 0 ? Math.max(1, Math.round(target / partTarget)) : 0;
+		long ahead = part == null ? 0 : msn == next ? part - openParts + 1 : perSegment - openParts + part + 1;
+		return ahead > limit ? Answer.TOO_FAR : Answer.WAIT;
 	}
 
 	/** How long to hold a request at most: three target durations, as the spec asks of servers. */

@@ -42,7 +42,10 @@ final class EdgeServlet extends HttpServlet {
 	private static final String VIA = "1.1 keyframe-edge";
 
 	/** A low-latency part ({@code p_NNNNNN.ts}): a preload hint may name it before it exists. */
-	private static final Pattern PART = Pattern.compile("/p_[0-9]{6,9}\\.ts$");
+	private static final Pattern PART = Pattern.compile("/p_([0-9]{6,9})\\.ts$");
+
+	/** A low-latency playlist's preload hint, with the number of the part it names. */
+	private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"p_([0-9]{6,9})\\.ts\"");
 
 	/** How often a held request looks again. */
 	static final long LOOK_AGAIN_MS = 50;
@@ -142,7 +145,7 @@ final class EdgeServlet extends HttpServlet {
 		EdgeCache.Lookup lookup;
 		try {
 			lookup = blocking != null ? held(key, blocking) : cache.get(key);
-			if (!lookup.found() && PART.matcher(key).find()) {
+			if (!lookup.found() && PART.matcher(key).find() && hinted(key)) {
 				lookup = awaited(key);
 			}
 		}
@@ -210,7 +213,8 @@ final class EdgeServlet extends HttpServlet {
 
 	/**
 	 * A part a preload hint named, asked for before the encoder finished it: held until it is in storage, for at
-	 * most {@value #PART_WAIT_MS} ms (a part takes half a second to make), then 404.
+	 * most {@value #PART_WAIT_MS} ms (a part takes half a second to make), then 404. Each look is a request to the
+	 * origin, shared with every other request for it.
 	 */
 	private EdgeCache.Lookup awaited(String key) {
 		long deadline = clock.millis() + PART_WAIT_MS;
@@ -221,6 +225,28 @@ final class EdgeServlet extends HttpServlet {
 		}
 		while (!lookup.found() && clock.millis() < deadline);
 		return lookup;
+	}
+
+	/**
+	 * Whether the part is the one its playlist's preload hint names, or one of the two after (the edge's copy of the
+	 * playlist may be a part or two older than the player's):
+	 * only those are worth holding a request for; any other missing part is answered 404 at once.
+	 */
+	private boolean hinted(String key) {
+		String playlistKey = key.substring(0, key.lastIndexOf('/') + 1) + "index.m3u8";
+		EdgeCache.Lookup playlist = cache.get(playlistKey);
+		if (playlist.entry() == null) {
+			return false;
+		}
+		Matcher hint = HINT.matcher(
+				java.nio.charset.StandardCharsets.UTF_8.decode(playlist.entry().body().duplicate()));
+		Matcher asked = PART.matcher(key);
+		if (!hint.find() || !asked.find()) {
+			return false;
+		}
+		long hinted = Long.parseLong(hint.group(1));
+		long number = Long.parseLong(asked.group(1));
+		return number >= hinted && number <= hinted + 2;
 	}
 
 	private static void pause() {

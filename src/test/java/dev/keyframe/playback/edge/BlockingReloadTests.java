@@ -45,6 +45,13 @@ class BlockingReloadTests {
 				BlockingReload.Answer.WAIT);
 		assertThat(reload("_HLS_msn=14").answer(PLAYLIST)).as("beyond the newest plus two").isEqualTo(
 				BlockingReload.Answer.TOO_FAR);
+		assertThat(reload("_HLS_msn=12&_HLS_part=7").answer(PLAYLIST)).as("six parts ahead: the advance part limit")
+			.isEqualTo(BlockingReload.Answer.WAIT);
+		assertThat(reload("_HLS_msn=12&_HLS_part=8").answer(PLAYLIST)).as("seven parts ahead")
+			.isEqualTo(BlockingReload.Answer.TOO_FAR);
+		assertThat(reload("_HLS_msn=13&_HLS_part=3").answer(PLAYLIST)).as("two parts left of 12, then four: six")
+			.isEqualTo(BlockingReload.Answer.WAIT);
+		assertThat(reload("_HLS_msn=13&_HLS_part=4").answer(PLAYLIST)).isEqualTo(BlockingReload.Answer.TOO_FAR);
 		assertThat(reload("_HLS_msn=99").answer(PLAYLIST + "#EXT-X-ENDLIST\n")).as("an ended stream answers at once")
 			.isEqualTo(BlockingReload.Answer.READY);
 		assertThat(BlockingReload.holdMillis(PLAYLIST)).isEqualTo(6000);
