@@ -114,7 +114,14 @@ final class RtmpOutput {
 				}
 			}
 			else if (running && backoff == 1000) {
-				events.accept("OUTPUT_DOWN", redacted() + " " + why(target, lastLine(logStart)) + "; retrying with backoff");
+				String why;
+				try {
+					why = why(target, lines(logStart));
+				}
+				catch (RuntimeException ex) {
+					why = "ended before it was up";
+				}
+				events.accept("OUTPUT_DOWN", redacted() + " " + why + "; retrying with backoff");
 			}
 			backoff = stayedUp ? 1000 : Math.min(backoff * 2, 30_000);
 			sleep(backoff);
@@ -169,39 +176,45 @@ final class RtmpOutput {
 	}
 
 	/**
-	 * Why an output ended before it was up, in words, from the last line its ffmpeg wrote: only a refused, timed out
-	 * or unroutable connection is the target being unreachable; anything else (the target refused the stream, the
-	 * feed could not be read) is said as ffmpeg said it, without the stream key.
+	 * Why an output ended before it was up, in words, from what its ffmpeg wrote: only a refused, timed out or
+	 * unroutable connection is the target being unreachable; anything else (the target refused the stream, the
+	 * feed could not be read) is said as ffmpeg's last line said it, without the stream key.
 	 */
-	static String why(String target, @Nullable String line) {
-		if (line == null || line.isBlank()) {
+	static String why(String target, List<String> lines) {
+		if (lines.isEmpty()) {
 			return "ended before it was up";
 		}
-		String said = line.replace(target, redacted(target)).replaceAll("\\p{Cntrl}", "").strip();
-		if (said.length() > 200) {
-			said = said.substring(0, 200) + "\u2026";
+		String key = target.substring(target.lastIndexOf('/') + 1);
+		java.util.function.UnaryOperator<String> clean = line -> {
+			String said = line.replace(target, redacted(target));
+			if (key.length() >= 4) {
+				said = said.replace(key, "\u2026"); // a server may echo the stream name
+			}
+			said = said.replaceAll("\\p{Cntrl}", "").strip();
+			return said.length() > 200 ? said.substring(0, 200) + "\u2026" : said;
+		};
+		for (String line : lines) {
+			String lower = line.toLowerCase(java.util.Locale.ROOT);
+			if (lower.contains("connection refused") || lower.contains("timed out") || lower.contains("no route")
+					|| lower.contains("network is unreachable") || lower.contains("cannot open connection")
+					|| lower.contains("name or service not known") || lower.contains("failed to resolve")) {
+				return "cannot be reached (" + clean.apply(line) + ")";
+			}
 		}
-		String lower = said.toLowerCase(java.util.Locale.ROOT);
-		boolean unreachable = lower.contains("connection refused") || lower.contains("timed out")
-				|| lower.contains("no route") || lower.contains("network is unreachable")
-				|| lower.contains("cannot open connection") || lower.contains("name or service not known");
-		return (unreachable ? "cannot be reached (" : "ended before it was up (ffmpeg: ") + said + ")";
+		return "ended before it was up (ffmpeg: " + clean.apply(lines.getLast()) + ")";
 	}
 
-	/** The last line the output's ffmpeg wrote to its log since {@code from}; null if none. */
-	private @Nullable String lastLine(long from) {
+	/** The lines the output's ffmpeg wrote to its log since {@code from} (the last 4 KB at most). */
+	private List<String> lines(long from) {
 		try (var file = new java.io.RandomAccessFile(logFile.toFile(), "r")) {
-			long start = Math.max(from, file.length() - 4096);
+			long start = Math.max(Math.min(from, file.length()), file.length() - 4096);
 			file.seek(start);
 			byte[] tail = new byte[(int) (file.length() - start)];
 			file.readFully(tail);
-			List<String> lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines()
-				.filter(l -> !l.isBlank())
-				.toList();
-			return lines.isEmpty() ? null : lines.getLast();
+			return new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
 		}
 		catch (IOException ex) {
-			return null;
+			return List.of();
 		}
 	}
 
