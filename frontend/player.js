@@ -44,7 +44,13 @@ class Player {
     }
     const Hls = window.Hls;
     if (Hls && Hls.isSupported()) {
-      const hls = new Hls({ capLevelToPlayerSize: true, xhrSetup: (xhr) => { xhr.withCredentials = true; } });
+      // on a low-latency channel, play up to 10 % faster (pitch kept) until back at the playlist's hold-back: a
+      // player that started late or stalled would otherwise stay that much further behind the camera for good
+      const hls = new Hls({
+        capLevelToPlayerSize: true,
+        maxLiveSyncPlaybackRate: 1.1,
+        xhrSetup: (xhr) => { xhr.withCredentials = true; },
+      });
       hls.on(Hls.Events.MANIFEST_PARSED, () => {
         this.showLevels();
         if (this.wantsPlay && this.video.paused) this.video.play().catch(() => {});

@@ -533,8 +533,9 @@ class BrowserIntegrationTests {
 			List<Double> sorted = behind.stream().sorted().toList();
 			double median = sorted.get(sorted.size() / 2);
 			System.out.printf("Low-latency glass to glass in Chromium: median %.2f s (%s)%n", median, behind);
-			org.assertj.core.api.Assertions.assertThat(median).as("the clock read from the picture is a time behind")
-				.isPositive();
+			// a misread clock (no picture, a black frame) reads 0, which is 10 s behind: not a latency this can have
+			org.assertj.core.api.Assertions.assertThat(behind).as("each reading of the clock in the picture")
+				.allSatisfy(seconds -> org.assertj.core.api.Assertions.assertThat(seconds).isBetween(0.0, 9.5));
 			screenshot(page, "live-low-latency");
 		}
 		finally {

@@ -25,9 +25,9 @@ public final class LowLatencyPlaylists {
 	/**
 	 * Checks: a part target of {@code partTarget}; blocking reload offered with a part hold-back of at least two
 	 * part targets (4.4.3.8); every part at most the target, and every one but a segment's last at least 85% of it
-	 * (4.4.4.9); a segment's parts adding up to its duration; part names used once; at most one preload hint, last,
-	 * naming a part not yet listed, followed by nothing but rendition reports; and, once the playlist ended, no hint
-	 * at all.
+	 * (4.4.4.9); a segment's parts adding up to its duration, the first of them independent (it opens with a
+	 * keyframe); part names used once; at most one preload hint, last, naming a part after the newest listed,
+	 * followed by nothing but rendition reports; and, once the playlist ended, no hint at all.
 	 */
 	public static void checkRules(String playlist, double partTarget) {
 		assertThat(playlist).startsWith("#EXTM3U")
@@ -40,6 +40,8 @@ public final class LowLatencyPlaylists {
 		List<Double> parts = new ArrayList<>();
 		Set<String> names = new HashSet<>();
 		int hints = 0;
+		long newest = -1;
+		boolean segmentStart = true;
 		for (int i = 0; i < lines.size(); i++) {
 			String line = lines.get(i);
 			if (line.startsWith("#EXT-X-PART:")) {
@@ -50,6 +52,11 @@ public final class LowLatencyPlaylists {
 				double duration = Double.parseDouble(d.group(1));
 				assertThat(duration).as("part %s", u.group(1)).isLessThanOrEqualTo(partTarget + 0.001);
 				assertThat(names.add(u.group(1))).as("part %s listed once", u.group(1)).isTrue();
+				if (segmentStart) {
+					assertThat(line).as("a segment's first part can be played on its own").contains("INDEPENDENT=YES");
+				}
+				segmentStart = false;
+				newest = Math.max(newest, number(u.group(1)));
 				parts.add(duration);
 			}
 			else if (line.startsWith("#EXTINF:")) {
@@ -61,6 +68,9 @@ public final class LowLatencyPlaylists {
 				}
 				parts.clear();
 			}
+			else if (!line.isBlank() && !line.startsWith("#")) {
+				segmentStart = true;
+			}
 			else if (line.equals("#EXT-X-DISCONTINUITY")) {
 				checkShortParts(parts.isEmpty() ? parts : parts.subList(0, parts.size() - 1), partTarget);
 				parts.clear();
@@ -70,6 +80,7 @@ public final class LowLatencyPlaylists {
 				Matcher u = URI.matcher(line);
 				assertThat(u.find()).isTrue();
 				assertThat(names).as("the hinted part is not listed yet").doesNotContain(u.group(1));
+				assertThat(number(u.group(1))).as("the hint names a part after the newest").isGreaterThan(newest);
 			}
 			else if (line.startsWith("#EXT-X-RENDITION-REPORT:")) {
 				assertThat(line).as("a rendition report names a playlist and its newest part")
@@ -84,6 +95,12 @@ public final class LowLatencyPlaylists {
 		if (playlist.contains("#EXT-X-ENDLIST")) {
 			assertThat(hints).as("no hint once the playlist ended").isZero();
 		}
+	}
+
+	private static long number(String part) {
+		Matcher n = Pattern.compile("([0-9]+)\\.[a-z0-9]+$").matcher(part);
+		assertThat(n.find()).as("a numbered part: %s", part).isTrue();
+		return Long.parseLong(n.group(1));
 	}
 
 	private static void checkShortParts(List<Double> parts, double partTarget) {
