@@ -354,10 +354,11 @@ final class HlsPublisher {
 	private void retire(String rendition, String prefix, List<String> listed) {
 		Instant now = Instant.now();
 		Map<String, Instant> gone = retired.computeIfAbsent(rendition, r -> new java.util.LinkedHashMap<>());
+		Set<String> still = new HashSet<>(listed);
 		for (String name : uploaded) {
 			if (name.startsWith(rendition + "/")) {
 				String uri = name.substring(rendition.length() + 1);
-				if (!listed.contains(uri)) {
+				if (!still.contains(uri)) {
 					gone.putIfAbsent(uri, now);
 				}
 			}
