@@ -267,6 +267,9 @@ class LiveIntegrationTests {
 			// its number and the parts players hold under it, and the renditions still agree
 			SessionMonitor.RunInfo before = channels.running(channel).orElseThrow();
 			assertThat(before.transcoderPid()).isNotNull();
+			// a setting changed meanwhile applies from the next session: the replacement keeps this one's latency
+			assertThat(client.put("/api/live/channels/" + channel, Map.of("title", "Low latency", "latency", "STANDARD"))
+				.status()).isEqualTo(200);
 			signal("KILL", before.transcoderPid());
 			String atKill = read(prefix + "index.m3u8");
 			String left = String.format(java.util.Locale.ROOT, "s_%06d.ts", mediaSequence(atKill) + segmentsOf(atKill).size());

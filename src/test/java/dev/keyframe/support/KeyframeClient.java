@@ -118,6 +118,12 @@ public class KeyframeClient {
 			.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
 	}
 
+	public Response put(String path, Object body) {
+		return send(HttpRequest.newBuilder(URI.create(base + path))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+	}
+
 	/** A POST of a body exactly as given, as JSON: for bodies a mapper would not write (malformed ones). */
 	public Response postJson(String path, String body) {
 		return send(HttpRequest.newBuilder(URI.create(base + path))

@@ -146,8 +146,8 @@ public class Admission {
 			// one transaction: a session another instance started for this channel (the unique index) leaves nothing
 			tx.executeWithoutResult(status -> {
 				AssetId created = assets.createLive(channel.title() + " \u2014 live " + when + " UTC", "live.m3u8");
-				sessions.saveAndFlush(new LiveSession(sessionId, channel.id(), created.value(), protocol, instance.id(),
-						HexFormat.of().formatHex(secret), clock.instant()));
+				sessions.saveAndFlush(new LiveSession(sessionId, channel.id(), created.value(), protocol, channel.latency(),
+						instance.id(), HexFormat.of().formatHex(secret), clock.instant()));
 			});
 		}
 		catch (org.springframework.dao.DataIntegrityViolationException ex) {

@@ -37,6 +37,9 @@ public class LiveSession {
 
 	private String protocol;
 
+	/** STANDARD or LOW: the channel's latency when the session started, kept for its whole length. */
+	private String latency = "STANDARD";
+
 	private Instant startedAt;
 
 	private @Nullable Instant lastDataAt;
@@ -87,8 +90,9 @@ public class LiveSession {
 		// JPA
 	}
 
-	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, String ingestInstance, String relayToken,
-			Instant now) {
+	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, String latency, String ingestInstance,
+			String relayToken, Instant now) {
+		this.latency = latency;
 		this.ingestInstance = ingestInstance;
 		this.ingestHeartbeatAt = now;
 		this.relayToken = relayToken;
@@ -100,6 +104,11 @@ public class LiveSession {
 		this.protocol = protocol;
 		this.state = LIVE;
 		this.startedAt = now;
+	}
+
+	/** Whether the session publishes low-latency HLS (as its channel did when it started). */
+	public boolean lowLatency() {
+		return "LOW".equals(latency);
 	}
 
 	public void fed(long bytes, @Nullable Long bitrate, Instant now) {

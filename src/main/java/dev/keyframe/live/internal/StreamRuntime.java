@@ -153,7 +153,7 @@ public class StreamRuntime implements DisposableBean {
 		SessionRun started = new SessionRun(this, id, channel.id(), new AssetId(session.assetId()), channel.title(),
 				instance.scratch("session"), rungs.isEmpty() ? settings.ladder() : rungs, channel.rtmpOutputs(),
 				channel.reconnectWindowSeconds(), listSize,
-				channel.lowLatency() ? LowLatency.forSegments(settings.segmentSeconds()) : null);
+				session.lowLatency() ? LowLatency.forSegments(settings.segmentSeconds()) : null);
 		this.run = started;
 		RelayServer relay = new RelayServer(this, started, id, generation, session.relayToken(), settings.relayBind(),
 				settings.relayPort(), settings.idleTimeout());
