@@ -3,9 +3,9 @@
 # the same ladder from the same feed, and how many concurrent streams this machine holds in real time.
 #
 #   ops/keyframe bench live            # or: bash bench/live.sh
-#   MAX_STREAMS=6 STREAM_SECONDS=40 bash bench/live.sh
+#   MAX_STREAMS=6 STREAM_SECONDS=100 bash bench/live.sh
 #
-# Starts the jar with its local stand-ins, pushes a pre-encoded 720p30 feed (stream copy, so the pushing costs
+# Starts the jar with its local stand-ins, measures glass to glass with a clock feed, pushes a pre-encoded 720p30 feed (stream copy, so the pushing costs
 # almost nothing) as MPEG-TS over HTTP, and watches the transcoders' playlists. Prints a Markdown report and
 # keeps it in bench/out/.
 set -euo pipefail
