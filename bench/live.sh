@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Live benchmark (not a test): glass to glass on a low-latency and a standard channel, ingest-to-playlist latency, the live transcoder's CPU next to raw ffmpeg making
-# the same ladder from the same feed, and how many concurrent streams this machine holds in real time.
+# Live benchmark (not a test): glass to glass on a low-latency and a standard channel, ingest-to-playlist
+# latency, the live transcoder's CPU next to raw ffmpeg making the same ladder from the same feed, and how many
+# concurrent streams this machine holds in real time.
 #
 #   ops/keyframe bench live            # or: bash bench/live.sh
 #   MAX_STREAMS=6 STREAM_SECONDS=100 bash bench/live.sh
 #
-# Starts the jar with its local stand-ins, measures glass to glass with a clock feed, pushes a pre-encoded 720p30 feed (stream copy, so the pushing costs
-# almost nothing) as MPEG-TS over HTTP, and watches the transcoders' playlists. Prints a Markdown report and
-# keeps it in bench/out/.
+# Starts the jar with its local stand-ins, measures glass to glass with a clock feed, pushes a pre-encoded
+# 720p30 feed (stream copy, so the pushing costs almost nothing) as MPEG-TS over HTTP, and watches the
+# transcoders' playlists. Prints a Markdown report and keeps it in bench/out/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
