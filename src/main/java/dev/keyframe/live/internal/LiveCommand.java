@@ -155,11 +155,12 @@ public final class LiveCommand {
 		if (lowLatency != null) {
 			int parts = lowLatency.partsPerSegment();
 			// the parts playlist only feeds the assembler, which reads it every 50 ms: a few segments' worth, whatever
-			// the DVR window (that one is the segment playlist's)
+			// the DVR window (that one is the segment playlist's). The encoder deletes no part: working through a
+			// backlog it can make dozens in a second, faster than they are assembled and stored, so the assembler
+			// deletes each once its segment no longer lists it
 			args.addAll(List.of("-f", "hls", "-hls_time", String.valueOf(lowLatency.partSeconds()), "-hls_list_size",
-					String.valueOf((PartAssembler.SEGMENTS_WITH_PARTS + 2) * parts), "-hls_delete_threshold",
-					String.valueOf(3 * parts),
-					"-hls_flags", "split_by_time+delete_segments+program_date_time+omit_endlist+append_list",
+					String.valueOf((PartAssembler.SEGMENTS_WITH_PARTS + 2) * parts),
+					"-hls_flags", "split_by_time+program_date_time+omit_endlist+append_list",
 					"-hls_segment_type", "mpegts", "-hls_segment_filename",
 					out.resolve("%v").resolve(PartAssembler.PART_FILES).toString(), "-var_stream_map", map.toString(),
 					out.resolve("%v").resolve(PartAssembler.PARTS_PLAYLIST).toString()));

@@ -276,6 +276,12 @@ final class PartAssembler {
 		segments.add(segment);
 		open.clear();
 		openDiscontinuity = false;
+		if (segments.size() > SEGMENTS_WITH_PARTS) {
+			// no playlist will name this segment's parts again (the published ones did after they were stored)
+			for (Part part : segments.get(segments.size() - 1 - SEGMENTS_WITH_PARTS).parts()) {
+				Files.deleteIfExists(dir.resolve(part.uri()));
+			}
+		}
 		while (segments.size() > listSize) {
 			Files.deleteIfExists(dir.resolve(segments.removeFirst().uri()));
 		}

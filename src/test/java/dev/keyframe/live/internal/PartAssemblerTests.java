@@ -75,6 +75,8 @@ class PartAssemblerTests {
 		LowLatencyPlaylists.checkRules(playlist, 0.5);
 		assertThat(playlist).as("parts of the last three segments only").doesNotContain("\"p_000007.ts\"")
 			.contains("\"p_000008.ts\"");
+		assertThat(dir.resolve("p_000007.ts")).as("a part no playlist lists any more is deleted").doesNotExist();
+		assertThat(dir.resolve("p_000008.ts")).as("a part of the newest three segments stays").exists();
 	}
 
 	@Test
