@@ -129,27 +129,10 @@ final class PartAssembler {
 			if (Files.exists(index)) {
 				String text = Files.readString(index, StandardCharsets.UTF_8);
 				int sequence = mediaSequence(text);
-				double duration = 0;
-				String date = null;
-				boolean discontinuity = false;
-				for (String line : text.split("\n")) {
-					String l = line.strip();
-					if (l.startsWith("#EXTINF:")) {
-						duration = parseDouble(l.substring(8).split(",")[0]);
-					}
-					else if (l.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
-						date = l.substring("#EXT-X-PROGRAM-DATE-TIME:".length());
-					}
-					else if (l.equals("#EXT-X-DISCONTINUITY")) {
-						discontinuity = true;
-					}
-					else if (!l.isEmpty() && !l.startsWith("#")) {
-						Matcher m = SEGMENT.matcher(l);
-						int number = m.matches() ? Integer.parseInt(m.group(1)) : sequence + segments.size();
-						segments.add(new Segment(number, duration, date, discontinuity, List.of()));
-						date = null;
-						discontinuity = false;
-					}
+				for (Part listed : entries(text)) {
+					Matcher m = SEGMENT.matcher(listed.uri());
+					int number = m.matches() ? Integer.parseInt(m.group(1)) : sequence + segments.size();
+					segments.add(new Segment(number, listed.duration(), listed.date(), listed.discontinuity(), List.of()));
 				}
 				nextSegment = segments.isEmpty() ? sequence : segments.getLast().number() + 1;
 			}
@@ -554,7 +537,15 @@ final class PartAssembler {
 
 	/** The encoder's parts playlist: each part with its duration, date and whether a discontinuity precedes it. */
 	static List<Part> parts(String playlist) {
-		List<Part> parts = new ArrayList<>();
+		return entries(playlist).stream().filter(part -> PART.matcher(part.uri()).matches()).toList();
+	}
+
+	/**
+	 * Every media line of a playlist in the encoder's format (parts or segments), each with its duration, date and
+	 * whether a discontinuity precedes it.
+	 */
+	private static List<Part> entries(String playlist) {
+		List<Part> entries = new ArrayList<>();
 		double duration = 0;
 		String date = null;
 		boolean discontinuity = false;
@@ -569,13 +560,13 @@ final class PartAssembler {
 			else if (l.equals("#EXT-X-DISCONTINUITY")) {
 				discontinuity = true;
 			}
-			else if (!l.isEmpty() && !l.startsWith("#") && PART.matcher(l).matches()) {
-				parts.add(new Part(l, duration, date, discontinuity, false));
+			else if (!l.isEmpty() && !l.startsWith("#")) {
+				entries.add(new Part(l, duration, date, discontinuity, false));
 				date = null;
 				discontinuity = false;
 			}
 		}
-		return parts;
+		return entries;
 	}
 
 	private static int mediaSequence(String playlist) {
