@@ -807,10 +807,20 @@ class LiveIntegrationTests {
 
 	/** Each segment of a low-latency playlist that lists its parts, with them in order. */
 	private static Map<String, List<String>> partsBySegment(String playlist) {
+		return partListing(playlist).bySegment();
+	}
+
+	/** A low-latency playlist's parts: by the segment they belong to, and those after its last segment. */
+	private record PartListing(Map<String, List<String>> bySegment, List<String> open) {
+	}
+
+	private static final java.util.regex.Pattern PART_URI = java.util.regex.Pattern.compile("URI=\"([^\"]+)\"");
+
+	private static PartListing partListing(String playlist) {
 		Map<String, List<String>> segments = new java.util.LinkedHashMap<>();
 		List<String> parts = new ArrayList<>();
 		for (String line : playlist.split("\n")) {
-			var uri = java.util.regex.Pattern.compile("URI=\"([^\"]+)\"").matcher(line);
+			var uri = PART_URI.matcher(line);
 			if (line.startsWith("#EXT-X-PART:") && uri.find()) {
 				parts.add(uri.group(1));
 			}
@@ -821,7 +831,7 @@ class LiveIntegrationTests {
 				parts.clear();
 			}
 		}
-		return segments;
+		return new PartListing(segments, List.copyOf(parts));
 	}
 
 	private static long partNumber(String part) {
@@ -864,17 +874,7 @@ class LiveIntegrationTests {
 
 	/** The parts a low-latency playlist lists after its last segment. */
 	private static List<String> openPartsOf(String playlist) {
-		List<String> parts = new ArrayList<>();
-		for (String line : playlist.split("\n")) {
-			var uri = java.util.regex.Pattern.compile("URI=\"([^\"]+)\"").matcher(line);
-			if (line.startsWith("#EXT-X-PART:") && uri.find()) {
-				parts.add(uri.group(1));
-			}
-			else if (!line.isBlank() && !line.startsWith("#")) {
-				parts.clear();
-			}
-		}
-		return parts;
+		return partListing(playlist).open();
 	}
 
 	private static long mediaSequence(String playlist) {
