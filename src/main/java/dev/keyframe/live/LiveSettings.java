@@ -37,6 +37,8 @@ import jakarta.validation.constraints.NotEmpty;
  * @param transcoderStartTimeout a transcoder instance that has not taken the relay this long after its launch is
  *        replaced
  * @param transcoder what a transcoder instance serves (set by the launcher, for the transcoder role only)
+ * @param passthrough whether a feed whose video browsers can play as it is (H.264, keyframes that fit the
+ *        segments) gets it, not re-encoded, as its top rung
  */
 @Validated
 @ConfigurationProperties("keyframe.live")
@@ -48,7 +50,8 @@ public record LiveSettings(@DefaultValue("19350") int ingestPort,
 		@DefaultValue("10s") Duration staleAfter, @DefaultValue("5") int maxRestarts,
 		@DefaultValue("process") String launcher, @DefaultValue Ecs ecs, @DefaultValue("127.0.0.1") String relayBind,
 		@DefaultValue("0") int relayPort, @Nullable String relayHost, @DefaultValue("5s") Duration transcoderLostAfter,
-		@DefaultValue("90s") Duration transcoderStartTimeout, @DefaultValue Transcoder transcoder) {
+		@DefaultValue("90s") Duration transcoderStartTimeout, @DefaultValue Transcoder transcoder,
+		@DefaultValue("true") boolean passthrough) {
 
 	/**
 	 * The ECS task a live instance runs per stream ({@code keyframe.live.launcher=ecs}): the transcoder task

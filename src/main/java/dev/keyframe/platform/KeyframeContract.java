@@ -61,6 +61,24 @@ public final class KeyframeContract {
 				"expr:gte(t,n_forced*" + gopSeconds + offset(offsetSeconds) + ")");
 	}
 
+	/**
+	 * The contract when another rendition is the source itself, copied: keyframes on exactly the frames the source
+	 * has them ({@code -force_key_frames source}), frames and their timestamps as they come (no rate conversion,
+	 * which can repeat a frame and shift the ones after it), and no keyframe of the encoder's own choosing: its
+	 * maximum interval is twice the segment, and the source has one at least every segment.
+	 *
+	 * @param fps the source's frame rate
+	 * @param gopSeconds the longest the source goes between keyframes
+	 */
+	public static List<String> sourceKeyframeArguments(double fps, int gopSeconds) {
+		if (gopSeconds < 1 || !(fps > 0)) {
+			throw new IllegalArgumentException("Not a frame rate and GOP: " + fps + ", " + gopSeconds);
+		}
+		String gop = String.valueOf(Math.max(2, Math.round(fps * gopSeconds * 2)));
+		return List.of("-fps_mode", "passthrough", "-g", gop, "-keyint_min", "1", "-sc_threshold", "0",
+				"-x264-params", "scenecut=0:open-gop=0", "-force_key_frames", "source");
+	}
+
 	/** {@code +0.5}, {@code -0.026667}; empty for 0 (and for what rounds to 0 at 6 decimals). */
 	private static String offset(double seconds) {
 		BigDecimal rounded = BigDecimal.valueOf(seconds).setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();

@@ -142,6 +142,16 @@ class LiveIntegrationTests {
 			assertThat(firstPts(asset, "360p", segment)).isCloseTo(firstPts(asset, "240p", segment),
 					org.assertj.core.data.Offset.offset(0.05));
 
+			// the feed (x264, keyframes every second) is its own 360p rung, copied: its first segment carries the
+			// feed's encoder settings (constant quality), the encoded 240p its own (the rung's bitrate)
+			assertThat(eventDetails(channel, "PASSTHROUGH")).singleElement().asString()
+				.contains("The 360p rung is the feed's own video", "keyframes every 1.00 s");
+			String firstSegment = segments(asset, "360p").getFirst();
+			assertThat(new String(bytes(AssetKeys.renditionPrefix(asset, "360p") + firstSegment),
+					StandardCharsets.ISO_8859_1)).contains("rc=crf").doesNotContain("bitrate=700");
+			assertThat(new String(bytes(AssetKeys.renditionPrefix(asset, "240p") + segments(asset, "240p").getFirst()),
+					StandardCharsets.ISO_8859_1)).contains("bitrate=350").doesNotContain("rc=crf");
+
 			Awaitility.await().atMost(SOON).until(() -> events(channel).contains("OUTPUT_UP"));
 			assertThat(events(channel)).contains("OUTPUT_DOWN");
 			List<Long> outputs = channels.running(channel)
@@ -752,6 +762,16 @@ class LiveIntegrationTests {
 			}
 		}
 		return out.toString();
+	}
+
+	private List<String> eventDetails(UUID id, String kind) {
+		List<String> details = new ArrayList<>();
+		client.get("/api/live/channels/" + id + "/events").json().forEach(e -> {
+			if (e.get("kind").asString().equals(kind)) {
+				details.add(e.get("detail").asString());
+			}
+		});
+		return details;
 	}
 
 	private List<String> events(UUID id) {

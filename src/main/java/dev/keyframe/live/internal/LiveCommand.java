@@ -53,12 +53,22 @@ public final class LiveCommand {
 	 */
 	public static List<String> command(Path ffmpeg, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
 			int listSize, Path out, @Nullable LowLatency lowLatency) {
+		return command(ffmpeg, rungs, feed, settings, listSize, out, lowLatency, false);
+	}
+
+	/**
+	 * The ladder; with {@code passthrough}, the first rung is the feed's video copied ({@link Passthrough}) and the
+	 * others are encoded at the feed's frame rate with their keyframes on the feed's own, so all cut on the same
+	 * frames.
+	 */
+	public static List<String> command(Path ffmpeg, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
+			int listSize, Path out, @Nullable LowLatency lowLatency, boolean passthrough) {
 		// a small probe: the first playlist appears in ~2.5 s instead of ~7.5 s
 		List<String> input = List.of("-probesize", "1M", "-analyzeduration", "1M", "-fflags", "+genpts", "-f", "mpegts",
 				"-i", "pipe:0");
 		String prepare = feed.video() == null ? ""
 				: KeyframeContract.deinterlace(feed.video()).map(deinterlace -> deinterlace + ",").orElse("");
-		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out, lowLatency);
+		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out, lowLatency, passthrough);
 	}
 
 	/**
@@ -84,7 +94,7 @@ public final class LiveCommand {
 		int height = video == null ? 720 : video.height() - video.height() % 2;
 		String fit = "scale=" + width + ":" + height + ":force_original_aspect_ratio=decrease,pad=" + width + ":" + height
 				+ ":(ow-iw)/2:(oh-ih)/2:color=0x111827,setsar=1,";
-		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out, lowLatency);
+		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out, lowLatency, false);
 	}
 
 	/**
@@ -93,43 +103,65 @@ public final class LiveCommand {
 	 * (with B-frames the muxer cuts parts of 0.4 to 0.6 s, differently per rendition). The muxer cuts by time
 	 * ({@code split_by_time}) at every half second, keyframe or not, into {@code p_NNNNNN.ts} listed in
 	 * {@code parts.m3u8}; keyframes stay where the contract puts them, one per segment.
+	 *
+	 * <p>With {@code passthrough} rung 0 is the feed's video stream copied, and every encoder option is given per
+	 * encoded stream ({@code -g:v:1}): a copied stream refuses encoder options.
 	 */
 	private static List<String> ladder(Path ffmpeg, List<String> input, String prepare, String audioSource,
 			List<Rung> rungs, MediaInfo feed, LiveSettings settings, int listSize, Path out,
-			@Nullable LowLatency lowLatency) {
+			@Nullable LowLatency lowLatency, boolean passthrough) {
 		boolean portrait = feed.video() != null && feed.video().portrait();
 		boolean audio = feed.hasAudio();
 		int segment = settings.segmentSeconds();
 		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-nostats",
 				"-loglevel", "warning"));
 		args.addAll(input);
-		StringBuilder filter = new StringBuilder("[0:v]").append(prepare);
-		filter.append("split=").append(rungs.size());
-		for (int i = 0; i < rungs.size(); i++) {
-			filter.append("[s").append(i).append(']');
+		int first = passthrough ? 1 : 0; // the first encoded rung
+		int encoded = rungs.size() - first;
+		if (encoded > 0) {
+			StringBuilder filter = new StringBuilder("[0:v]").append(prepare);
+			filter.append("split=").append(encoded);
+			for (int i = first; i < rungs.size(); i++) {
+				filter.append("[s").append(i).append(']');
+			}
+			for (int i = first; i < rungs.size(); i++) {
+				int side = rungs.get(i).shortSide();
+				filter.append(";[s").append(i).append("]scale=")
+					.append(portrait ? "w=" + side + ":h=-2" : "w=-2:h=" + side)
+					.append("[v").append(i).append(']');
+			}
+			args.addAll(List.of("-filter_complex", filter.toString()));
 		}
 		for (int i = 0; i < rungs.size(); i++) {
-			int side = rungs.get(i).shortSide();
-			filter.append(";[s").append(i).append("]scale=")
-				.append(portrait ? "w=" + side + ":h=-2" : "w=-2:h=" + side)
-				.append("[v").append(i).append(']');
-		}
-		args.addAll(List.of("-filter_complex", filter.toString()));
-		for (int i = 0; i < rungs.size(); i++) {
-			args.addAll(List.of("-map", "[v" + i + "]"));
+			args.addAll(List.of("-map", i < first ? "0:v:0" : "[v" + i + "]"));
 		}
 		if (audio) {
 			for (int i = 0; i < rungs.size(); i++) {
 				args.addAll(List.of("-map", audioSource));
 			}
 		}
-		args.addAll(List.of("-c:v", "libx264", "-preset", settings.preset(), "-profile:v", PROFILE, "-pix_fmt",
-				"yuv420p"));
-		args.addAll(KeyframeContract.videoArguments(FRAME_RATE, segment, 0));
-		if (lowLatency != null) {
-			args.addAll(List.of("-bf", "0"));
+		List<String> encoder = new ArrayList<>(List.of("-c:v", "libx264", "-preset", settings.preset(), "-profile:v",
+				PROFILE, "-pix_fmt", "yuv420p"));
+		MediaInfo.Video video = feed.video();
+		if (passthrough && video != null) {
+			encoder.addAll(KeyframeContract.sourceKeyframeArguments(video.fps(), segment));
 		}
-		for (int i = 0; i < rungs.size(); i++) {
+		else {
+			encoder.addAll(KeyframeContract.videoArguments(FRAME_RATE, segment, 0));
+		}
+		if (lowLatency != null) {
+			encoder.addAll(List.of("-bf", "0"));
+		}
+		if (passthrough) {
+			args.addAll(List.of("-c:v:0", "copy"));
+			for (int i = first; i < rungs.size(); i++) {
+				args.addAll(perStream(encoder, i));
+			}
+		}
+		else {
+			args.addAll(encoder);
+		}
+		for (int i = first; i < rungs.size(); i++) {
 			int kbps = rungs.get(i).videoKbps();
 			args.addAll(List.of("-level:v:" + i, level(rungs.get(i), feed.video())));
 			args.addAll(List.of("-b:v:" + i, kbps + "k", "-maxrate:v:" + i, (kbps * 107 / 100) + "k", "-bufsize:v:" + i,
@@ -172,6 +204,17 @@ public final class LiveCommand {
 				"-hls_segment_type", "mpegts", "-hls_segment_filename", out.resolve("%v").resolve("seg_%05d.ts").toString(),
 				"-var_stream_map", map.toString(), out.resolve("%v").resolve("index.m3u8").toString()));
 		return args;
+	}
+
+	/** Options (pairs of {@code -name value}) for video stream {@code index} alone: {@code -g} becomes {@code -g:v:1}. */
+	static List<String> perStream(List<String> options, int index) {
+		List<String> specific = new ArrayList<>();
+		for (int i = 0; i < options.size(); i += 2) {
+			String name = options.get(i);
+			specific.add(name.endsWith(":v") ? name + ":" + index : name + ":v:" + index);
+			specific.add(options.get(i + 1));
+		}
+		return specific;
 	}
 
 	/**

@@ -74,6 +74,15 @@ final class SessionRun {
 
 	private List<Rung> rungs = List.of();
 
+	/** Holds back the running encoder's input until its first keyframe; null once through, or not needed. */
+	private @Nullable KeyframeGate gate;
+
+	/** What ffprobe found in the feed's first bytes, once it found video. */
+	private @Nullable MediaInfo probed;
+
+	/** Whether the top rung is the feed's own video; null until the feed's start shows it. */
+	private volatile @Nullable Passthrough passthrough;
+
 	private volatile @Nullable EncoderProcess transcoder;
 
 	/** What the playlists show while the feed is away: a still picture and silence, at the ladder's sizes. */
@@ -158,6 +167,11 @@ final class SessionRun {
 		return true;
 	}
 
+	/** The copied top rung, when the feed's own video is one; null otherwise or before the feed showed it. */
+	Passthrough.@Nullable On copied() {
+		return passthrough instanceof Passthrough.On on ? on : null;
+	}
+
 	/** No feed, not ended: the reconnect window is open. */
 	boolean reconnecting() {
 		return attached == null && !ended;
@@ -225,7 +239,13 @@ final class SessionRun {
 		}
 		for (int attempt = 0; attempt < 2 && target != null; attempt++) {
 			try {
-				target.input().write(data, 0, size);
+				byte[] piece = gated(target, data, size);
+				if (piece == null) {
+					target.input().write(data, 0, size);
+				}
+				else {
+					target.input().write(piece, 0, piece.length);
+				}
 				return;
 			}
 			catch (IOException ex) {
@@ -240,40 +260,62 @@ final class SessionRun {
 	 */
 	private byte @Nullable [] started(byte[] chunk, int length) throws IOException {
 		start.write(chunk, 0, length);
-		if (start.size() - probedAt < 256 * 1024 && start.size() < MAX_PROBE_BYTES) {
+		MediaInfo info = probed;
+		if (info == null) {
+			if (start.size() - probedAt < 256 * 1024 && start.size() < MAX_PROBE_BYTES) {
+				return null;
+			}
+			probedAt = start.size();
+			try {
+				info = owner.probe(dir, start.toByteArray());
+			}
+			catch (MediaProbeException ex) {
+				if (start.size() >= MAX_PROBE_BYTES) {
+					throw new BadFeed("The feed is not MPEG-TS with a video stream Keyframe can read: " + ex.getMessage());
+				}
+				return null;
+			}
+			if (info.video() == null || info.video().width() <= 0 || info.video().height() <= 0) {
+				if (start.size() >= MAX_PROBE_BYTES) {
+					throw new BadFeed("The feed carries no video Keyframe can read.");
+				}
+				return null;
+			}
+			probed = info;
+		}
+		else if (start.size() - probedAt < 32 * 1024 && start.size() < MAX_PROBE_BYTES) {
 			return null;
 		}
 		probedAt = start.size();
-		MediaInfo info;
-		try {
-			info = owner.probe(dir, start.toByteArray());
+		MediaInfo.Video video = java.util.Objects.requireNonNull(info.video());
+		Passthrough decided = owner.passthrough() ? Passthrough.decide(video, VideoScan.of(start.toByteArray()),
+				chosen, owner.segmentSeconds(), lowLatency != null, start.size() >= MAX_PROBE_BYTES)
+				: new Passthrough.Off("passthrough is turned off (keyframe.live.passthrough).");
+		if (decided == null) {
+			return null; // the feed's keyframe interval is not known yet: a second or two more
 		}
-		catch (MediaProbeException ex) {
-			if (start.size() >= MAX_PROBE_BYTES) {
-				throw new BadFeed("The feed is not MPEG-TS with a video stream Keyframe can read: " + ex.getMessage());
-			}
-			return null;
-		}
-		if (info.video() == null || info.video().width() <= 0 || info.video().height() <= 0) {
-			if (start.size() >= MAX_PROBE_BYTES) {
-				throw new BadFeed("The feed carries no video Keyframe can read.");
-			}
-			return null;
-		}
+		passthrough = decided;
 		this.feed = info;
-		this.rungs = LiveCommand.rungs(chosen, info.video());
+		this.rungs = decided instanceof Passthrough.On on ? Passthrough.ladder(on, chosen)
+				: LiveCommand.rungs(chosen, video);
 		Files.createDirectories(dir);
 		recording = part();
 		publisher = owner.publisher(this, rungs, info);
 		// a part is half a second: looking every 200 ms would add up to a fifth of a second to its latency
 		publishing = owner.schedulePublishing(this::publish, lowLatency != null ? 50 : 200);
 		for (String target : outputs) {
-			RtmpOutput output = owner.rtmpOutput(this, target, "h264".equals(info.video().codec()));
+			RtmpOutput output = owner.rtmpOutput(this, target, "h264".equals(video.codec()));
 			synchronized (rtmp) {
 				rtmp.add(output);
 			}
 		}
-		owner.picture(this, info.video());
+		owner.picture(this, video);
+		if (decided instanceof Passthrough.On on) {
+			owner.event(this, "PASSTHROUGH", on.detail());
+		}
+		else if (decided instanceof Passthrough.Off off) {
+			owner.event(this, "NO_PASSTHROUGH", "Every rung is encoded: " + off.reason());
+		}
 		byte[] buffered = start.toByteArray();
 		start.reset();
 		launch();
@@ -305,6 +347,8 @@ final class SessionRun {
 		if (info == null) {
 			return;
 		}
+		// a copied rung cut into parts by time needs the encoder's input to start at a keyframe (KeyframeGate)
+		gate = lowLatency != null && copied() != null ? new KeyframeGate() : null;
 		EncoderProcess started = owner.launch(this, rungs, info);
 		arrivalPending = true;
 		if (ran) {
@@ -319,6 +363,19 @@ final class SessionRun {
 				transcoderDied(started);
 			}
 		});
+	}
+
+	/** What of these bytes the encoder gets: null for all of them, else what its gate lets through. */
+	private synchronized byte @Nullable [] gated(EncoderProcess target, byte[] data, int size) {
+		KeyframeGate current = gate;
+		if (target != transcoder || current == null) {
+			return null;
+		}
+		byte[] passed = current.filter(data, size);
+		if (current.settled()) {
+			gate = null;
+		}
+		return passed;
 	}
 
 	/** The feed stopped: the transcoder finishes what it has; the session waits for a reconnect, or ends. */

@@ -227,6 +227,15 @@ public class StreamRuntime implements DisposableBean {
 		}
 	}
 
+	/** Whether a feed's own video may be its top rung (keyframe.live.passthrough). */
+	boolean passthrough() {
+		return settings.passthrough();
+	}
+
+	int segmentSeconds() {
+		return settings.segmentSeconds();
+	}
+
 	HlsPublisher publisher(SessionRun run, List<Rung> rungs, MediaInfo feed) throws IOException {
 		MediaInfo.Video video = feed.video();
 		Map<String, String> earlier = restore(run, rungs);
@@ -235,8 +244,14 @@ public class StreamRuntime implements DisposableBean {
 			Rung rung = rungs.stream().filter(r -> r.name().equals(rendition)).findFirst().orElseThrow();
 			int[] size = LiveCommand.size(rung, video);
 			long bandwidth = (rung.videoKbps() + (feed.hasAudio() ? rung.audioKbps() : 0)) * 1100L;
+			Passthrough.On copied = run.copied();
+			boolean copy = copied != null && copied.rung().equals(rung);
+			String codecs = copy ? copied.avc1() + (feed.hasAudio() ? ",mp4a.40.2" : "")
+					: LiveCommand.codecs(rung, video, settings.preset(), feed.hasAudio());
+			// with a copied rung, every rung keeps the feed's frame rate (see LiveCommand)
+			String frameRate = copied != null && video != null ? video.frameRate() : "30/1";
 			RenditionSpec spec = new RenditionSpec(rung.name(), RenditionKind.VIDEO, size[0], size[1], bandwidth,
-					bandwidth * 10 / 11, LiveCommand.codecs(rung, video, settings.preset(), feed.hasAudio()), "30/1",
+					bandwidth * 10 / 11, codecs, frameRate,
 					AssetKeys.renditionPrefix(run.asset, rung.name()) + "index.m3u8", 0, 0, List.of());
 			assets.publishRendition(run.asset, spec, (candidate, published) -> Optional.empty());
 			if (run.publisher() != null && run.publisher().allStarted()) {
@@ -323,7 +338,7 @@ public class StreamRuntime implements DisposableBean {
 
 	EncoderProcess launch(SessionRun run, List<Rung> rungs, MediaInfo feed) {
 		List<String> command = LiveCommand.command(tools.ffmpegPath(), rungs, feed, settings, run.listSize, run.dir,
-				run.lowLatency);
+				run.lowLatency, run.copied() != null);
 		EncoderProcess encoder = EncoderProcess.start(command, run.dir);
 		log.info("Encoder {} started for live session {}", encoder.id(), run.sessionId);
 		return encoder;
