@@ -5,6 +5,7 @@
 #
 #   ops/keyframe bench live            # or: bash bench/live.sh
 #   MAX_STREAMS=6 STREAM_SECONDS=100 bash bench/live.sh
+#   PASSTHROUGH=false bash bench/live.sh   # every rung encoded, as for a feed that cannot be copied
 #
 # Starts the jar with its local stand-ins, measures glass to glass with a clock feed, pushes a pre-encoded
 # 720p30 feed (stream copy, so the pushing costs almost nothing) as MPEG-TS over HTTP, and watches the
@@ -43,7 +44,7 @@ log "Encoding a 150 s 720p30 test feed once (the pushes copy it)"
 	-g 60 -pix_fmt yuv420p -b:v 3M -c:a aac -b:a 128k -f mpegts "$WORK/feed.ts" \
 	|| die "could not encode the test feed (is the bundled ffmpeg unpacked? run ops/keyframe test once)"
 
-KEYFRAME_ARGS="--keyframe.live.ingest-port=$INGEST_PORT --keyframe.live.rtmp.enabled=false --keyframe.live.srt.enabled=false --keyframe.live.preset=$PRESET --keyframe.transcode.workers=0"
+KEYFRAME_ARGS="--keyframe.live.ingest-port=$INGEST_PORT --keyframe.live.rtmp.enabled=false --keyframe.live.srt.enabled=false --keyframe.live.preset=$PRESET --keyframe.transcode.workers=0 --keyframe.live.passthrough=${PASSTHROUGH:-true}"
 start_app "$WORK/data"
 
 python3 "$ROOT/bench/live_bench.py" --base "http://127.0.0.1:$PORT" --ingest "http://127.0.0.1:$INGEST_PORT" \
