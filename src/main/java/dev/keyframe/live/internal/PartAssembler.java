@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Low-latency HLS for one rendition, made from what the encoder writes for a low-latency channel: half-second parts
  * ({@code p_NNNNNN.ts}, listed in {@code parts.m3u8} once each is complete). Parts are grouped into segments: a new
- * segment opens at a part that starts with a keyframe (one per segment, by the keyframe contract), after a
- * discontinuity (the encoder restarted, the slate began or ended), or when a segment has all its parts. A segment
+ * segment opens when a segment has all its parts, after a discontinuity (the encoder restarted, the slate began or
+ * ended), or at a part that starts with a keyframe when the open segment did not (one keyframe per segment by the
+ * keyframe contract; a copied rung's feed may have more). A segment
  * is the bytes of its parts end to end ({@code s_NNNNNN.ts}, MPEG-TS joins that way) listed in {@code index.m3u8}
  * the way the encoder lists segments of a standard channel, so the rest of publishing (dates, discontinuity
  * sequence, upload order, retirement) is the same for both. {@link #decorate} then adds what LL-HLS players read:
@@ -201,7 +202,10 @@ final class PartAssembler {
 			}
 			Part part = new Part(listed.uri(), listed.duration(), listed.date(), listed.discontinuity(),
 					opensWithKeyframe.test(file));
-			if (!open.isEmpty() && (part.discontinuity() || part.independent() || open.size() >= layout.partsPerSegment())) {
+			// a feed with keyframes more often than the segment (a copied rung: every second) still makes whole
+			// segments; a keyframe only opens one early where the open segment did not start with one
+			if (!open.isEmpty() && (part.discontinuity() || open.size() >= layout.partsPerSegment()
+					|| part.independent() && !open.getFirst().independent())) {
 				try {
 					seal();
 				}

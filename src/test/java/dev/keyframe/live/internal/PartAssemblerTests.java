@@ -58,6 +58,23 @@ class PartAssemblerTests {
 		assertThat(assembler.newestPartOffset()).isEqualTo(2.5);
 	}
 
+	/**
+	 * A copied rung's feed with a keyframe every second still makes 2 s segments; a keyframe opens a segment early
+	 * only where the open one did not start with a keyframe.
+	 */
+	@Test
+	void keyframesMoreOftenThanSegmentsStillMakeWholeSegments() throws IOException {
+		PartAssembler assembler = assembler();
+		parts(false, true, false, true, false, true, false, true, false, true);
+		assembler.advance();
+		String segments = segmentsPlaylist();
+		assertThat(Files.readString(dir.resolve("s_000000.ts"))).as("a start without a keyframe ends at the first")
+			.isEqualTo("0|");
+		assertThat(Files.readString(dir.resolve("s_000001.ts"))).isEqualTo("K1|2|K3|4|");
+		assertThat(Files.readString(dir.resolve("s_000002.ts"))).isEqualTo("K5|6|K7|8|");
+		assertThat(segments).doesNotContain("s_000003.ts");
+	}
+
 	@Test
 	void aDiscontinuitySealsTheOpenSegmentAndOnlyTheNewestSegmentsListTheirParts() throws IOException {
 		PartAssembler assembler = assembler();
