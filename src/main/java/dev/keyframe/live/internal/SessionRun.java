@@ -77,6 +77,9 @@ final class SessionRun {
 	/** Holds back the running encoder's input until its first keyframe; null once through, or not needed. */
 	private @Nullable KeyframeGate gate;
 
+	/** The feed's first bytes as they come, for the passthrough decision. */
+	private final VideoScan.Reader scanning = new VideoScan.Reader();
+
 	/** What ffprobe found in the feed's first bytes, once it found video. */
 	private @Nullable MediaInfo probed;
 
@@ -260,6 +263,7 @@ final class SessionRun {
 	 */
 	private byte @Nullable [] started(byte[] chunk, int length) throws IOException {
 		start.write(chunk, 0, length);
+		scanning.feed(chunk, length);
 		MediaInfo info = probed;
 		if (info == null) {
 			if (start.size() - probedAt < 256 * 1024 && start.size() < MAX_PROBE_BYTES) {
@@ -283,12 +287,8 @@ final class SessionRun {
 			}
 			probed = info;
 		}
-		else if (start.size() - probedAt < 32 * 1024 && start.size() < MAX_PROBE_BYTES) {
-			return null;
-		}
-		probedAt = start.size();
 		MediaInfo.Video video = java.util.Objects.requireNonNull(info.video());
-		Passthrough decided = owner.passthrough() ? Passthrough.decide(video, VideoScan.of(start.toByteArray()),
+		Passthrough decided = owner.passthrough() ? Passthrough.decide(video, scanning.scan(),
 				chosen, owner.segmentSeconds(), lowLatency != null, start.size() >= MAX_PROBE_BYTES)
 				: new Passthrough.Off("passthrough is turned off (keyframe.live.passthrough).");
 		if (decided == null) {
@@ -372,7 +372,7 @@ final class SessionRun {
 			return null;
 		}
 		byte[] passed = current.filter(data, size);
-		if (current.settled()) {
+		if (current.through()) {
 			gate = null;
 		}
 		return passed;

@@ -27,10 +27,7 @@ import org.jspecify.annotations.Nullable;
 record VideoScan(List<Long> keyframes, boolean reordered, @Nullable Sps sps, long videoBytes, long firstPts,
 		long lastPts, int frames) {
 
-	/** MPEG-TS stream type of H.264 video. */
-	private static final int H264 = 0x1B;
-
-	private static final long WRAP = (1L << 33) - 1;
+	private static final long WRAP = MpegTs.WRAP;
 
 	/** How much of each PES packet is searched for parameter sets and IDR slices. */
 	private static final int HEAD = 4096;
@@ -104,10 +101,18 @@ record VideoScan(List<Long> keyframes, boolean reordered, @Nullable Sps sps, lon
 
 	/** Reads the transport stream; bytes that are not MPEG-TS give a scan with no video. */
 	static VideoScan of(byte[] ts) {
-		return new Reader().read(ts);
+		Reader reader = new Reader();
+		reader.feed(ts, ts.length);
+		return reader.finish();
 	}
 
-	private static final class Reader {
+	/**
+	 * Reads a feed as it arrives, chunk by chunk, so a decision made after each chunk costs only that chunk.
+	 * Not thread-safe.
+	 */
+	static final class Reader {
+
+		private final MpegTs.Packets packets = new MpegTs.Packets();
 
 		private int pmtPid = -1;
 
@@ -134,55 +139,47 @@ record VideoScan(List<Long> keyframes, boolean reordered, @Nullable Sps sps, lon
 
 		private boolean pesRandomAccess;
 
-		VideoScan read(byte[] ts) {
-			int offset = sync(ts);
-			for (int at = offset; offset >= 0 && at + 188 <= ts.length; at += 188) {
-				if (ts[at] != 0x47) {
-					break;
-				}
-				packet(ts, at);
-			}
-			endPes();
-			return new VideoScan(List.copyOf(keyframes), reordered, sps, videoBytes, firstPts, lastPts, frames);
+		void feed(byte[] data, int length) {
+			packets.feed(data, length, this::packet);
 		}
 
-		/** The first offset where three packets in a row start with the sync byte. */
-		private static int sync(byte[] ts) {
-			for (int at = 0; at < Math.min(188, ts.length); at++) {
-				if (ts[at] == 0x47 && (at + 188 >= ts.length || ts[at + 188] == 0x47)
-						&& (at + 376 >= ts.length || ts[at + 376] == 0x47)) {
-					return at;
-				}
+		/**
+		 * What was read so far. The PES packet being read counts as a keyframe only if its transport packet said
+		 * so: an IDR slice in it is found once it ends.
+		 */
+		VideoScan scan() {
+			List<Long> seen = new ArrayList<>(keyframes);
+			if (pesPts >= 0 && pesRandomAccess) {
+				seen.add(pesPts);
 			}
-			return -1;
+			return new VideoScan(List.copyOf(seen), reordered, sps, videoBytes, firstPts, lastPts, frames);
+		}
+
+		/** What was read, the last PES packet ended with the input. */
+		VideoScan finish() {
+			endPes();
+			return scan();
 		}
 
 		private void packet(byte[] ts, int at) {
-			int pid = ((ts[at + 1] & 0x1f) << 8) | (ts[at + 2] & 0xff);
-			boolean unitStart = (ts[at + 1] & 0x40) != 0;
-			int control = (ts[at + 3] >> 4) & 3;
-			int payload = at + 4;
-			boolean randomAccess = false;
-			if ((control & 2) != 0) {
-				int length = ts[at + 4] & 0xff;
-				randomAccess = length > 0 && (ts[at + 5] & 0x40) != 0;
-				payload = at + 5 + length;
-			}
-			int end = at + 188;
-			if ((control & 1) == 0 || payload >= end) {
+			int pid = MpegTs.pid(ts, at);
+			int payload = MpegTs.payload(ts, at);
+			int end = at + MpegTs.PACKET;
+			if (payload < 0) {
 				return;
 			}
+			boolean unitStart = MpegTs.unitStart(ts, at);
 			if (pid == 0 && unitStart) {
-				pat(ts, payload + 1 + (ts[payload] & 0xff), end);
+				pmtPid = MpegTs.pmtPid(ts, payload, end);
 			}
 			else if (pid == pmtPid && unitStart && videoPid < 0) {
-				pmt(ts, payload + 1 + (ts[payload] & 0xff), end);
+				videoPid = MpegTs.h264Pid(ts, payload, end);
 			}
 			else if (pid == videoPid) {
 				videoBytes += end - payload;
 				if (unitStart) {
 					endPes();
-					startPes(ts, payload, end, randomAccess);
+					startPes(ts, payload, end, MpegTs.randomAccess(ts, at));
 				}
 				else if (pes.size() < HEAD) {
 					pes.write(ts, payload, Math.min(end - payload, HEAD - pes.size()));
@@ -190,52 +187,13 @@ record VideoScan(List<Long> keyframes, boolean reordered, @Nullable Sps sps, lon
 			}
 		}
 
-		private void pat(byte[] ts, int section, int end) {
-			if (section + 8 > end || ts[section] != 0) {
-				return;
-			}
-			int length = ((ts[section + 1] & 0x0f) << 8) | (ts[section + 2] & 0xff);
-			int last = Math.min(end, section + 3 + length - 4);
-			for (int at = section + 8; at + 4 <= last; at += 4) {
-				int program = ((ts[at] & 0xff) << 8) | (ts[at + 1] & 0xff);
-				if (program != 0) {
-					pmtPid = ((ts[at + 2] & 0x1f) << 8) | (ts[at + 3] & 0xff);
-					return;
-				}
-			}
-		}
-
-		private void pmt(byte[] ts, int section, int end) {
-			if (section + 12 > end || ts[section] != 2) {
-				return;
-			}
-			int length = ((ts[section + 1] & 0x0f) << 8) | (ts[section + 2] & 0xff);
-			int last = Math.min(end, section + 3 + length - 4);
-			int infoLength = ((ts[section + 10] & 0x0f) << 8) | (ts[section + 11] & 0xff);
-			for (int at = section + 12 + infoLength; at + 5 <= last;) {
-				int type = ts[at] & 0xff;
-				int pid = ((ts[at + 1] & 0x1f) << 8) | (ts[at + 2] & 0xff);
-				if (type == H264) {
-					videoPid = pid;
-					return;
-				}
-				at += 5 + (((ts[at + 3] & 0x0f) << 8) | (ts[at + 4] & 0xff));
-			}
-		}
-
 		private void startPes(byte[] ts, int at, int end, boolean randomAccess) {
-			if (at + 9 > end || ts[at] != 0 || ts[at + 1] != 0 || ts[at + 2] != 1) {
+			if (!MpegTs.timedPes(ts, at, end)) {
 				pesPts = -1;
 				return;
 			}
-			int flags = (ts[at + 7] >> 6) & 3;
-			int headerLength = ts[at + 8] & 0xff;
-			if ((flags & 2) == 0 || at + 14 > end) {
-				pesPts = -1;
-				return;
-			}
-			long pts = timestamp(ts, at + 9);
-			if (flags == 3 && at + 19 <= end && timestamp(ts, at + 14) != pts) {
+			long pts = MpegTs.pts(ts, at);
+			if (MpegTs.dts(ts, at, end) != pts) {
 				reordered = true;
 			}
 			pesPts = pts;
@@ -245,7 +203,7 @@ record VideoScan(List<Long> keyframes, boolean reordered, @Nullable Sps sps, lon
 				firstPts = pts;
 			}
 			lastPts = pts;
-			int data = at + 9 + headerLength;
+			int data = MpegTs.pesData(ts, at);
 			if (data < end) {
 				pes.write(ts, data, end - data);
 			}
@@ -317,11 +275,6 @@ record VideoScan(List<Long> keyframes, boolean reordered, @Nullable Sps sps, lon
 				return null;
 			}
 			return new Sps(profile, bits[1] & 0xff, bits[2] & 0xff, chroma, depth);
-		}
-
-		private static long timestamp(byte[] ts, int at) {
-			return ((long) (ts[at] & 0x0e) << 29) | ((ts[at + 1] & 0xff) << 22) | ((ts[at + 2] & 0xfe) << 14)
-					| ((ts[at + 3] & 0xff) << 7) | ((ts[at + 4] & 0xfe) >> 1);
 		}
 
 	}

@@ -58,6 +58,16 @@ class PassthroughTests {
 			.isEqualTo("avc1.42c01e");
 		assertThat(scan.kbps()).isPositive();
 
+		byte[] bytes = feed("zero", 3, 30, "ultrafast", "-tune", "zerolatency");
+		VideoScan.Reader reader = new VideoScan.Reader();
+		java.util.Random sizes = new java.util.Random(3);
+		for (int at = 0; at < bytes.length;) {
+			int n = Math.min(bytes.length - at, 1 + sizes.nextInt(5000));
+			reader.feed(java.util.Arrays.copyOfRange(bytes, at, at + n), n);
+			at += n;
+		}
+		assertThat(reader.finish()).as("read as it arrives, in chunks of any size").isEqualTo(scan);
+
 		Passthrough decided = Passthrough.decide(FEED, scan, LADDER, 2, true, false);
 		assertThat(decided).isInstanceOfSatisfying(Passthrough.On.class, on -> {
 			assertThat(on.rung().name()).isEqualTo("360p");
