@@ -153,8 +153,6 @@ final class BackSoon {
 		if (segments.isEmpty() || target <= 0 || segments.getLast().start().equals(Instant.EPOCH)) {
 			return null;
 		}
-		header.removeIf(line -> line.startsWith("#EXT-X-MEDIA-SEQUENCE:") || line.startsWith("#EXT-X-TARGETDURATION:")
-				|| line.startsWith("#EXT-X-DISCONTINUITY-SEQUENCE:"));
 		return new BackSoon(header, segments, mediaSequence, discontinuitySequence, target);
 	}
 
