@@ -27,11 +27,14 @@ import dev.keyframe.identity.Accounts;
 import dev.keyframe.live.internal.SessionMonitor;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.TestObjectStorage;
+import dev.keyframe.playback.edge.TestEdge;
 import dev.keyframe.support.FleetInstance;
 import dev.keyframe.support.KeyframeClient;
 import dev.keyframe.support.LowLatencyPlaylists;
 import dev.keyframe.support.Media;
 import dev.keyframe.support.RtmpServer;
+import dev.keyframe.support.TcpRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
@@ -66,6 +69,9 @@ class LiveIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	org.springframework.context.ApplicationContext app;
 
 	@Autowired
 	dev.keyframe.platform.Instance instance;
@@ -564,14 +570,26 @@ class LiveIntegrationTests {
 		}
 	}
 
+	/**
+	 * The edge's circuit breaker, both ways it opens, in one live session: the origin stops under an edge (a second
+	 * one, whose connection to storage the test cuts), then the playlist stops advancing (the transcoder frozen).
+	 * Viewers get the "back soon" slate playlist instead of an error or a frozen playlist, and the real one again.
+	 */
 	@Test
-	void aPlaylistThatStopsAdvancingRaisesTheStaleAlarmAndClearsIt() throws Exception {
+	void aPlaylistThatStopsAdvancingRaisesTheStaleAlarmAndTheEdgeContinuesItWithTheSlateUntilItClears()
+			throws Exception {
 		JsonNode created = createChannel("Stuck encoder", List.of(), 0);
 		UUID channel = UUID.fromString(created.get("channel").get("id").asString());
 		Process feed = push(created.get("key").asString(), OPEN_ENDED);
 		JsonNode live = awaitState(channel, "LIVE");
 		AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
 		Awaitility.await().atMost(SOON).until(() -> segments(asset, "360p").size() >= 2);
+		theSlateStandsInWhileTheOriginIsAway(asset);
+		JsonNode grant = client.grant(asset.toString());
+		String cookie = KeyframeClient.cookies(grant);
+		String master = grant.get("masterUrl").asString();
+		String playlist = (master.contains("?") ? master.substring(0, master.indexOf('?')) : master)
+			.replace("master.m3u8", "360p/index.m3u8");
 		long transcoder = Awaitility.await().atMost(SOON)
 			.until(() -> channels.running(channel).map(SessionMonitor.RunInfo::encoder).orElse(null), pid -> pid != null);
 		// the transcoder measures it, the live instance reports it: a second or two after the first segments
@@ -591,6 +609,10 @@ class LiveIntegrationTests {
 			Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
 					meters.get("keyframe.live.manifest.age").tag("channel", channel.toString()).gauge().value())
 				.isGreaterThan(8.0));
+			// past the alarm the edge continues the frozen playlist with the slate, though the origin answers
+			var continued = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+				.until(() -> client.edge(playlist, cookie), r -> r.status() == 200 && r.body().contains("_back-soon_"));
+			assertThat(continued.header("X-Cache")).isEqualTo("Error from keyframe-edge");
 		}
 		finally {
 			signal("CONT", transcoder);
@@ -598,6 +620,8 @@ class LiveIntegrationTests {
 		Awaitility.await().atMost(SOON)
 			.until(() -> events(channel).stream().filter("RECOVERED"::equals).count() > recoveries);
 		assertThat(channel(channel).get("session").get("stale").asBoolean()).isFalse();
+		Awaitility.await("the real playlist again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+			.until(() -> client.edge(playlist, cookie), r -> r.status() == 200 && !r.body().contains("_back-soon_"));
 		stop(feed);
 		awaitState(channel, "IDLE");
 	}
@@ -706,6 +730,67 @@ class LiveIntegrationTests {
 				"reconnectWindowSeconds", reconnect));
 		assertThat(created.status()).as(created.body()).isEqualTo(201);
 		return created.json();
+	}
+
+	/**
+	 * Cuts a second edge off from storage while the channel is live, reads the playlist through it every 0.5 s, and
+	 * gives storage back: never an error, the slate after a target duration, numbering that never goes back, a
+	 * slate segment that decodes, and the real playlist again.
+	 */
+	private void theSlateStandsInWhileTheOriginIsAway(AssetId asset) throws Exception {
+		dev.keyframe.platform.StorageSettings s3 = app.getBean(dev.keyframe.platform.StorageSettings.class);
+		try (TcpRelay relay = TcpRelay.to(s3.endpoint().getPort());
+				TestObjectStorage origin = TestObjectStorage.at(java.net.URI.create("http://127.0.0.1:" + relay.port()), s3);
+				TestEdge edge = TestEdge.over(origin.storage(), app)) {
+			String url = edge.url(AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8");
+			String cookie = edge.cookies(AssetKeys.mediaPrefix(asset));
+			var real = client.edge(url, cookie);
+			assertThat(real.status()).as(real.body()).isEqualTo(200);
+			assertThat(real.body()).doesNotContain("_back-soon_");
+			long sequence = mediaSequence(real.body());
+
+			relay.stop();
+			List<String> seen = new ArrayList<>();
+			String slate = null;
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			int afterSlate = 0;
+			while (afterSlate < 6) {
+				assertThat(System.nanoTime()).as("the slate within 30 s: %s", seen).isLessThan(deadline);
+				var answer = client.edge(url, cookie);
+				seen.add(answer.status() + " " + answer.header("X-Cache") + " " + mediaSequence(answer.body()));
+				assertThat(answer.status()).as("never an error while the origin is away: %s", seen).isEqualTo(200);
+				assertThat(mediaSequence(answer.body())).as("the numbering never goes back: %s", seen)
+					.isGreaterThanOrEqualTo(sequence);
+				sequence = mediaSequence(answer.body());
+				if (answer.body().contains("_back-soon_")) {
+					assertThat(answer.header("X-Cache")).isEqualTo("Error from keyframe-edge");
+					assertThat(answer.header("Cache-Control")).isEqualTo("public, max-age=1");
+					assertThat(answer.body()).doesNotContain("#EXT-X-ENDLIST");
+					slate = segmentsOf(answer.body()).getLast();
+					afterSlate++;
+				}
+				Thread.sleep(500);
+			}
+			assertThat(slate).matches("_back-soon_[0-9]+\\.ts");
+			assertThat(edge.failedOriginFetches()).as("after a failure the origin is left alone for the error TTL (1 s)")
+				.isPositive().isLessThan(seen.size() * 0.75);
+			var segment = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create(url.replace("index.m3u8", slate))).header("Cookie", cookie).build(),
+					java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+			assertThat(segment.statusCode()).isEqualTo(200);
+			Path saved = Files.write(dir.resolve("slate.ts"), segment.body());
+			assertThat(probe(saved).lines().filter(line -> !line.isBlank()).distinct().toList())
+				.as("the slate decodes: picture and sound").containsExactly("h264", "aac");
+
+			relay.start();
+			long slateSequence = sequence;
+			var back = Awaitility.await("the real playlist once the origin is back").atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> client.edge(url, cookie), r -> r.status() == 200 && !r.body().contains("_back-soon_"));
+			assertThat(back.header("X-Cache")).isNotEqualTo("Error from keyframe-edge");
+			assertThat(mediaSequence(back.body())).as("the real playlist is ahead of the slate, not behind")
+				.isGreaterThanOrEqualTo(slateSequence);
+		}
 	}
 
 	private static void signal(String signal, long pid) throws IOException, InterruptedException {

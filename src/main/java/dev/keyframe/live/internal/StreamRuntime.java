@@ -349,7 +349,7 @@ public class StreamRuntime implements DisposableBean {
 		Path picture = run.dir.resolve("slate.png");
 		try {
 			if (!Files.exists(picture)) {
-				try (var in = StreamRuntime.class.getResourceAsStream("/live/slate.png")) {
+				try (var in = StreamRuntime.class.getResourceAsStream("/media/slate.png")) {
 					if (in == null) {
 						throw new IllegalStateException("The slate picture is missing from the build");
 					}

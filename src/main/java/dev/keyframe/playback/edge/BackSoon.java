@@ -40,6 +40,9 @@ final class BackSoon {
 
 	static final int MAX_MILLIS = 10_000;
 
+	/** The most entries a continued playlist whose window has not slid yet grows to. */
+	static final int GROWING_WINDOW = 100;
+
 	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT)
 		.withZone(ZoneOffset.UTC);
 
@@ -180,16 +183,20 @@ final class BackSoon {
 
 	/**
 	 * The playlist continued to {@code now}: the real segments, then one slate segment per slate length since the
-	 * newest real media ended (at least one), each dated where the real timeline would be, the window as long as
-	 * the real one (the oldest entries slide out, and the discontinuity sequence counts the breaks that went with
-	 * them).
+	 * newest real media ended, less one (at least one), each dated where the real timeline would be. A window that
+	 * slides keeps its length (the oldest entries slide out, and the discontinuity sequence counts the breaks that
+	 * went with them); one that has not slid yet (media sequence 0, a session's first minutes) may still be growing
+	 * at the origin, so it grows too, up to {@value #GROWING_WINDOW} entries: either way the real playlist's media
+	 * sequence is never behind the slate's when the origin is back.
 	 */
 	String continued(Instant now) {
 		int millis = slateMillis();
 		Instant end = end();
 		long elapsed = Math.max(0, Duration.between(end, now).toMillis());
-		int slates = (int) Math.min(elapsed / millis + 1, 10_000);
-		int window = segments.size();
+		// the slate segments that have ended, less one for the time a real segment takes to be published: when the
+		// origin is back, its playlist is then ahead of the slate's, never behind (a media sequence must not go back)
+		int slates = (int) Math.min(Math.max(1, elapsed / millis - 1), 10_000);
+		int window = mediaSequence > 0 ? segments.size() : Math.max(segments.size(), GROWING_WINDOW);
 		int drop = Math.max(0, segments.size() + slates - window);
 		long discontinuities = discontinuitySequence;
 		for (int i = 0; i < Math.min(drop, segments.size()); i++) {

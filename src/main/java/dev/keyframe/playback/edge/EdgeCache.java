@@ -85,6 +85,12 @@ final class EdgeCache {
 
 	private final Map<String, CompletableFuture<Lookup>> inFlight = new ConcurrentHashMap<>();
 
+	/** Objects the origin failed for, with when it may be asked again (epoch ms): the breaker of each object. */
+	private final Map<String, Long> failedUntil = new ConcurrentHashMap<>();
+
+	/** Open breakers past which the closed ones are swept out (each is a key and a number). */
+	private static final int MAX_FAILED = 4096;
+
 	private final MeterRegistry meters;
 
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -118,6 +124,14 @@ final class EdgeCache {
 		if (cached != null && fresh(cached, maxAgeMillis)) {
 			return new Lookup(cached, false, Source.HIT);
 		}
+		Long failed = failedUntil.get(key);
+		if (failed != null && clock.millis() < failed) {
+			// the origin failed for it a moment ago: not asked again before the error's TTL is up
+			if (cached != null) {
+				return new Lookup(cached, false, Source.STALE);
+			}
+			throw new OriginDown(key);
+		}
 		CompletableFuture<Lookup> mine = new CompletableFuture<>();
 		CompletableFuture<Lookup> running = inFlight.putIfAbsent(key, mine);
 		if (running != null) {
@@ -144,9 +158,11 @@ final class EdgeCache {
 			Lookup found = now != null && fresh(now, maxAgeMillis) ? new Lookup(now, false, Source.HIT)
 					: fetch(key, cached);
 			mine.complete(found);
+			failedUntil.remove(key);
 			return found;
 		}
 		catch (RuntimeException ex) {
+			failed(key);
 			if (cached != null) {
 				// the origin is unreachable: a stale copy is better than an error (CloudFront does the same)
 				Lookup stale = new Lookup(cached, false, Source.STALE);
@@ -164,6 +180,24 @@ final class EdgeCache {
 		finally {
 			inFlight.remove(key, mine);
 		}
+	}
+
+	/** Opens the object's breaker for the error TTL; the ones that closed are forgotten once there are many. */
+	private void failed(String key) {
+		long now = clock.millis();
+		if (failedUntil.size() >= MAX_FAILED) {
+			failedUntil.values().removeIf(until -> until <= now);
+		}
+		failedUntil.put(key, now + settings.errorTtl().toMillis());
+	}
+
+	/** The origin failed for this object within the error TTL: it was not asked again. */
+	static final class OriginDown extends RuntimeException {
+
+		OriginDown(String key) {
+			super("The origin failed for " + key + " a moment ago", null, false, false);
+		}
+
 	}
 
 	private boolean fresh(Entry entry, long maxAgeMillis) {

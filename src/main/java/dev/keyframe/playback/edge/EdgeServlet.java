@@ -3,11 +3,15 @@ package dev.keyframe.playback.edge;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,11 +70,15 @@ final class EdgeServlet extends HttpServlet {
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
 	/** The port the app's pages are served on (0 until it is known): the origin players read media from. */
-	private final java.util.function.IntSupplier appPort;
+	private final IntSupplier appPort;
+
+	/** The "back soon" segments of continued live playlists. */
+	private final SlateSegments slates;
 
 	EdgeServlet(SignatureVerifier verifier, EdgeCache cache, EdgeSettings settings, Clock clock, MeterRegistry meters,
-			java.util.function.IntSupplier appPort) {
+			IntSupplier appPort, SlateSegments slates) {
 		this.appPort = appPort;
+		this.slates = slates;
 		this.verifier = verifier;
 		this.cache = cache;
 		this.settings = settings;
@@ -133,6 +141,11 @@ final class EdgeServlet extends HttpServlet {
 			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
 			return;
 		}
+		Matcher slate = BackSoon.SLATE.matcher(key);
+		if (slate.find()) {
+			serveSlate(Integer.parseInt(slate.group(1)), request, response);
+			return;
+		}
 		BlockingReload blocking;
 		try {
 			blocking = key.endsWith(".m3u8") ? BlockingReload.of(request.getQueryString()) : null;
@@ -154,6 +167,11 @@ final class EdgeServlet extends HttpServlet {
 			error(response, refusal.status, refusal.code, refusal.getMessage());
 			return;
 		}
+		catch (EdgeCache.OriginDown ex) {
+			count("error");
+			error(response, HttpServletResponse.SC_BAD_GATEWAY, "OriginError", "The origin did not answer");
+			return;
+		}
 		catch (RuntimeException ex) {
 			log.warn("The origin failed for " + key + ": " + ex.getMessage());
 			count("error");
@@ -163,6 +181,14 @@ final class EdgeServlet extends HttpServlet {
 		if (!lookup.found()) {
 			count("not_found");
 			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
+			return;
+		}
+		EdgeCache.Entry continued = key.endsWith(".m3u8") ? backSoon(lookup) : null;
+		if (continued != null) {
+			count("back_soon");
+			response.setHeader("X-Cache", "Error from keyframe-edge");
+			response.setHeader("Via", VIA);
+			serve(continued, request, response, "HEAD".equals(method));
 			return;
 		}
 		count(lookup.source().name().toLowerCase(Locale.ROOT));
@@ -190,7 +216,11 @@ final class EdgeServlet extends HttpServlet {
 			if (lookup.entry() == null) {
 				return lookup;
 			}
-			String playlist = java.nio.charset.StandardCharsets.UTF_8.decode(lookup.entry().body().duplicate()).toString();
+			String playlist = StandardCharsets.UTF_8.decode(lookup.entry().body().duplicate()).toString();
+			if (broken(lookup, BackSoon.read(playlist))) {
+				// the breaker is open: the "back soon" playlist is answered at once, not held
+				return lookup;
+			}
 			switch (blocking.answer(playlist)) {
 				case READY -> {
 					return lookup;
@@ -239,7 +269,7 @@ final class EdgeServlet extends HttpServlet {
 			return false;
 		}
 		Matcher hint = HINT.matcher(
-				java.nio.charset.StandardCharsets.UTF_8.decode(playlist.entry().body().duplicate()));
+				StandardCharsets.UTF_8.decode(playlist.entry().body().duplicate()));
 		Matcher asked = PART.matcher(key);
 		if (!hint.find() || !asked.find()) {
 			return false;
@@ -257,6 +287,57 @@ final class EdgeServlet extends HttpServlet {
 			Thread.currentThread().interrupt();
 			throw new Refusal(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "ServiceUnavailable", "The edge is stopping");
 		}
+	}
+
+	/**
+	 * The circuit breaker: a live playlist the origin failed for (served from the edge's copy) whose newest media
+	 * is two target durations old (a player holding three segments back is about to run dry; a shorter failure is
+	 * answered with the copy, unnoticed), or any live playlist older than the manifest age alarm, is answered with
+	 * the "back soon" playlist, continued to now. Null for every other answer.
+	 */
+	private EdgeCache.@Nullable Entry backSoon(EdgeCache.Lookup lookup) {
+		if (lookup.entry() == null) {
+			return null;
+		}
+		BackSoon live = BackSoon.read(
+				StandardCharsets.UTF_8.decode(lookup.entry().body().duplicate()).toString());
+		if (live == null || !broken(lookup, live)) {
+			return null;
+		}
+		long now = clock.millis();
+		byte[] body = live.continued(clock.instant())
+			.getBytes(StandardCharsets.UTF_8);
+		return new EdgeCache.Entry(ByteBuffer.wrap(body).asReadOnlyBuffer(), lookup.entry().contentType(),
+				BackSoon.CACHE_CONTROL, null, null, now, now);
+	}
+
+	private boolean broken(EdgeCache.Lookup lookup, @Nullable BackSoon live) {
+		if (live == null) {
+			return false;
+		}
+		Duration age = live.age(clock.instant());
+		return lookup.source() == EdgeCache.Source.STALE && age.toSeconds() >= 2L * live.targetSeconds()
+				|| age.compareTo(settings.liveStaleAfter()) > 0;
+	}
+
+	/** A slate segment of a continued playlist: from memory, never from the origin. */
+	private void serveSlate(int millis, HttpServletRequest request, HttpServletResponse response) throws IOException {
+		ByteBuffer body;
+		try {
+			body = slates.segment(millis);
+		}
+		catch (IllegalArgumentException ex) {
+			count("not_found");
+			error(response, HttpServletResponse.SC_NOT_FOUND, "NoSuchKey", "No such object");
+			return;
+		}
+		count("back_soon");
+		response.setHeader("X-Cache", "Hit from keyframe-edge");
+		response.setHeader("Via", VIA);
+		response.setHeader("Accept-Ranges", "bytes");
+		long now = clock.millis();
+		serve(new EdgeCache.Entry(body, "video/MP2T", "public, max-age=86400", null, null, now, now), request, response,
+				"HEAD".equals(request.getMethod()));
 	}
 
 	/** An answer other than the object: its status, CloudFront's error code and message. */
@@ -471,7 +552,7 @@ final class EdgeServlet extends HttpServlet {
 		response.setHeader("X-Cache", "Error from keyframe-edge");
 		String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
 				+ message.replace("&", "&amp;").replace("<", "&lt;") + "</Message></Error>";
-		byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		response.setContentLength(bytes.length);
 		response.getOutputStream().write(bytes);
 	}

@@ -18,9 +18,14 @@ import org.springframework.util.unit.DataSize;
  * @param defaultTtl the cache life of an object stored without Cache-Control (CloudFront's default TTL)
  * @param allowedOrigins pages allowed to read media with credentials (CORS); empty allows only the app's own pages:
  *        http or https on the edge's host name and the app's port, which is what the local run needs
+ * @param liveStaleAfter a live playlist whose newest media is older than this is continued with the "back soon"
+ *        slate (the manifest age alarm's threshold)
+ * @param errorTtl after the origin fails for an object, how long the edge answers for it without asking again
+ *        (CloudFront's error caching minimum TTL)
  */
 @ConfigurationProperties("keyframe.edge")
 public record EdgeSettings(@DefaultValue("false") boolean enabled, @DefaultValue("19080") int port,
 		@DefaultValue("512MB") DataSize cacheSize, @DefaultValue("64MB") DataSize maxObjectSize,
-		@DefaultValue("1d") Duration defaultTtl, @DefaultValue List<String> allowedOrigins) {
+		@DefaultValue("1d") Duration defaultTtl, @DefaultValue List<String> allowedOrigins,
+		@DefaultValue("12s") Duration liveStaleAfter, @DefaultValue("1s") Duration errorTtl) {
 }

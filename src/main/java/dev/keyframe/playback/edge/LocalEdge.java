@@ -1,5 +1,6 @@
 package dev.keyframe.playback.edge;
 
+import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.commons.logging.Log;
@@ -15,6 +16,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.playback.CdnSettings;
 import dev.keyframe.playback.internal.KeyRing;
@@ -41,13 +43,15 @@ class LocalEdge implements SmartLifecycle {
 
 	private @Nullable WebServer server;
 
-	LocalEdge(EdgeSettings settings, CdnSettings cdn, KeyRing keys, ObjectStorage storage, MeterRegistry meters) {
+	LocalEdge(EdgeSettings settings, CdnSettings cdn, KeyRing keys, ObjectStorage storage, MeterRegistry meters,
+			MediaTools tools) {
 		this.settings = settings;
 		this.cdn = cdn;
 		this.keys = keys;
 		Clock clock = Clock.systemUTC();
 		this.servlet = new EdgeServlet(new SignatureVerifier(keys), new EdgeCache(storage, settings, clock, meters),
-				settings, clock, meters, () -> appPort);
+				settings, clock, meters, () -> appPort,
+				new SlateSegments(tools.ffmpegPath(), Path.of(System.getProperty("java.io.tmpdir"), "keyframe-edge")));
 	}
 
 	/** The app's own port: its pages are the origin the edge lets read media with credentials by default. */
@@ -91,6 +95,14 @@ class LocalEdge implements SmartLifecycle {
 			server.destroy();
 			server = null;
 		}
+	}
+
+	/** The port the edge listens on, once started. */
+	int port() {
+		if (server == null) {
+			throw new IllegalStateException("The edge is not running");
+		}
+		return server.getPort();
 	}
 
 	@Override

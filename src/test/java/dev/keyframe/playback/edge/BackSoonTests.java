@@ -51,8 +51,8 @@ class BackSoonTests {
 
 	@Test
 	void continuesTheNumberingAndDatesWithSlateSegmentsInRealTime() {
-		// 5 s after the newest media ended: three slate segments have started (at +0, +2 and +4 s)
-		String slate = BackSoon.read(LIVE).continued(END.plusSeconds(5));
+		// 9 s after the newest media ended: four slate segments have ended, and three are listed (at +0, +2 and +4 s)
+		String slate = BackSoon.read(LIVE).continued(END.plusSeconds(9));
 		assertThat(lines(slate, "_back-soon_2000.ts")).isEqualTo(3);
 		assertThat(lines(slate, "#EXT-X-DISCONTINUITY")).as("one before each slate segment, none lost").isEqualTo(3);
 		// the window keeps its length: the three oldest real segments slid out, one of them after a break
@@ -76,12 +76,27 @@ class BackSoonTests {
 
 	@Test
 	void countsTheSlateSegmentsThatSlideOutAsBreaks() {
-		// 19 s on: ten slate segments have started, the newest three are listed
-		String slate = BackSoon.read(LIVE).continued(END.plusSeconds(19));
+		// 23 s on: eleven slate segments have ended, ten are counted, the newest three are listed
+		String slate = BackSoon.read(LIVE).continued(END.plusSeconds(23));
 		assertThat(lines(slate, "_back-soon_2000.ts")).isEqualTo(3);
 		assertThat(slate).contains("#EXT-X-MEDIA-SEQUENCE:50\n")
 			// 1, the real break that slid out, and seven slate segments
 			.contains("#EXT-X-DISCONTINUITY-SEQUENCE:9\n");
+	}
+
+	@Test
+	void aWindowThatHasNotSlidYetGrowsInsteadOfSliding() {
+		// a session's first playlist: the publisher is still adding to its window, so dropping would put the slate's
+		// media sequence ahead of the one the origin answers with when it is back
+		String first = LIVE.replace("#EXT-X-MEDIA-SEQUENCE:40", "#EXT-X-MEDIA-SEQUENCE:0")
+			.replace("#EXT-X-DISCONTINUITY-SEQUENCE:1", "#EXT-X-DISCONTINUITY-SEQUENCE:0");
+		String slate = BackSoon.read(first).continued(END.plusSeconds(23));
+		assertThat(slate).contains("#EXT-X-MEDIA-SEQUENCE:0\n", "#EXT-X-DISCONTINUITY-SEQUENCE:0\n", "seg_00040.ts");
+		assertThat(lines(slate, "_back-soon_2000.ts")).isEqualTo(10);
+		String hours = BackSoon.read(first).continued(END.plus(Duration.ofHours(1)));
+		assertThat(hours.lines().filter(line -> line.startsWith("#EXTINF:")).count()).as("up to a bound")
+			.isEqualTo(BackSoon.GROWING_WINDOW);
+		assertThat(hours).doesNotContain("seg_00040.ts").doesNotContain("#EXT-X-MEDIA-SEQUENCE:0\n");
 	}
 
 	@Test
