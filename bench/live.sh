@@ -6,6 +6,7 @@
 #   ops/keyframe bench live            # or: bash bench/live.sh
 #   MAX_STREAMS=6 STREAM_SECONDS=100 bash bench/live.sh
 #   PASSTHROUGH=false bash bench/live.sh   # every rung encoded, as for a feed that cannot be copied
+#   ONLY=restart bash bench/live.sh       # one measurement alone (restart_spike), while working on it
 #
 # Starts the jar with its local stand-ins, measures glass to glass with a clock feed, pushes a pre-encoded
 # 720p30 feed (stream copy, so the pushing costs almost nothing) as MPEG-TS over HTTP, and watches the
@@ -44,10 +45,16 @@ log "Encoding a 150 s 720p30 test feed once (the pushes copy it)"
 	-g 60 -pix_fmt yuv420p -b:v 3M -c:a aac -b:a 128k -f mpegts "$WORK/feed.ts" \
 	|| die "could not encode the test feed (is the bundled ffmpeg unpacked? run ops/keyframe test once)"
 
+log "Encoding a 70 s 720p30 feed that is hard to compress (noise on every frame), for the restart"
+"${FFMPEG:-ffmpeg}" -hide_banner -nostdin -loglevel error \
+	-f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=25:allf=t+u" \
+	-f lavfi -i sine=frequency=440:sample_rate=48000 -t 70 -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p \
+	-b:v 6M -c:a aac -b:a 128k -f mpegts "$WORK/hard.ts" || die "could not encode the hard feed"
+
 KEYFRAME_ARGS="--keyframe.live.ingest-port=$INGEST_PORT --keyframe.live.rtmp.enabled=false --keyframe.live.srt.enabled=false --keyframe.live.preset=$PRESET --keyframe.transcode.workers=0 --keyframe.live.passthrough=${PASSTHROUGH:-true}"
 start_app "$WORK/data"
 
 python3 "$ROOT/bench/live_bench.py" --base "http://127.0.0.1:$PORT" --ingest "http://127.0.0.1:$INGEST_PORT" \
-	--scratch "$WORK/tmp/keyframe" --feed "$WORK/feed.ts" --ffmpeg "$FFMPEG" --app-pid "$APP_PID" \
-	--max-streams "$MAX_STREAMS" --seconds "$STREAM_SECONDS" --work "$WORK" | tee "$REPORT"
+	--scratch "$WORK/tmp/keyframe" --feed "$WORK/feed.ts" --hard-feed "$WORK/hard.ts" --ffmpeg "$FFMPEG" --app-pid "$APP_PID" \
+	--max-streams "$MAX_STREAMS" --seconds "$STREAM_SECONDS" --work "$WORK" ${ONLY:+--only "$ONLY"} | tee "$REPORT"
 log "Report: $REPORT"

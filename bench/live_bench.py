@@ -2,7 +2,7 @@
 
 0. Glass to glass, for a low-latency channel and a standard one (see glass_to_glass): a clock burned into the
    feed's picture, read back from the newest media a player fetches through the edge. Ends the report with
-   `LIVE glass_to_glass_s=... standard_s=... manifest_age_p99_s=... passthrough_cpu=... streams=...`.
+   `LIVE glass_to_glass_s=... standard_s=... manifest_age_p99_s=... passthrough_cpu=... streams=... restart_spike=...`.
 1. Latency: a pushed feed's frame enters at T0 + t (the push is paced in real time with -re); the segment that
    starts with it is listed in the transcoder's playlist at L. Reported: L - (T0 + t), the first frame of a segment
    to its listing (at least one segment, 2 s), for every segment of a 30 s push.
@@ -11,7 +11,9 @@
    publishing), as the JVM's CPU minus its idle CPU over the same length of time.
    The top rung alone, copied from the feed (passthrough) and encoded, by raw ffmpeg one after the other:
    `passthrough_cpu` is the copied rung's share of a core.
-3. Concurrency: 1, 2, ... streams pushed at once until one falls behind real time: over a 20 s window every
+3. A restart: a running channel's encoder is killed, and the transcoder instance starts a new one, cold. The
+   bitrate of the 3 segments after the restart over the rung's budget is `restart_spike` (goal: at most 1.5).
+4. Concurrency: 1, 2, ... streams pushed at once until one falls behind real time: over a 20 s window every
    stream must list at least 90 % of the segments real time produces, and its manifest age stay under 3 segments.
 """
 import argparse
@@ -241,6 +243,81 @@ def concurrency(args, token):
     return rows
 
 
+# the default ladder's bitrates (video + audio), what a rung's segments are budgeted at
+RUNG_KBPS = {"720p": 2800 + 128, "480p": 1400 + 96, "360p": 800 + 96}
+
+
+def listing(playlist):
+    """(name, seconds, after a discontinuity) for each segment a playlist on disk lists."""
+    try:
+        with open(playlist) as f:
+            lines = [line.strip() for line in f]
+    except OSError:
+        return []
+    out, seconds, broken = [], None, False
+    for line in lines:
+        if line.startswith("#EXTINF:"):
+            seconds = float(line[8:].split(",")[0])
+        elif line == "#EXT-X-DISCONTINUITY":
+            broken = True
+        elif line and not line.startswith("#") and seconds:
+            out.append((line, seconds, broken))
+            seconds, broken = None, False
+    return out
+
+
+def restart_spike(args, token, rungs=("480p", "360p")):
+    """Kills a live channel's encoder (kill -9) once it runs in real time; the transcoder instance starts a new one,
+    cold. The feed is hard to compress (noise on every frame), so the encoder spends its whole budget: the worst
+    case for a spike. Each encoded rung's segments are sized as they are listed: their bitrate (bytes on the wire, TS overhead
+    included) over the rung's budget, for the 3 segments after the restart's discontinuity and the 5 before."""
+    _, key = channel(args, token, "restart")
+    known = set(glob.glob(os.path.join(args.scratch, SESSIONS)))
+    feed = push(args.ffmpeg, args.hard_feed, f"{args.ingest}/ingest/{key}", 70)
+    session = new_session_dir(args.scratch, known)
+    t0 = None  # when the first segment is listed: the encoder has then started
+    seen = {rung: [] for rung in rungs}  # (name, ratio, after a discontinuity, listed at)
+    killed_at = None
+    restarted_after = None
+    while feed.poll() is None:
+        now = time.time()
+        for rung in rungs:
+            names = {entry[0] for entry in seen[rung]}
+            for name, seconds, broken in listing(os.path.join(session, rung, "index.m3u8")):
+                if name in names:
+                    continue
+                try:
+                    size = os.path.getsize(os.path.join(session, rung, name))
+                except OSError:
+                    continue
+                seen[rung].append((name, size * 8 / seconds / (RUNG_KBPS[rung] * 1000), broken, now))
+        if t0 is None and seen[rungs[0]]:
+            t0 = now
+        # killed once it has worked through the backlog of its start and runs in real time
+        if killed_at is None and t0 is not None and now - t0 >= 25:
+            pid = transcoder_pid(session)
+            if pid:
+                os.kill(pid, 9)
+                killed_at = now
+        if killed_at:
+            after = {rung: [i for i, e in enumerate(seen[rung]) if e[2] and e[3] > killed_at] for rung in rungs}
+            if all(a and len(seen[rung]) >= a[0] + 3 for rung, a in after.items()):
+                restarted_after = min(seen[rung][after[rung][0]][3] for rung in rungs) - killed_at
+                break
+        time.sleep(0.1)
+    feed.kill()
+    feed.wait()
+    if restarted_after is None:
+        raise SystemExit("the encoder was not restarted, or its segments were not listed")
+    rows = []
+    for rung in rungs:
+        first = next(i for i, e in enumerate(seen[rung]) if e[2] and e[3] > killed_at)
+        before = [e[1] for e in seen[rung][max(0, first - 5):first]]
+        after = [e[1] for e in seen[rung][first:first + 3]]
+        rows.append((rung, before, after))
+    return rows, restarted_after
+
+
 CLOCK_BITS = 24
 
 
@@ -381,19 +458,44 @@ def open_parts(playlist):
     return current or last_segment
 
 
+def print_restart(spikes, restart_listed):
+    print("## A restarted encoder's first segments\n")
+    print("The encoder of a running channel is killed (kill -9); the transcoder instance starts a new one, cold, on "
+          "the same feed, after a discontinuity. The feed is 720p30 with noise on every frame (6 Mb/s), so the "
+          "encoder spends its whole budget. Each segment's bitrate (its bytes on the wire, TS overhead "
+          "included) over the rung's budget (video + audio, 1496 kb/s at 480p, 896 kb/s at 360p); x264 with VBV "
+          "(maxrate 1.07x, buffer 2 s). The 720p rung is the feed's own video (passthrough), not encoded.\n")
+    print("| rung | 5 segments before the kill | 3 segments after the restart | max after |")
+    print("|---|---|---|---|")
+    for rung, before, after in spikes:
+        print(f"| {rung} | {', '.join(f'{r:.2f}' for r in before)} | {', '.join(f'{r:.2f}' for r in after)} | "
+              f"**{max(after):.2f}** |")
+    spike = max(max(after) for _, _, after in spikes)
+    steady = max(max(before, default=0) for _, before, _ in spikes)
+    print(f"\nThe first segment after the restart was listed {restart_listed:.1f} s after the kill. Worst segment "
+          f"after the restart **{spike:.2f}x** its budget, worst before it {steady:.2f}x.\n")
+    return spike
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--base")
     p.add_argument("--ingest")
     p.add_argument("--scratch")
     p.add_argument("--feed")
+    p.add_argument("--hard-feed")
     p.add_argument("--ffmpeg")
     p.add_argument("--app-pid", type=int)
     p.add_argument("--max-streams", type=int, default=5)
     p.add_argument("--seconds", type=int, default=40)
     p.add_argument("--work")
+    p.add_argument("--only", choices=["restart"], help="run one measurement alone (while working on it)")
     args = p.parse_args()
     token = keyframe_api.api_token(args.base, os.environ["ADMIN_PASSWORD"])
+    if args.only == "restart":
+        spike = print_restart(*restart_spike(args, token))
+        print(f"LIVE restart_spike={spike:.2f}")
+        return
 
     low_behind, low_ages = glass_to_glass(args, token, "LOW")
     print(f"low latency: glass to glass {low_behind}, manifest age {low_ages}", file=sys.stderr)
@@ -402,6 +504,8 @@ def main():
     latencies, first, live_cpu, app_cpu, command, passthrough = latency_and_cpu(args, token)
     raw = raw_cpu(args, command)
     copied, encoded = top_rung_cpu(args)
+    spikes, restart_listed = restart_spike(args, token)
+    print(f"restart: {spikes}", file=sys.stderr)
     rows = concurrency(args, token)
 
     cores = os.cpu_count()
@@ -442,6 +546,7 @@ def main():
     print(f"| copied from the feed (passthrough) | {copied * 100:.1f} % |")
     print(f"| encoded (x264 veryfast, 2800 kb/s) | {encoded * 100:.0f} % |")
     print(f"| **ratio** | **{copied / encoded:.3f}** |\n")
+    spike = print_restart(spikes, restart_listed)
     print("## Concurrent streams in real time\n")
     print("| streams | segments listed per stream in 20 s (10 = real time) | oldest playlist | real time |")
     print("|---|---|---|---|")
@@ -452,7 +557,8 @@ def main():
           f"(the 720p rung {'copied' if 'own video' in passthrough else 'encoded'}).")
     print()
     print(f"LIVE glass_to_glass_s={statistics.median(low_behind):.2f} standard_s={statistics.median(std_behind):.2f} "
-          f"manifest_age_p99_s={pct(low_ages, 99):.2f} passthrough_cpu={copied:.3f} streams={held}")
+          f"manifest_age_p99_s={pct(low_ages, 99):.2f} passthrough_cpu={copied:.3f} streams={held} "
+          f"restart_spike={spike:.2f}")
 
 
 if __name__ == "__main__":
