@@ -32,7 +32,9 @@ import dev.keyframe.support.TestClock;
 		"keyframe.retention.cron=-", "keyframe.retention.batch-size=3", "keyframe.live.ingest-port=0",
 		"keyframe.live.rtmp.port=0", "keyframe.live.srt.port=0",
 		"keyframe.live.ladder=360p:360:700:64,240p:240:350:48", "keyframe.live.preset=ultrafast",
-		"keyframe.live.idle-timeout=3s", "keyframe.live.stale-after=8s" })
+		"keyframe.live.idle-timeout=3s", "keyframe.live.stale-after=8s",
+		"keyframe.live.failover.loss-of-signal=1500ms", "keyframe.live.failover.black=2s",
+		"keyframe.live.failover.hold=6s" })
 @Import(TestClock.Config.class)
 public @interface KeyframeIntegrationTest {
 

@@ -39,6 +39,7 @@ import jakarta.validation.constraints.NotEmpty;
  * @param transcoder what a transcoder instance serves (set by the launcher, for the transcoder role only)
  * @param passthrough whether a feed whose video browsers can play as it is (H.264, keyframes that fit the
  *        segments) gets it, not re-encoded, as its top rung
+ * @param failover when a channel with a backup feed switches to it, and back
  */
 @Validated
 @ConfigurationProperties("keyframe.live")
@@ -51,7 +52,20 @@ public record LiveSettings(@DefaultValue("19350") int ingestPort,
 		@DefaultValue("process") String launcher, @DefaultValue Ecs ecs, @DefaultValue("127.0.0.1") String relayBind,
 		@DefaultValue("0") int relayPort, @Nullable String relayHost, @DefaultValue("5s") Duration transcoderLostAfter,
 		@DefaultValue("90s") Duration transcoderStartTimeout, @DefaultValue Transcoder transcoder,
-		@DefaultValue("true") boolean passthrough) {
+		@DefaultValue("true") boolean passthrough, @DefaultValue Failover failover) {
+
+	/**
+	 * When a channel with two feeds (primary and backup, see docs/live.md) puts the backup on air, and when it returns
+	 * to the primary.
+	 *
+	 * @param lossOfSignal a feed that sent nothing this long has lost its signal
+	 * @param black a picture black this long is a fault (it is looked at once a keyframe interval)
+	 * @param silence sound below -60 dB this long is a fault (a feed without audio is never silent)
+	 * @param hold the primary must be connected, sending, neither black nor silent this long before it is back on air
+	 */
+	public record Failover(@DefaultValue("2s") Duration lossOfSignal, @DefaultValue("4s") Duration black,
+			@DefaultValue("15s") Duration silence, @DefaultValue("10s") Duration hold) {
+	}
 
 	/**
 	 * The ECS task a live instance runs per stream ({@code keyframe.live.launcher=ecs}): the transcoder task

@@ -416,6 +416,151 @@ class LiveIntegrationTests {
 		assertThat(vod.get("durationMs").asLong()).as("two feeds of 7 s").isBetween(12_000L, 15_500L);
 	}
 
+	/**
+	 * A channel with two feeds: the primary loses its signal (SIGSTOP: the connection stays, no data comes) and the
+	 * backup goes on air; a primary that comes back is on air again after the hold time; one that turns black gives
+	 * way to the backup again, and returns after the hold once its picture is back. One session throughout, the
+	 * playlist (read every 0.5 s) never going back and never standing still as long as a player's buffer.
+	 */
+	@Test
+	void aChannelWithABackupFeedSwitchesToItOnLossOfSignalOrBlackAndBackAfterTheHoldTime() throws Exception {
+		JsonNode created = createChannel("Two encoders", List.of(), 20);
+		UUID channel = UUID.fromString(created.get("channel").get("id").asString());
+		String key = created.get("key").asString();
+		Process primary = push(key, OPEN_ENDED);
+		JsonNode live = awaitState(channel, "LIVE");
+		String session = live.get("session").get("id").asString();
+		AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+		String playlist = AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8";
+		Awaitility.await().atMost(SOON).until(() -> segments(asset, "360p").size() >= 2);
+		Process backup = push(key + "-backup", OPEN_ENDED);
+		Awaitility.await("the backup stands by").atMost(Duration.ofSeconds(30))
+			.until(() -> events(channel).contains("FEED_CONNECTED"));
+		var on409 = postIngest(key + "-backup");
+		assertThat(on409.statusCode()).as("one backup at a time").isEqualTo(409);
+
+		PlaylistWatch watch = new PlaylistWatch(playlist);
+		Thread watching = Thread.ofVirtual().start(watch);
+		Process blackout = null;
+		try {
+			Thread.sleep(3000);
+			long stopped = System.nanoTime();
+			signal("STOP", primary.pid());
+			Awaitility.await("the backup on air").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+				.until(() -> events(channel).contains("FAILOVER"));
+			double failoverSeconds = (System.nanoTime() - stopped) / 1e9;
+			assertThat(eventDetails(channel, "FAILOVER")).singleElement().asString()
+				.contains("the primary feed sent no data for");
+			assertThat(failoverSeconds).as("loss of signal 1.5 s, then the primary's last segment is published")
+				.isLessThan(5.0);
+			// the stopped primary's connection times out (idle timeout) while it stands by
+			Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> events(channel).contains("FEED_LOST"));
+			signal("KILL", primary.pid());
+			primary.waitFor(10, TimeUnit.SECONDS);
+
+			// the primary's encoder comes back; 16 s later its picture goes black for 10 s
+			blackout = Media.liveFeed(tools.ffmpegPath(), OPEN_ENDED,
+					"drawbox=c=black:t=fill:enable='between(t,16,26)'", "mpegts",
+					"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key, dir.resolve("blackout.log"));
+			long returned = System.nanoTime();
+			Awaitility.await("back to the primary after the hold").atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200)).until(() -> eventDetails(channel, "FAILBACK").size() == 1);
+			assertThat((System.nanoTime() - returned) / 1e9).as("the hold is 6 s").isGreaterThan(6.0);
+			Awaitility.await("the black picture switches").atMost(Duration.ofSeconds(40))
+				.pollInterval(Duration.ofMillis(200)).until(() -> eventDetails(channel, "FAILOVER").size() == 2);
+			long blackSwitch = System.nanoTime();
+			assertThat(eventDetails(channel, "FAILOVER").getFirst()).contains("the primary feed showed a black picture");
+			Awaitility.await("back once the picture is").atMost(Duration.ofSeconds(40))
+				.pollInterval(Duration.ofMillis(200)).until(() -> eventDetails(channel, "FAILBACK").size() == 2);
+			assertThat((System.nanoTime() - blackSwitch) / 1e9).as("black for 10 s from 16 s, then the hold")
+				.isGreaterThan(8.0);
+			assertThat(eventDetails(channel, "FAILBACK").getFirst()).contains("healthy for 6.");
+			Thread.sleep(2500);
+		}
+		finally {
+			watch.stop();
+			watching.join();
+		}
+		assertThat(watch.wentBack).as("the media sequence never goes back: %s", watch.trace).isEmpty();
+		assertThat(watch.longestStillSeconds()).as("the newest segment never stands still as long as three "
+				+ "segments (a player's buffer): %s", watch.trace).isLessThan(6.0);
+		String now = read(playlist);
+		assertThat(discontinuities(now)).as(now).isPositive();
+		assertThat(describe(asset, "360p", segmentsOf(now).getLast())).contains("video,640,360").contains("audio");
+		assertThat(channel(channel).get("session").get("id").asString()).as("one session").isEqualTo(session);
+		List<String> kinds = new ArrayList<>(events(channel));
+		java.util.Collections.reverse(kinds);
+		assertThat(kinds.stream().filter(k -> k.startsWith("FAIL") || k.startsWith("FEED")).toList())
+			.containsSubsequence("FEED_CONNECTED", "FAILOVER", "FEED_LOST", "FEED_CONNECTED", "FAILBACK", "FAILOVER",
+					"FAILBACK");
+		System.out.printf("failover: longest still %.1f s over %d reads%n", watch.longestStillSeconds(),
+				watch.reads);
+		stop(blackout);
+		stop(backup);
+		awaitState(channel, "IDLE");
+	}
+
+	/** Reads a live playlist every 0.5 s: whether its numbering ever went back, how long its newest segment stood. */
+	private final class PlaylistWatch implements Runnable {
+
+		final String key;
+
+		final List<String> wentBack = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		final StringBuilder trace = new StringBuilder();
+
+		volatile boolean running = true;
+
+		int reads;
+
+		long newest = -1;
+
+		long since = System.nanoTime();
+
+		long longestStill;
+
+		PlaylistWatch(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public void run() {
+			while (running) {
+				String text = read(key);
+				if (!text.isEmpty()) {
+					reads++;
+					long number = mediaSequence(text) + segmentsOf(text).size() - 1;
+					long now = System.nanoTime();
+					if (number < newest) {
+						wentBack.add(newest + " -> " + number);
+					}
+					if (number > newest) {
+						longestStill = Math.max(longestStill, now - since);
+						since = now;
+						newest = number;
+						trace.append(String.format("%.1f:%d ", now / 1e9 % 1000, number));
+					}
+				}
+				try {
+					Thread.sleep(500);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+			longestStill = Math.max(longestStill, System.nanoTime() - since);
+		}
+
+		void stop() {
+			running = false;
+		}
+
+		double longestStillSeconds() {
+			return longestStill / 1e9;
+		}
+
+	}
+
 	@Test
 	void eachSegmentIsDatedWhenItsFirstFrameWasCaptured() throws Exception {
 		JsonNode created = createChannel("Clock tower", List.of(), 0);

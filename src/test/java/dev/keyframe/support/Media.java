@@ -247,11 +247,17 @@ public final class Media {
 	}
 
 	public static Process liveFeed(Path ffmpeg, int seconds, String format, String url, Path log) throws IOException {
+		return liveFeed(ffmpeg, seconds, "null", format, url, log);
+	}
+
+	/** The same feed, its picture through {@code videoFilter} (for example a black box over part of its time). */
+	public static Process liveFeed(Path ffmpeg, int seconds, String videoFilter, String format, String url, Path log)
+			throws IOException {
 		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-loglevel", "error",
 				"-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i",
-				"sine=frequency=440:sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset",
-				"ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k",
-				"-f", format));
+				"sine=frequency=440:sample_rate=48000", "-t", String.valueOf(seconds), "-vf", videoFilter, "-c:v",
+				"libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p", "-c:a",
+				"aac", "-b:a", "96k", "-f", format));
 		if (url.startsWith("http")) {
 			args.addAll(List.of("-method", "POST", "-icy", "0"));
 		}

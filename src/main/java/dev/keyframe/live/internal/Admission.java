@@ -77,10 +77,13 @@ public class Admission {
 	}
 
 	/**
-	 * A feed arrives with {@code key}.
-	 * @throws Refused when the key is unknown (nothing is started) or the channel already has a feed
+	 * A feed arrives with {@code presented}: a stream key, the primary feed, or a key and {@code -backup}, the
+	 * channel's backup feed (see {@link FeedRole}).
+	 * @throws Refused when the key is unknown (nothing is started) or the channel already has a feed in that role
 	 */
-	public Feed open(String key, String protocol) {
+	public Feed open(String presented, String protocol) {
+		FeedRole role = FeedRole.of(presented);
+		String key = FeedRole.key(presented);
 		Channel channel = channels.findByKeyHash(StreamKeys.hash(key)).orElseThrow(() -> {
 			meters.counter("keyframe.live.refused", "reason", "unknown-key").increment();
 			return new Refused(403, "Unknown stream key.");
@@ -88,9 +91,9 @@ public class Admission {
 		synchronized (locks.computeIfAbsent(channel.id(), id -> new Object())) {
 			Optional<LiveSession> active = sessions.findFirstByChannelIdAndStateNot(channel.id(), LiveSession.ENDED);
 			if (active.isPresent()) {
-				return resume(channel, active.get(), protocol);
+				return resume(channel, active.get(), protocol, role);
 			}
-			return start(channel, protocol);
+			return start(channel, protocol, role);
 		}
 	}
 
@@ -99,7 +102,8 @@ public class Admission {
 	 * handshake before the feed is opened.
 	 * @throws Refused when the key is unknown, or the channel has no passphrase yet (its key predates SRT ingest)
 	 */
-	public String srtPassphrase(String key) {
+	public String srtPassphrase(String presented) {
+		String key = FeedRole.key(presented);
 		Channel channel = channels.findByKeyHash(StreamKeys.hash(key)).orElseThrow(() -> {
 			meters.counter("keyframe.live.refused", "reason", "unknown-key").increment();
 			return new Refused(403, "Unknown stream key.");
@@ -113,8 +117,8 @@ public class Admission {
 		return passphrase;
 	}
 
-	private Feed resume(Channel channel, LiveSession session, String protocol) {
-		Optional<Relay> mine = monitor.relayOf(session.id());
+	private Feed resume(Channel channel, LiveSession session, String protocol, FeedRole role) {
+		Optional<Relay> mine = monitor.relayOf(session.id(), role);
 		if (mine.isPresent()) {
 			// the last feed's relay may still be handing over its end: give it a moment
 			long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -122,22 +126,30 @@ public class Admission {
 				sleep(100);
 			}
 			if (mine.get().open()) {
-				throw busy("This channel already has a live feed. One feed at a time.");
+				throw busy(role == FeedRole.BACKUP ? "This channel already has a backup feed. One backup at a time."
+						: "This channel already has a live feed. One feed at a time (send a second one as the backup: "
+								+ "the stream key with " + FeedRole.BACKUP_SUFFIX + " after it).");
 			}
+		}
+		if (role == FeedRole.BACKUP) {
+			// the primary's relay keeps the session's ingest record; the backup joins the transcoder beside it
+			log.info("Live session {} of channel {} takes a backup feed over {}", session.id(), channel.id(), protocol);
+			return new Feed(monitor.relay(session.id(), channel.id(), protocol, role), protocol);
 		}
 		Instant relayed = session.ingestHeartbeatAt();
 		boolean elsewhere = session.ingestInstance() != null && !session.ingestInstance().equals(instance.id())
 				&& relayed != null && relayed.isAfter(clock.instant().minus(settings.transcoderLostAfter()));
 		if (elsewhere && session.state().equals(LiveSession.LIVE)) {
-			throw busy("This channel is live through another ingest instance. One feed at a time.");
+			throw busy("This channel is live through another ingest instance. One feed at a time (send a second one as "
+					+ "the backup: the stream key with " + FeedRole.BACKUP_SUFFIX + " after it).");
 		}
 		tx.executeWithoutResult(status -> sessions.findById(session.id())
 			.ifPresent(s -> s.relayedBy(instance.id(), protocol, clock.instant())));
 		log.info("Live session {} of channel {} continues with a feed over {}", session.id(), channel.id(), protocol);
-		return new Feed(monitor.relay(session.id(), channel.id(), protocol), protocol);
+		return new Feed(monitor.relay(session.id(), channel.id(), protocol, role), protocol);
 	}
 
-	private Feed start(Channel channel, String protocol) {
+	private Feed start(Channel channel, String protocol, FeedRole role) {
 		UUID sessionId = UUID.randomUUID();
 		String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(clock.instant().atZone(ZoneOffset.UTC));
 		byte[] secret = new byte[24];
@@ -155,9 +167,10 @@ public class Admission {
 		}
 		meters.counter("keyframe.live.sessions").increment();
 		tx.executeWithoutResult(status -> events.save(new LiveEvent(channel.id(), sessionId, "STARTED",
-				"A feed arrived over " + StreamRuntime.label(protocol) + "; the session started.", clock.instant())));
+				(role == FeedRole.BACKUP ? "The backup feed" : "A feed") + " arrived over " + StreamRuntime.label(protocol)
+						+ "; the session started.", clock.instant())));
 		log.info("Live session {} of channel {} started ({})", sessionId, channel.id(), protocol);
-		Relay relay = monitor.relay(sessionId, channel.id(), protocol);
+		Relay relay = monitor.relay(sessionId, channel.id(), protocol, role);
 		monitor.launch(sessionId, 1);
 		return new Feed(relay, protocol);
 	}

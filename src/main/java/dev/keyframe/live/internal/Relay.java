@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The live instance's end of a feed: carries the broadcaster's bytes to the session's transcoder instance over
  * TCP (docs/adr/0013). Bytes wait in a bounded buffer while the transcoder starts or is replaced, so a feed that
  * arrives before its transcoder is up, or outlives one, loses nothing; a full buffer slows the broadcaster down
- * rather than dropping data. The protocol is a line ({@code KFRELAY 1 <session> <generation> <token> <protocol>}),
+ * rather than dropping data. The protocol is a line ({@code KFRELAY 1 <session> <generation> <token> <protocol>},
+ * and {@code backup} after it for a channel's backup feed),
  * answered {@code OK} or refused, then frames: {@code D <arrival ms> <length> <bytes>} for data and {@code E <reason>} when the
  * feed ends. The transcoder writes a line back when it stops the feed: {@code BAD <why>} or {@code END <why>}.
  */
@@ -52,6 +53,8 @@ final class Relay {
 
 	private final String protocol;
 
+	final FeedRole role;
+
 	private final Supervisor supervisor;
 
 	/** A chunk of the feed and when it arrived (epoch millis): the transcoder dates segments by arrival. */
@@ -80,9 +83,10 @@ final class Relay {
 
 	private final Thread sender;
 
-	Relay(UUID session, String protocol, Supervisor supervisor) {
+	Relay(UUID session, String protocol, FeedRole role, Supervisor supervisor) {
 		this.session = session;
 		this.protocol = protocol;
+		this.role = role;
 		this.supervisor = supervisor;
 		this.sender = Thread.ofVirtual().name("relay-" + session.toString().substring(0, 8)).unstarted(this::send);
 	}
@@ -267,7 +271,8 @@ final class Relay {
 			connection.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 3000);
 			connection.setSoTimeout(10_000);
 			DataOutputStream stream = new DataOutputStream(new java.io.BufferedOutputStream(connection.getOutputStream(), 64 * 1024));
-			stream.write(("KFRELAY 1 " + session + " " + target.generation() + " " + target.token() + " " + protocol + "\n")
+			stream.write(("KFRELAY 1 " + session + " " + target.generation() + " " + target.token() + " " + protocol
+					+ (role == FeedRole.BACKUP ? " backup" : "") + "\n")
 				.getBytes(StandardCharsets.US_ASCII));
 			stream.flush();
 			BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8));

@@ -43,7 +43,8 @@ final class RelayServer {
 
 	private final ServerSocket server;
 
-	private volatile @Nullable Socket current;
+	/** The relay attached in each role (a channel may have a primary and a backup feed). */
+	private final java.util.Map<FeedRole, Socket> current = new java.util.concurrent.ConcurrentHashMap<>();
 
 	RelayServer(StreamRuntime runtime, SessionRun run, UUID session, int generation, String token, String bind,
 			int port, Duration idle) throws IOException {
@@ -85,7 +86,7 @@ final class RelayServer {
 		catch (IOException ex) {
 			// closing
 		}
-		drop(current);
+		current.values().forEach(RelayServer::drop);
 	}
 
 	private void serve(Socket socket) {
@@ -95,7 +96,7 @@ final class RelayServer {
 			DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
 			OutputStream out = socket.getOutputStream();
 			String[] header = readLine(in).split(" ");
-			if (header.length != 6 || !header[0].equals("KFRELAY") || !header[2].equals(session.toString())
+			if (header.length < 6 || header.length > 7 || !header[0].equals("KFRELAY") || !header[2].equals(session.toString())
 					|| !MessageDigest.isEqual(header[4].getBytes(StandardCharsets.US_ASCII), token)) {
 				say(out, "NO This is not the transcoder of that session.");
 				return;
@@ -105,12 +106,14 @@ final class RelayServer {
 				return;
 			}
 			String protocol = header[5];
-			Object feed = new Object();
+			// a relay from before roles names none: the primary
+			FeedRole role = header.length == 7 && header[6].equals("backup") ? FeedRole.BACKUP : FeedRole.PRIMARY;
+			SessionRun.Input feed = new SessionRun.Input(role);
 			if (!attach(feed)) {
 				say(out, run.ended() ? "END The live session ended." : "BUSY The last connection is closing.");
 				return;
 			}
-			current = socket;
+			current.put(role, socket);
 			say(out, "OK");
 			runtime.attached(run, protocol);
 			relay(feed, socket, in, out);
@@ -120,16 +123,17 @@ final class RelayServer {
 		}
 	}
 
-	/** Attaches the feed, replacing a relay that is still attached (the newest relay wins). */
-	private boolean attach(Object feed) {
+	/** Attaches the feed, replacing a relay in the same role that is still attached (the newest relay wins). */
+	private boolean attach(SessionRun.Input feed) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		boolean replaced = false;
 		while (!run.ended()) {
 			if (run.attach(feed)) {
 				return true;
 			}
-			if (!replaced && !run.reconnecting()) {
-				drop(current);
+			Socket same = current.get(feed.role);
+			if (!replaced && same != null) {
+				drop(same);
 				replaced = true;
 			}
 			if (System.nanoTime() > deadline) {
@@ -146,7 +150,7 @@ final class RelayServer {
 		return false;
 	}
 
-	private void relay(Object feed, Socket socket, DataInputStream in, OutputStream out) {
+	private void relay(SessionRun.Input feed, Socket socket, DataInputStream in, OutputStream out) {
 		String reason = "The connection to the live instance was lost";
 		byte[] chunk = new byte[256 * 1024];
 		try {
@@ -193,9 +197,7 @@ final class RelayServer {
 			// likewise
 		}
 		finally {
-			if (current == socket) {
-				current = null;
-			}
+			current.remove(feed.role, socket);
 		}
 		run.detach(feed, reason);
 	}

@@ -74,6 +74,9 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 
 	private final Map<UUID, Relay> relays = new ConcurrentHashMap<>();
 
+	/** The backup feeds relayed here, by session: they follow the session's transcoder as the primary's relay does. */
+	private final Map<UUID, Relay> backups = new ConcurrentHashMap<>();
+
 	private final Map<UUID, UUID> channelOf = new ConcurrentHashMap<>();
 
 	private final Map<UUID, AtomicLong> ages = new ConcurrentHashMap<>();
@@ -99,18 +102,18 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 	}
 
 	/** Starts relaying a feed of {@code session} to its transcoder. */
-	Relay relay(UUID session, UUID channel, String protocol) {
-		Relay relay = new Relay(session, protocol, this);
-		relays.put(session, relay);
+	Relay relay(UUID session, UUID channel, String protocol, FeedRole role) {
+		Relay relay = new Relay(session, protocol, role, this);
+		(role == FeedRole.BACKUP ? backups : relays).put(session, relay);
 		channelOf.put(session, channel);
 		gauge(channel);
 		relay.start();
 		return relay;
 	}
 
-	/** The relay this instance runs for {@code session}, if any. */
-	Optional<Relay> relayOf(UUID session) {
-		return Optional.ofNullable(relays.get(session)).filter(Relay::open);
+	/** The relay this instance runs for {@code session}'s feed in {@code role}, if any. */
+	Optional<Relay> relayOf(UUID session, FeedRole role) {
+		return Optional.ofNullable((role == FeedRole.BACKUP ? backups : relays).get(session)).filter(Relay::open);
 	}
 
 	/** Launches generation {@code generation} of the session's transcoder instance. */
@@ -183,6 +186,31 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 	@Scheduled(fixedDelayString = "${keyframe.live.heartbeat:PT1S}")
 	void heartbeat() {
 		Instant now = clock.instant();
+		for (Relay backup : List.copyOf(backups.values())) {
+			// a backup follows the session's transcoder, replacing a lost one as the primary's relay would; the
+			// session's ingest heartbeat stays the primary's
+			if (!backup.open()) {
+				backups.remove(backup.session, backup);
+				continue;
+			}
+			try {
+				LiveSession row = sessions.findById(backup.session).orElse(null);
+				if (row == null || row.state().equals(LiveSession.ENDED)) {
+					backup.abort("The live session ended.");
+					continue;
+				}
+				Instant beat = row.heartbeatAt();
+				if (!relays.containsKey(backup.session) && row.transcoderEndpoint() != null && beat != null
+						&& beat.isBefore(now.minus(settings.transcoderLostAfter()))) {
+					lost(backup.session, row.transcoderGeneration(),
+							"its heartbeat stopped " + Duration.between(beat, now).toSeconds() + " s ago");
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Watching the backup feed of live session {} failed (retried in a second): {}", backup.session,
+						ex.toString());
+			}
+		}
 		for (Relay relay : List.copyOf(relays.values())) {
 			UUID session = relay.session;
 			if (!relay.open()) {
@@ -225,7 +253,7 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 		for (LiveSession orphan : sessions.findByStateNot(LiveSession.ENDED)) {
 			Instant beat = orphan.heartbeatAt() != null ? orphan.heartbeatAt() : orphan.startedAt();
 			Instant relayed = orphan.ingestHeartbeatAt();
-			if (relays.containsKey(orphan.id()) || beat.isAfter(cutoff) || relayed != null && relayed.isAfter(cutoff)) {
+			if (relays.containsKey(orphan.id()) || backups.containsKey(orphan.id()) || beat.isAfter(cutoff) || relayed != null && relayed.isAfter(cutoff)) {
 				continue;
 			}
 			log.warn("Ending live session {}: its transcoder stopped at {} and nothing relays its feed", orphan.id(), beat);
@@ -249,6 +277,7 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 			return;
 		}
 		Optional.ofNullable(relays.remove(session)).ifPresent(r -> r.abort(reason));
+		Optional.ofNullable(backups.remove(session)).ifPresent(r -> r.abort(reason));
 		event(session, ended.channelId(), "ENDED", reason + "; the session was ended.");
 		AssetId asset = new AssetId(ended.assetId());
 		HlsPublisher.closeAll(storage, asset);
@@ -297,6 +326,7 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 	@Override
 	public void destroy() {
 		relays.values().forEach(r -> r.abort("The live instance is stopping"));
+		backups.values().forEach(r -> r.abort("The live instance is stopping"));
 		if (!standInsHere) {
 			return;
 		}

@@ -103,6 +103,21 @@ final class SessionRun {
 
 	private volatile @Nullable Object attached;
 
+	/** A channel's second feed, connected but not on air: its bytes wait from its newest keyframe on. */
+	private volatile @Nullable Input standby;
+
+	/** While the output switches feeds: the feed that was on air, kept as the standby once the switch is done. */
+	private @Nullable Input leaving;
+
+	/** What the feed switched to sent since its keyframe: the encoder gets it before the feed's next bytes. */
+	private byte @Nullable [] backlog;
+
+	private boolean switching;
+
+	private final InputSelector selector;
+
+	private @Nullable ScheduledFuture<?> watching;
+
 	private @Nullable ScheduledFuture<?> endTimer;
 
 	private @Nullable ScheduledFuture<?> publishing;
@@ -141,6 +156,31 @@ final class SessionRun {
 		this.outputs = outputs;
 		this.reconnectWindowSeconds = reconnectWindowSeconds;
 		this.listSize = listSize;
+		this.selector = new InputSelector(owner.failover());
+	}
+
+	/** One connection of a feed to this session, in one of the channel's two roles. */
+	static final class Input {
+
+		final FeedRole role;
+
+		final StandbyBuffer buffer = new StandbyBuffer();
+
+		@Nullable FeedWatch watch;
+
+		Input(FeedRole role) {
+			this.role = role;
+		}
+
+		@Override
+		public String toString() {
+			return role.label() + " feed";
+		}
+
+	}
+
+	private static long now() {
+		return System.nanoTime() / 1_000_000;
 	}
 
 	/**
@@ -151,10 +191,19 @@ final class SessionRun {
 	boolean attach(Object feed) {
 		EncoderProcess playing;
 		synchronized (this) {
-			if (ended || attached != null) {
+			if (ended) {
 				return false;
 			}
+			if (attached != null) {
+				return standingBy(feed);
+			}
 			attached = feed;
+			if (feed instanceof Input input) {
+				selector.connected(input.role, now());
+				if (standby != null) {
+					watch(input);
+				}
+			}
 			if (endTimer != null) {
 				endTimer.cancel(false);
 				endTimer = null;
@@ -168,6 +217,178 @@ final class SessionRun {
 			publish();
 		}
 		return true;
+	}
+
+	/**
+	 * Under the monitor, with a feed on air: takes {@code feed} as the standby if it is the channel's other role and
+	 * none is connected, and starts watching both.
+	 */
+	private boolean standingBy(Object feed) {
+		if (!(feed instanceof Input input) || !(attached instanceof Input onAir) || input.role == onAir.role
+				|| standby != null || leaving != null || switching) {
+			return false;
+		}
+		standby = input;
+		selector.connected(input.role, now());
+		watch(onAir);
+		watch(input);
+		if (watching == null) {
+			watching = owner.schedulePublishing(this::checkInputs, 200);
+		}
+		owner.event(this, "FEED_CONNECTED", "The " + input + " connected and stands by"
+				+ (input.role == FeedRole.BACKUP ? "; it goes on air if the primary fails." : "; it goes back on air once healthy for "
+						+ owner.failover().hold().toSeconds() + " s."));
+		return true;
+	}
+
+	/** Under the monitor: starts watching the feed's picture and sound, unless that runs already. */
+	private void watch(Input input) {
+		FeedWatch current = input.watch;
+		if (current != null && current.alive()) {
+			return;
+		}
+		try {
+			input.watch = owner.watch(this, input.role.label(), new FeedWatch.Listener() {
+				@Override
+				public void picture(boolean black) {
+					selector.picture(input.role, black, now());
+				}
+
+				@Override
+				public void sound(boolean silent) {
+					selector.sound(input.role, silent, now() - (silent ? FeedWatch.SILENCE_MIN_MS : 0));
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			log.warn("The {} of live session {} cannot be watched for black and silence: {}", input, sessionId,
+					ex.toString());
+		}
+	}
+
+	/**
+	 * Five times a second while the channel has two feeds: switches the output when the selector says so, and puts
+	 * the standby on air when the feed that was on air has gone (the slate plays meanwhile).
+	 */
+	private void checkInputs() {
+		Input next;
+		String why;
+		synchronized (this) {
+			Input waiting = standby;
+			if (ended || switching || this.feed == null || waiting == null) {
+				return;
+			}
+			watch(waiting);
+			if (attached == null) {
+				if (!waiting.buffer.ready() || selector.fault(waiting.role, now()) != null) {
+					return;
+				}
+				next = waiting;
+				why = "the " + waiting.role.other().label() + " feed went away";
+			}
+			else {
+				if (!(attached instanceof Input onAir) || transcoder == null) {
+					return;
+				}
+				watch(onAir);
+				var decided = selector.decide(onAir.role, now());
+				if (decided.isEmpty() || decided.get().to() != waiting.role || !waiting.buffer.ready()) {
+					return;
+				}
+				next = waiting;
+				why = decided.get().why();
+			}
+		}
+		Thread.ofVirtual().name("feed-switch").start(() -> switchTo(next, why, false));
+	}
+
+	/**
+	 * Puts {@code next}, the standby, on air: the encoder of the feed on air (or the slate) finishes its last
+	 * segment and is published, then a new encoder continues the playlists, after a discontinuity, from
+	 * {@code next}'s newest keyframe. The feed that was on air stands by, unless it is gone ({@code gone}). While
+	 * the switch runs, both feeds' bytes are kept as a standby's are, so nothing of {@code next} is lost.
+	 */
+	private void switchTo(Input next, String why, boolean gone) {
+		EncoderProcess finishing;
+		EncoderProcess playing;
+		Input was;
+		synchronized (this) {
+			if (ended || switching || standby != next || attached != null && !(attached instanceof Input)) {
+				return;
+			}
+			was = attached instanceof Input onAir ? onAir : null;
+			switching = true;
+			leaving = gone ? null : was;
+			attached = FINISHING;
+			finishing = transcoder;
+			transcoder = null;
+			playing = slate;
+			slate = null;
+			if (endTimer != null) {
+				endTimer.cancel(false);
+				endTimer = null;
+			}
+		}
+		long started = System.nanoTime();
+		if (finishing != null) {
+			try {
+				finishing.input().close();
+				finishing.exit().get(5, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				finishing.kill();
+			}
+		}
+		if (playing != null) {
+			playing.stop(java.time.Duration.ofSeconds(5));
+		}
+		publish();
+		synchronized (this) {
+			switching = false;
+			if (ended) {
+				return;
+			}
+			if (standby != next) {
+				// the feed switched to went away meanwhile
+				standby = leaving;
+				leaving = null;
+				attached = null;
+				awayLocked("The feeds went away");
+				return;
+			}
+			attached = next;
+			standby = leaving;
+			leaving = null;
+			byte[] from = next.buffer.drain();
+			backlog = from.length > 0 ? from : null;
+			nextPart = true;
+		}
+		String kind = next.role == FeedRole.BACKUP ? "FAILOVER" : "FAILBACK";
+		log.info("Live session {} switched to its {} ({}) in {} ms", sessionId, next, why,
+				(System.nanoTime() - started) / 1_000_000);
+		owner.event(this, kind, "On air: the " + next + ", because " + why + ". The playlists continue after a "
+				+ "discontinuity" + (was == null ? ", in place of the slate." : gone ? "." : "; the " + was + " stands by."));
+	}
+
+	/** Under the monitor, no feed on air: the slate and the reconnect window, or the end when there is none. */
+	private void awayLocked(String reason) {
+		if (reconnectWindowSeconds > 0 && this.feed != null) {
+			startSlate();
+			owner.reconnecting(this, reason);
+			endTimer = owner.schedule(() -> endIfStillAway(reason), reconnectWindowSeconds);
+		}
+		else {
+			owner.endLater(this, reason);
+		}
+	}
+
+	/** Under the monitor: the feed is no longer watched. */
+	private static void stopWatching(Input input) {
+		FeedWatch watch = input.watch;
+		input.watch = null;
+		if (watch != null) {
+			watch.close();
+		}
 	}
 
 	/** The copied top rung, when the feed's own video is one; null otherwise or before the feed showed it. */
@@ -195,10 +416,35 @@ final class SessionRun {
 		int size = length;
 		long fedArrival = arrivedAt;
 		synchronized (this) {
+			if (!ended && feed instanceof Input input && (feed == standby || feed == leaving)) {
+				// the feed that stands by: kept from its newest keyframe, watched, not on air
+				selector.data(input.role, now());
+				input.buffer.add(chunk, length, arrivedAt);
+				if (input.watch != null) {
+					input.watch.offer(chunk, length);
+				}
+				return;
+			}
 			if (attached != feed || ended) {
 				throw new IOException("This feed no longer belongs to the session.");
 			}
+			if (feed instanceof Input input) {
+				selector.data(input.role, now());
+				if (input.watch != null) {
+					input.watch.offer(chunk, length);
+				}
+			}
 			bytes.addAndGet(length);
+			boolean switchedIn = false;
+			if (backlog != null && this.feed != null) {
+				switchedIn = true;
+				// the feed just switched to: from its newest keyframe, then these bytes
+				byte[] joined = java.util.Arrays.copyOf(backlog, backlog.length + length);
+				System.arraycopy(chunk, 0, joined, backlog.length, length);
+				backlog = null;
+				data = joined;
+				size = joined.length;
+			}
 			boolean clocked = false;
 			if (this.feed == null) {
 				if (start.size() == 0) {
@@ -228,7 +474,7 @@ final class SessionRun {
 				targets.forEach(output -> output.offer(copy));
 			}
 			if (transcoder == null) {
-				launch();
+				launch(switchedIn);
 			}
 			if (!clocked) {
 				clock.feed(data, size, arrivedAt);
@@ -318,7 +564,7 @@ final class SessionRun {
 		}
 		byte[] buffered = start.toByteArray();
 		start.reset();
-		launch();
+		launch(false);
 		return buffered;
 	}
 
@@ -338,17 +584,19 @@ final class SessionRun {
 			return null;
 		}
 		owner.restarted(this, dead.id(), restarts);
-		launch();
+		launch(false);
 		return transcoder;
 	}
 
-	private void launch() {
+	/** Starts an encoder on the feed on air; {@code switched}: it begins with a feed just switched to. */
+	private void launch(boolean switched) {
 		MediaInfo info = feed;
 		if (info == null) {
 			return;
 		}
-		// a copied rung cut into parts by time needs the encoder's input to start at a keyframe (KeyframeGate)
-		gate = lowLatency != null && copied() != null ? new KeyframeGate() : null;
+		// a copied rung cut into parts by time needs the encoder's input to start at a keyframe (KeyframeGate), and so
+		// does one that starts on another feed: the audio from before its keyframe goes
+		gate = switched || lowLatency != null && copied() != null ? new KeyframeGate() : null;
 		EncoderProcess started = owner.launch(this, rungs, info);
 		arrivalPending = true;
 		if (ran) {
@@ -381,6 +629,38 @@ final class SessionRun {
 	/** The feed stopped: the transcoder finishes what it has; the session waits for a reconnect, or ends. */
 	void detach(Object feed, String reason) {
 		EncoderProcess finishing;
+		Input takeOver = null;
+		synchronized (this) {
+			if (feed instanceof Input input) {
+				if (feed == standby || feed == leaving) {
+					if (feed == standby) {
+						standby = null;
+					}
+					else {
+						leaving = null;
+					}
+					selector.disconnected(input.role);
+					stopWatching(input);
+					if (!ended) {
+						owner.event(this, "FEED_LOST", "The " + input + ", standing by, went away: " + reason + ".");
+					}
+					return;
+				}
+				if (attached == feed) {
+					selector.disconnected(input.role);
+					stopWatching(input);
+					Input other = standby;
+					if (other != null && !ended && this.feed != null && other.buffer.ready()
+							&& selector.fault(other.role, now()) == null) {
+						takeOver = other;
+					}
+				}
+			}
+		}
+		if (takeOver != null) {
+			switchTo(takeOver, "the " + feed + " went away (" + reason + ")", true);
+			return;
+		}
 		synchronized (this) {
 			if (attached != feed || ended) {
 				return;
@@ -507,7 +787,20 @@ final class SessionRun {
 				return null;
 			}
 			ended = true;
+			if (attached instanceof Input input) {
+				stopWatching(input);
+			}
+			for (Input other : new Input[] { standby, leaving }) {
+				if (other != null) {
+					stopWatching(other);
+				}
+			}
 			attached = null;
+			standby = null;
+			leaving = null;
+			if (watching != null) {
+				watching.cancel(false);
+			}
 			if (endTimer != null) {
 				endTimer.cancel(false);
 			}

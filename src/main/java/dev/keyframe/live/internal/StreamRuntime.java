@@ -336,6 +336,16 @@ public class StreamRuntime implements DisposableBean {
 				(kind, detail) -> event(run, kind, detail));
 	}
 
+	InputSelector.Thresholds failover() {
+		LiveSettings.Failover failover = settings.failover();
+		return new InputSelector.Thresholds(failover.lossOfSignal(), failover.black(), failover.silence(),
+				failover.hold());
+	}
+
+	FeedWatch watch(SessionRun run, String name, FeedWatch.Listener listener) {
+		return FeedWatch.start(tools.ffmpegPath().toString(), run.sessionId.toString().substring(0, 8) + "-" + name, listener);
+	}
+
 	EncoderProcess launch(SessionRun run, List<Rung> rungs, MediaInfo feed) {
 		List<String> command = LiveCommand.command(tools.ffmpegPath(), rungs, feed, settings, run.listSize, run.dir,
 				run.lowLatency, run.copied() != null);

@@ -130,7 +130,9 @@ class LiveCommandTests {
 				List.of(Rung.parse("720p:720:2800:128"), Rung.parse("360p:360:800:96")), "veryfast", 2, 6,
 				Duration.ofSeconds(5), Duration.ofSeconds(10), 5, "process",
 				new LiveSettings.Ecs(null, null, "keyframe", List.of(), List.of(), false, null), "127.0.0.1", 0, null,
-				Duration.ofSeconds(5), Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0), true);
+				Duration.ofSeconds(5), Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0), true,
+				new LiveSettings.Failover(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(15),
+						Duration.ofSeconds(10)));
 	}
 
 	private static MediaInfo video(int width, int height) {
