@@ -471,6 +471,75 @@ class BrowserIntegrationTests {
 	}
 
 	/**
+	 * A channel with a backup feed, played by hls.js: the primary encoder freezes (SIGSTOP: its connection stays, no
+	 * data comes), the channel puts the backup on air, and the player plays on. The page samples the player's
+	 * currentTime every 100 ms; the longest time it stood still after the freeze is printed (the benchmark's
+	 * failover figure comes from a model; this is the real player) and must stay under a second.
+	 */
+	@Test
+	void aViewerPlaysOnWhenTheChannelSwitchesToItsBackupFeed() throws Exception {
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		page.navigate("/live");
+		page.fill("#title", "Two paths");
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
+		String key = page.locator("#issued-key code.token").first().textContent().strip();
+		assertThat(page.locator("#backup-key")).containsText(key + "-backup");
+		String ingestUrl = "http://127.0.0.1:" + ingest.httpPort() + "/ingest/";
+		Process primary = Media.liveFeed(tools.ffmpegPath(), 300, "mpegts", ingestUrl + key,
+				dir.resolve("primary.log"));
+		Process backup = null;
+		try {
+			assertThat(page.locator("#player")).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(120_000));
+			backup = Media.liveFeed(tools.ffmpegPath(), 300, "mpegts", ingestUrl + key + "-backup",
+					dir.resolve("backup.log"));
+			startMuted(page);
+			page.waitForFunction("() => document.getElementById('player').currentTime > 2", null,
+					new Page.WaitForFunctionOptions().setTimeout(45_000));
+			assertThat(page.locator("#events")).containsText("backup feed connected and stands by",
+					new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+			page.evaluate("""
+					() => {
+					  const video = document.getElementById('player');
+					  window.samples = [];
+					  window.sampling = setInterval(() => window.samples.push([performance.now(), video.currentTime]), 100);
+					}""");
+			Thread.sleep(2000);
+			double frozenAt = ((Number) page.evaluate("performance.now()")).doubleValue();
+			assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(primary.pid())).start().waitFor()).isZero();
+			assertThat(page.locator("#events")).containsText("On air: the backup feed",
+					new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
+			Object then = page.evaluate("document.getElementById('player').currentTime");
+			page.waitForFunction("t => document.getElementById('player').currentTime > t + 10", then,
+					new Page.WaitForFunctionOptions().setTimeout(40_000));
+			assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+			assertThat(((Number) page.evaluate("window.samples.filter(([at]) => at >= " + frozenAt + ").length"))
+				.intValue()).as("currentTime sampled through the switch").isGreaterThan(100);
+			double stall = ((Number) page.evaluate("""
+					from => {
+					  clearInterval(window.sampling);
+					  let longest = 0, since = null, last = -1;
+					  for (const [at, t] of window.samples) {
+					    if (t !== last) { since = at; last = t; continue; }
+					    if (at >= from) longest = Math.max(longest, at - Math.max(since, from));
+					  }
+					  return longest / 1000;
+					}""", frozenAt)).doubleValue();
+			System.out.printf("failover in Chromium: currentTime stood still at most %.2f s%n", stall);
+			assertThat(stall).as("the longest time the picture stood still across the switch").isLessThan(1.0);
+			screenshot(page, "live-failover");
+		}
+		finally {
+			primary.destroyForcibly();
+			primary.waitFor();
+			if (backup != null) {
+				backup.destroy();
+				backup.waitFor();
+			}
+		}
+	}
+
+	/**
 	 * A low-latency channel, chosen on the new-channel form, played by hls.js in its low-latency mode: it loads
 	 * parts with blocking playlist reloads and plays a few seconds behind the camera. The feed burns its capture
 	 * clock into the picture; the page reads it back from the frame on screen, so the figure printed is glass to

@@ -192,8 +192,10 @@ class LiveIntegrationTests {
 			String recording = Awaitility.await().atMost(SOON).pollInterval(Duration.ofMillis(500))
 				.until(() -> channel(channel).get("session").get("recordingAssetId"), id -> !id.isNull()).asString();
 			JsonNode vod = client.awaitAsset(recording, Duration.ofSeconds(120), KeyframeClient.status("READY"));
+			// ffmpeg's -re lets half a second through at once (readrate_initial_burst), and the recording ends with
+			// the longer of its streams: a pushed feed can hold a little more than the wall time it took
 			assertThat(vod.get("durationMs").asLong()).as("the whole feed, as long as it was pushed")
-				.isBetween(pushedMs - 6_000, pushedMs + 1_000);
+				.isBetween(pushedMs - 6_000, pushedMs + 1_500);
 			assertThat(vod.get("keeping").get("origin").asString()).isEqualTo("LIVE_RECORDING");
 
 			target.close();
@@ -493,6 +495,8 @@ class LiveIntegrationTests {
 		assertThat(kinds.stream().filter(k -> k.startsWith("FAIL") || k.startsWith("FEED")).toList())
 			.containsSubsequence("FEED_CONNECTED", "FAILOVER", "FEED_LOST", "FEED_CONNECTED", "FAILBACK", "FAILOVER",
 					"FAILBACK");
+		assertThat(kinds).as("a feed that stands by is not a reconnect").doesNotContain("RECONNECTED", "RECONNECTING");
+		assertThat(channel(channel).get("session").get("reconnects").asInt()).isZero();
 		System.out.printf("failover: longest still %.1f s over %d reads%n", watch.longestStillSeconds(),
 				watch.reads);
 		stop(blackout);

@@ -115,7 +115,9 @@ final class RelayServer {
 			}
 			current.put(role, socket);
 			say(out, "OK");
-			runtime.attached(run, protocol);
+			if (run.onAir(feed)) {
+				runtime.attached(run, protocol); // a feed standing by is not a reconnect: FEED_CONNECTED says it
+			}
 			relay(feed, socket, in, out);
 		}
 		catch (IOException ex) {

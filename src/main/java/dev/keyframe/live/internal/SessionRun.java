@@ -396,6 +396,11 @@ final class SessionRun {
 		return passthrough instanceof Passthrough.On on ? on : null;
 	}
 
+	/** Whether {@code feed} is the one on air (not standing by). */
+	boolean onAir(Object feed) {
+		return attached == feed;
+	}
+
 	/** No feed, not ended: the reconnect window is open. */
 	boolean reconnecting() {
 		return attached == null && !ended;
