@@ -2,7 +2,8 @@
 
 0. Glass to glass, for a low-latency channel and a standard one (see glass_to_glass): a clock burned into the
    feed's picture, read back from the newest media a player fetches through the edge. Ends the report with
-   `LIVE glass_to_glass_s=... standard_s=... manifest_age_p99_s=... passthrough_cpu=... streams=... restart_spike=...`.
+   `LIVE glass_to_glass_s=... standard_s=... manifest_age_p99_s=... passthrough_cpu=... streams=... restart_spike=...
+   failover_stall_s=...`.
 1. Latency: a pushed feed's frame enters at T0 + t (the push is paced in real time with -re); the segment that
    starts with it is listed in the transcoder's playlist at L. Reported: L - (T0 + t), the first frame of a segment
    to its listing (at least one segment, 2 s), for every segment of a 30 s push.
@@ -11,6 +12,8 @@
    publishing), as the JVM's CPU minus its idle CPU over the same length of time.
    The top rung alone, copied from the feed (passthrough) and encoded, by raw ffmpeg one after the other:
    `passthrough_cpu` is the copied rung's share of a core.
+3b. A failover (see failover): a channel's primary feed freezes and its backup goes on air; the longest time a
+   modelled player's currentTime stood still is `failover_stall_s` (goal: at most 1).
 3. A restart: a running channel's encoder is killed, and the transcoder instance starts a new one, cold. The
    bitrate of the 3 segments after the restart over the rung's budget is `restart_spike` (goal: at most 1.5).
 4. Concurrency: 1, 2, ... streams pushed at once until one falls behind real time: over a 20 s window every
@@ -352,6 +355,145 @@ def edge_get(url, cookie, timeout=10):
         return response.read()
 
 
+def watch(args, token, channel_id, deadline, what="the"):
+    """Waits until the channel is live and playable; the 360p playlist's URL through the edge, and the viewer's
+    signed cookies."""
+    asset = None
+    while time.time() < deadline:
+        found = keyframe_api.call(args.base, token, "GET", f"/api/live/channels/{channel_id}")
+        session = found.get("session") or {}
+        if found["state"] == "LIVE" and session.get("assetId"):
+            asset = session["assetId"]
+            break
+        time.sleep(0.5)
+    if asset is None:
+        raise SystemExit(f"the {what} channel did not go live")
+    grant = None
+    while grant is None and time.time() < deadline:
+        try:
+            grant = keyframe_api.call(args.base, token, "GET", f"/api/playback/{asset}")
+        except urllib.error.HTTPError as refused:
+            if refused.code != 409:  # 409: live, but no rendition has its first segment yet
+                raise
+            time.sleep(0.5)
+    if grant is None:
+        raise SystemExit(f"the {what} channel never became playable")
+    cookie = "; ".join(f"{n}={v}" for n, v in grant["cookies"].items())
+    master = grant["masterUrl"].split("?")[0]
+    return master.replace("master.m3u8", "360p/index.m3u8"), cookie
+
+
+def numbered(playlist):
+    """(number, seconds, uri) for each segment a playlist lists."""
+    number, seconds, out = 0, None, []
+    for line in playlist.splitlines():
+        line = line.strip()
+        if line.startswith("#EXT-X-MEDIA-SEQUENCE:"):
+            number = int(line.split(":")[1])
+        elif line.startswith("#EXTINF:"):
+            seconds = float(line[8:].split(",")[0])
+        elif line and not line.startswith("#") and seconds:
+            out.append((number, seconds, line))
+            number, seconds = number + 1, None
+    return out
+
+
+def events(args, token, channel_id):
+    return [e["kind"] for e in keyframe_api.call(args.base, token, "GET", f"/api/live/channels/{channel_id}/events")]
+
+
+def failover(args, token, before=12, after=30):
+    """A channel with two feeds, the same 720p file pushed twice (two encoders of one source, the second as the
+    backup: the key with -backup). A player is modelled as hls.js plays a live playlist: it starts three segments
+    behind the newest (liveSyncDurationCount), reloads the playlist every target duration (half that when it did
+    not change), downloads each new segment through the edge with the viewer's cookies, and plays in real time
+    while it has data. Once it has played `before` seconds the primary's encoder is frozen (SIGSTOP: its
+    connection stays open, no data comes), and the player goes on for `after` seconds. `failover_stall_s` is the
+    longest time its currentTime stood still from the freeze on."""
+    channel_id, key = channel(args, token, "failover")
+    primary = push(args.ffmpeg, args.feed, f"{args.ingest}/ingest/{key}", 140)
+    backup = None
+    try:
+        deadline = time.time() + STARTUP + 60
+        playlist_url, cookie = watch(args, token, channel_id, deadline, "failover")
+        backup = push(args.ffmpeg, args.feed, f"{args.ingest}/ingest/{key}-backup", 140)
+        while "FEED_CONNECTED" not in events(args, token, channel_id):
+            if time.time() > deadline:
+                raise SystemExit("the backup feed did not connect")
+            time.sleep(0.5)
+        listed = numbered(edge_get(playlist_url, cookie).decode())
+        wanted = listed[max(0, len(listed) - 3)][0]
+        buffered, playhead, stall_from, stalls = 0.0, None, None, []
+        frozen_at = switched_at = None
+        next_reload = next_events = 0.0
+        newest, newest_at, still = -1, time.time(), []  # the playlist's newest segment, and how long it stood
+        last = time.time()
+        while True:
+            now = time.time()
+            if now >= next_reload:
+                listed = numbered(edge_get(playlist_url, cookie).decode())
+                changed = False
+                for number, seconds, uri in listed:
+                    if number >= wanted:
+                        edge_get(playlist_url.replace("index.m3u8", uri), cookie)
+                        buffered += seconds
+                        wanted = number + 1
+                        changed = True
+                if listed and listed[-1][0] > newest:
+                    still.append((newest_at, time.time()))
+                    newest, newest_at = listed[-1][0], time.time()
+                next_reload = now + (SEGMENT if changed else SEGMENT / 2)
+            now = time.time()
+            dt, last = now - last, now
+            if playhead is None:
+                playhead = 0.0 if buffered > 0 else None
+            elif playhead + dt <= buffered:
+                playhead += dt
+                if stall_from is not None:
+                    stalls.append((stall_from, now))
+                    stall_from = None
+            else:
+                playhead = buffered
+                if stall_from is None:
+                    stall_from = now
+            if frozen_at is None and playhead is not None and playhead >= before:
+                os.kill(primary.pid, 19)  # SIGSTOP
+                frozen_at = now
+            if frozen_at is not None and switched_at is None and now >= next_events:
+                if "FAILOVER" in events(args, token, channel_id):
+                    switched_at = now
+                next_events = now + 0.5
+            if frozen_at is not None and now - frozen_at >= after:
+                break
+            time.sleep(0.05)
+        if stall_from is not None:
+            stalls.append((stall_from, time.time()))
+        if switched_at is None:
+            raise SystemExit("the channel did not switch to its backup feed")
+        stall = max([min(end, frozen_at + after) - max(start, frozen_at) for start, end in stalls
+                     if end > frozen_at] or [0.0])
+        playlist_still = max([end - max(start, frozen_at) for start, end in still if end > frozen_at] or [0.0])
+        return stall, switched_at - frozen_at, playlist_still
+    finally:
+        for feed in (primary, backup):
+            if feed is not None:
+                feed.kill()
+                feed.wait()
+
+
+def print_failover(stall, switched_after, playlist_still):
+    print("## A primary feed that freezes: the switch to the backup\n")
+    print("The same 720p file is pushed twice to one channel, the second with the key and -backup. Once a modelled "
+          "hls.js player (three segments behind the newest, a reload every target duration, each segment fetched "
+          "through the edge) has played 12 s, the primary's encoder is frozen (SIGSTOP). Loss of signal is 2 s "
+          "(keyframe.live.failover.loss-of-signal).\n")
+    print("| | seconds |\n|---|---|")
+    print(f"| the freeze to the FAILOVER event, polled every 0.5 s | {switched_after:.1f} |")
+    print(f"| the longest the playlist's newest segment stood still after the freeze (2.0 normally) | "
+          f"{playlist_still:.1f} |")
+    print(f"| **the longest the player's currentTime stood still after the freeze** | **{stall:.2f}** |\n")
+
+
 def glass_to_glass(args, token, latency, seconds=40):
     """Glass to glass as a player at the live edge sees it, through the edge with the viewer's signed cookies.
 
@@ -367,29 +509,7 @@ def glass_to_glass(args, token, latency, seconds=40):
     feed = clock_feed(args.ffmpeg, f"{args.ingest}/ingest/{key}", seconds + 60, epoch)
     try:
         deadline = time.time() + 120
-        asset = None
-        while time.time() < deadline:
-            found = keyframe_api.call(args.base, token, "GET", f"/api/live/channels/{channel_id}")
-            session = found.get("session") or {}
-            if found["state"] == "LIVE" and session.get("assetId"):
-                asset = session["assetId"]
-                break
-            time.sleep(0.5)
-        if asset is None:
-            raise SystemExit(f"the {latency} channel did not go live")
-        grant = None
-        while grant is None and time.time() < deadline:
-            try:
-                grant = keyframe_api.call(args.base, token, "GET", f"/api/playback/{asset}")
-            except urllib.error.HTTPError as refused:
-                if refused.code != 409:  # 409: live, but no rendition has its first segment yet
-                    raise
-                time.sleep(0.5)
-        if grant is None:
-            raise SystemExit(f"the {latency} channel never became playable")
-        cookie = "; ".join(f"{n}={v}" for n, v in grant["cookies"].items())
-        master = grant["masterUrl"].split("?")[0]
-        playlist_url = master.replace("master.m3u8", "360p/index.m3u8")
+        playlist_url, cookie = watch(args, token, channel_id, deadline, latency)
         low = latency == "LOW"
         hold_back = 1.5 if low else 3 * SEGMENT
         # wait until the playlist lists enough to play from
@@ -489,9 +609,14 @@ def main():
     p.add_argument("--max-streams", type=int, default=5)
     p.add_argument("--seconds", type=int, default=40)
     p.add_argument("--work")
-    p.add_argument("--only", choices=["restart"], help="run one measurement alone (while working on it)")
+    p.add_argument("--only", choices=["restart", "failover"], help="run one measurement alone (while working on it)")
     args = p.parse_args()
     token = keyframe_api.api_token(args.base, os.environ["ADMIN_PASSWORD"])
+    if args.only == "failover":
+        stall = failover(args, token)
+        print_failover(*stall)
+        print(f"LIVE failover_stall_s={stall[0]:.2f}")
+        return
     if args.only == "restart":
         spike = print_restart(*restart_spike(args, token))
         print(f"LIVE restart_spike={spike:.2f}")
@@ -506,6 +631,8 @@ def main():
     copied, encoded = top_rung_cpu(args)
     spikes, restart_listed = restart_spike(args, token)
     print(f"restart: {spikes}", file=sys.stderr)
+    switch = failover(args, token)
+    print(f"failover: {switch}", file=sys.stderr)
     rows = concurrency(args, token)
 
     cores = os.cpu_count()
@@ -547,6 +674,7 @@ def main():
     print(f"| encoded (x264 veryfast, 2800 kb/s) | {encoded * 100:.0f} % |")
     print(f"| **ratio** | **{copied / encoded:.3f}** |\n")
     spike = print_restart(spikes, restart_listed)
+    print_failover(*switch)
     print("## Concurrent streams in real time\n")
     print("| streams | segments listed per stream in 20 s (10 = real time) | oldest playlist | real time |")
     print("|---|---|---|---|")
@@ -558,7 +686,7 @@ def main():
     print()
     print(f"LIVE glass_to_glass_s={statistics.median(low_behind):.2f} standard_s={statistics.median(std_behind):.2f} "
           f"manifest_age_p99_s={pct(low_ages, 99):.2f} passthrough_cpu={copied:.3f} streams={held} "
-          f"restart_spike={spike:.2f}")
+          f"restart_spike={spike:.2f} failover_stall_s={switch[0]:.2f}")
 
 
 if __name__ == "__main__":
