@@ -108,7 +108,7 @@ final class RelayServer {
 			String protocol = header[5];
 			// a relay from before roles names none: the primary
 			FeedRole role = header.length == 7 && header[6].equals("backup") ? FeedRole.BACKUP : FeedRole.PRIMARY;
-			SessionRun.Input feed = new SessionRun.Input(role);
+			SessionRun.Input feed = new SessionRun.Input(role, protocol);
 			if (!attach(feed)) {
 				say(out, run.ended() ? "END The live session ended." : "BUSY The last connection is closing.");
 				return;

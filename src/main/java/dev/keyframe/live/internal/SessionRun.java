@@ -114,6 +114,9 @@ final class SessionRun {
 
 	private boolean switching;
 
+	/** The next encoder starts on a feed just switched to: it gets a KeyframeGate. */
+	private boolean gateNext;
+
 	private final InputSelector selector;
 
 	private @Nullable ScheduledFuture<?> watching;
@@ -164,12 +167,21 @@ final class SessionRun {
 
 		final FeedRole role;
 
+		final String protocol;
+
 		final StandbyBuffer buffer = new StandbyBuffer();
 
 		@Nullable FeedWatch watch;
 
-		Input(FeedRole role) {
+		/** When its watch last started, monotonic ms: a watch that keeps dying is restarted at most every 5 s. */
+		long watchStarted = Long.MIN_VALUE;
+
+		/** Its connection ended: it is never taken as the standby again. */
+		volatile boolean detached;
+
+		Input(FeedRole role, String protocol) {
 			this.role = role;
+			this.protocol = protocol;
 		}
 
 		@Override
@@ -196,6 +208,9 @@ final class SessionRun {
 			}
 			if (attached != null) {
 				return standingBy(feed);
+			}
+			if (feed instanceof Input input && standby != null && standby.role == input.role) {
+				return false; // a newer connection in the standby's role: the relay server drops the older one first
 			}
 			attached = feed;
 			if (feed instanceof Input input) {
@@ -235,18 +250,28 @@ final class SessionRun {
 		if (watching == null) {
 			watching = owner.schedulePublishing(this::checkInputs, 200);
 		}
-		owner.event(this, "FEED_CONNECTED", "The " + input + " connected and stands by"
-				+ (input.role == FeedRole.BACKUP ? "; it goes on air if the primary fails." : "; it goes back on air once healthy for "
-						+ owner.failover().hold().toSeconds() + " s."));
+		try {
+			owner.event(this, "FEED_CONNECTED", "The " + input + " connected and stands by"
+					+ (input.role == FeedRole.BACKUP ? "; it goes on air if the primary fails."
+							: "; it goes back on air once healthy for " + owner.failover().hold().toSeconds() + " s."));
+		}
+		catch (RuntimeException ex) {
+			log.warn("The FEED_CONNECTED event of live session {} could not be recorded: {}", sessionId, ex.toString());
+		}
 		return true;
 	}
 
 	/** Under the monitor: starts watching the feed's picture and sound, unless that runs already. */
 	private void watch(Input input) {
 		FeedWatch current = input.watch;
-		if (current != null && current.alive()) {
+		if (current != null && current.alive() || input.detached || now() - input.watchStarted < 5000) {
 			return;
 		}
+		if (current != null) {
+			current.close();
+			input.watch = null;
+		}
+		input.watchStarted = now();
 		try {
 			input.watch = owner.watch(this, input.role.label(), new FeedWatch.Listener() {
 				@Override
@@ -273,7 +298,9 @@ final class SessionRun {
 	private void checkInputs() {
 		Input next;
 		String why;
+		Object seen;
 		synchronized (this) {
+			seen = attached;
 			Input waiting = standby;
 			if (ended || switching || this.feed == null || waiting == null) {
 				return;
@@ -299,7 +326,7 @@ final class SessionRun {
 				why = decided.get().why();
 			}
 		}
-		Thread.ofVirtual().name("feed-switch").start(() -> switchTo(next, why, false));
+		Thread.ofVirtual().name("feed-switch").start(() -> switchTo(seen, next, why, false));
 	}
 
 	/**
@@ -308,17 +335,19 @@ final class SessionRun {
 	 * {@code next}'s newest keyframe. The feed that was on air stands by, unless it is gone ({@code gone}). While
 	 * the switch runs, both feeds' bytes are kept as a standby's are, so nothing of {@code next} is lost.
 	 */
-	private void switchTo(Input next, String why, boolean gone) {
+	private void switchTo(@Nullable Object expected, Input next, String why, boolean gone) {
 		EncoderProcess finishing;
 		EncoderProcess playing;
 		Input was;
 		synchronized (this) {
-			if (ended || switching || standby != next || attached != null && !(attached instanceof Input)) {
+			// decided on what was on air then: if that changed meanwhile (a feed came back), the decision is stale
+			if (ended || switching || standby != next || attached != expected || next.detached
+					|| attached != null && !(attached instanceof Input)) {
 				return;
 			}
 			was = attached instanceof Input onAir ? onAir : null;
 			switching = true;
-			leaving = gone ? null : was;
+			leaving = gone || was == null || was.detached ? null : was;
 			attached = FINISHING;
 			finishing = transcoder;
 			transcoder = null;
@@ -331,13 +360,7 @@ final class SessionRun {
 		}
 		long started = System.nanoTime();
 		if (finishing != null) {
-			try {
-				finishing.input().close();
-				finishing.exit().get(5, TimeUnit.SECONDS);
-			}
-			catch (Exception ex) {
-				finishing.kill();
-			}
+			finish(finishing, 5);
 		}
 		if (playing != null) {
 			playing.stop(java.time.Duration.ofSeconds(5));
@@ -361,13 +384,39 @@ final class SessionRun {
 			leaving = null;
 			byte[] from = next.buffer.drain();
 			backlog = from.length > 0 ? from : null;
+			gateNext = true;
 			nextPart = true;
+		}
+		if (was == null) {
+			owner.attached(this, next.protocol); // the session is live again, no longer waiting for a reconnect
 		}
 		String kind = next.role == FeedRole.BACKUP ? "FAILOVER" : "FAILBACK";
 		log.info("Live session {} switched to its {} ({}) in {} ms", sessionId, next, why,
 				(System.nanoTime() - started) / 1_000_000);
 		owner.event(this, kind, "On air: the " + next + ", because " + why + ". The playlists continue after a "
 				+ "discontinuity" + (was == null ? ", in place of the slate." : gone ? "." : "; the " + was + " stands by."));
+	}
+
+	/**
+	 * Lets an encoder finish: its input closes (on a thread of its own: a feed thread blocked writing to a stalled
+	 * encoder holds the stream's lock) and it has {@code seconds} to write its last segment, else it is killed,
+	 * which also frees that feed thread.
+	 */
+	private static void finish(EncoderProcess encoder, int seconds) {
+		Thread.ofVirtual().name("encoder-close").start(() -> {
+			try {
+				encoder.input().close();
+			}
+			catch (IOException ex) {
+				// it is gone already
+			}
+		});
+		try {
+			encoder.exit().get(seconds, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			encoder.kill();
+		}
 	}
 
 	/** Under the monitor, no feed on air: the slate and the reconnect window, or the end when there is none. */
@@ -479,7 +528,8 @@ final class SessionRun {
 				targets.forEach(output -> output.offer(copy));
 			}
 			if (transcoder == null) {
-				launch(switchedIn);
+				launch(switchedIn || gateNext);
+				gateNext = false;
 			}
 			if (!clocked) {
 				clock.feed(data, size, arrivedAt);
@@ -503,7 +553,7 @@ final class SessionRun {
 				return;
 			}
 			catch (IOException ex) {
-				target = transcoderDied(target);
+				target = transcoderDied(target, feed);
 			}
 		}
 	}
@@ -577,7 +627,10 @@ final class SessionRun {
 	 * The transcoder ended while the feed goes on: start another that continues the playlists.
 	 * @return the transcoder to write to now, or null
 	 */
-	private synchronized @Nullable EncoderProcess transcoderDied(EncoderProcess dead) {
+	private synchronized @Nullable EncoderProcess transcoderDied(EncoderProcess dead, @Nullable Object feed) {
+		if (feed != null && attached != feed) {
+			return null; // another feed is on air now: its encoder is not this feed's to write to
+		}
 		if (transcoder != dead || ended || attached == null || attached == FINISHING) {
 			return transcoder;
 		}
@@ -613,7 +666,7 @@ final class SessionRun {
 			if (transcoder == started && attached != null && attached != FINISHING && !ended) {
 				log.warn("Encoder {} of live session {} exited ({}) while the feed goes on", started.id(), sessionId,
 						code);
-				transcoderDied(started);
+				transcoderDied(started, null);
 			}
 		});
 	}
@@ -637,6 +690,7 @@ final class SessionRun {
 		Input takeOver = null;
 		synchronized (this) {
 			if (feed instanceof Input input) {
+				input.detached = true;
 				if (feed == standby || feed == leaving) {
 					if (feed == standby) {
 						standby = null;
@@ -654,6 +708,7 @@ final class SessionRun {
 				if (attached == feed) {
 					selector.disconnected(input.role);
 					stopWatching(input);
+					backlog = null; // what it was to start with, if it never wrote
 					Input other = standby;
 					if (other != null && !ended && this.feed != null && other.buffer.ready()
 							&& selector.fault(other.role, now()) == null) {
@@ -663,7 +718,7 @@ final class SessionRun {
 			}
 		}
 		if (takeOver != null) {
-			switchTo(takeOver, "the " + feed + " went away (" + reason + ")", true);
+			switchTo(feed, takeOver, "the " + feed + " went away (" + reason + ")", true);
 			return;
 		}
 		synchronized (this) {
@@ -675,13 +730,7 @@ final class SessionRun {
 			transcoder = null;
 		}
 		if (finishing != null) {
-			try {
-				finishing.input().close();
-				finishing.exit().get(15, TimeUnit.SECONDS);
-			}
-			catch (Exception ex) {
-				finishing.kill();
-			}
+			finish(finishing, 15);
 		}
 		publish();
 		synchronized (this) {
@@ -803,6 +852,7 @@ final class SessionRun {
 			attached = null;
 			standby = null;
 			leaving = null;
+			backlog = null;
 			if (watching != null) {
 				watching.cancel(false);
 			}
