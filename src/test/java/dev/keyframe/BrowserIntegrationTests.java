@@ -483,7 +483,7 @@ class BrowserIntegrationTests {
 		page.navigate("/live");
 		page.fill("#title", "Two paths");
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
-		String key = page.locator("#issued-key code.token").first().textContent().strip();
+		String key = page.locator("#issued-key code.token").textContent().strip();
 		assertThat(page.locator("#backup-key")).containsText(key + "-backup");
 		String ingestUrl = "http://127.0.0.1:" + ingest.httpPort() + "/ingest/";
 		Process primary = Media.liveFeed(tools.ffmpegPath(), 300, "mpegts", ingestUrl + key,

@@ -264,7 +264,8 @@ final class SessionRun {
 	/** Under the monitor: starts watching the feed's picture and sound, unless that runs already. */
 	private void watch(Input input) {
 		FeedWatch current = input.watch;
-		if (current != null && current.alive() || input.detached || now() - input.watchStarted < 5000) {
+		if (current != null && current.alive() || input.detached
+				|| input.watchStarted != Long.MIN_VALUE && now() - input.watchStarted < 5000) {
 			return;
 		}
 		if (current != null) {
