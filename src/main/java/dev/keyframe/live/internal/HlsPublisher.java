@@ -94,6 +94,13 @@ final class HlsPublisher {
 	/** Per rendition: how many discontinuities slid out of the window ({@code EXT-X-DISCONTINUITY-SEQUENCE}). */
 	private final Map<String, Integer> discontinuitySequence = new HashMap<>();
 
+	/**
+	 * Renditions whose encoder started a new run (a replacement, a restart, the slate) whose seam this publisher has
+	 * not seen in a playlist yet: an encoder working through a backlog can list the seam and slide it out of its
+	 * window between two rounds, and that discontinuity must still be counted.
+	 */
+	private final Set<String> seamDue = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	/** Per rendition: the session's first segment, when this publisher saw it: nothing precedes it to break from. */
 	private final Map<String, String> opening = new HashMap<>();
 
@@ -145,11 +152,20 @@ final class HlsPublisher {
 			}
 			window.put(rendition, listed);
 			discontinuitySequence.put(rendition, discontinuitySequence(text));
+			seamDue.add(rendition); // this transcoder's encoder continues these playlists after a discontinuity
 		});
 		this.asset = asset;
 		this.dir = dir;
 		this.renditions = renditions;
 		this.firstSegment = firstSegment;
+	}
+
+	/**
+	 * A new encoder run continues the playlists (after a discontinuity of its own). Not under the publisher's monitor:
+	 * the run calls this under its own, and publishing reads the run's capture clock under the publisher's.
+	 */
+	void newRun() {
+		seamDue.addAll(renditions);
 	}
 
 	/** A playlist as the encoder reads it to continue it: without the tag it would take for a discontinuity. */
@@ -296,13 +312,26 @@ final class HlsPublisher {
 		}
 		lines.removeIf(line -> line.startsWith(DISCONTINUITY_SEQUENCE));
 		String text = String.join("\n", lines);
-		Set<String> now = segments(text).keySet();
+		Map<String, Boolean> listing = segments(text);
+		Set<String> now = listing.keySet();
 		int gone = 0;
 		for (Map.Entry<String, Boolean> segment : before.entrySet()) {
 			if (now.contains(segment.getKey())) {
 				break; // what slides out leaves from the front
 			}
 			gone += segment.getValue() ? 1 : 0;
+		}
+		if (seamDue.contains(rendition)) {
+			boolean seamListed = listing.entrySet().stream().anyMatch(e -> e.getValue() && !before.containsKey(e.getKey()));
+			boolean jumped = !before.isEmpty() && now.stream().noneMatch(before::containsKey);
+			if (seamListed) {
+				seamDue.remove(rendition); // counted when it slides out, as any
+			}
+			else if (jumped) {
+				// the whole window is new and carries no seam: the run's seam came and went between two rounds
+				gone++;
+				seamDue.remove(rendition);
+			}
 		}
 		int sequence = discontinuitySequence.merge(rendition, gone, Integer::sum);
 		return text.replaceFirst("(?m)^(" + java.util.regex.Pattern.quote(MEDIA_SEQUENCE) + ".*)$",

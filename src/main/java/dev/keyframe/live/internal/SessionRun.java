@@ -660,6 +660,10 @@ final class SessionRun {
 		arrivalPending = true;
 		if (ran) {
 			clock = new CaptureClock(); // this encoder's first frame is in the bytes from now on
+			HlsPublisher current = publisher;
+			if (current != null) {
+				current.newRun();
+			}
 		}
 		ran = true;
 		transcoder = started;
@@ -757,6 +761,10 @@ final class SessionRun {
 		}
 		try {
 			slate = owner.slate(this, rungs, info);
+			HlsPublisher current = publisher;
+			if (current != null) {
+				current.newRun();
+			}
 			runArrival = 0; // made now, dated as the encoder dates it
 			arrivalPending = false;
 		}
