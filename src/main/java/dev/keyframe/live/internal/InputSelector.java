@@ -81,23 +81,18 @@ final class InputSelector {
 	/** The feed's picture is black (since {@code since}) or not. */
 	synchronized void picture(FeedRole role, boolean black, long since) {
 		Input input = inputs.get(role);
-		if (!black) {
-			input.blackSince = -1;
-		}
-		else if (input.blackSince < 0) {
-			input.blackSince = since;
-		}
+		input.blackSince = onset(input.blackSince, black, since);
 	}
 
 	/** The feed's sound is silent (since {@code since}) or not. */
 	synchronized void sound(FeedRole role, boolean silent, long since) {
 		Input input = inputs.get(role);
-		if (!silent) {
-			input.silentSince = -1;
-		}
-		else if (input.silentSince < 0) {
-			input.silentSince = since;
-		}
+		input.silentSince = onset(input.silentSince, silent, since);
+	}
+
+	/** When a condition began: kept while it holds, {@code since} when it starts, -1 when it is over. */
+	private static long onset(long began, boolean holds, long since) {
+		return !holds ? -1 : began >= 0 ? began : since;
 	}
 
 	/** Why {@code role} is unfit to be on air now, or null when it is fit. */

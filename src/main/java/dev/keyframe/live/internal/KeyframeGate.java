@@ -96,8 +96,7 @@ final class KeyframeGate {
 			return true; // other tables and null packets
 		}
 		if (!open) {
-			if (pid == videoPid && start && (MpegTs.randomAccess(ts, at) || MpegTs.timedPes(ts, payload, end)
-					&& MpegTs.idr(ts, MpegTs.pesData(ts, payload), end))) {
+			if (pid == videoPid && start && MpegTs.keyframeStart(ts, at, payload, end)) {
 				open = true;
 				keyframePts = MpegTs.timedPes(ts, payload, end) ? MpegTs.pts(ts, payload) : -1;
 				settled = keyframePts < 0;

@@ -98,6 +98,14 @@ final class MpegTs {
 		return pes + 9 + (ts[pes + 8] & 0xff);
 	}
 
+	/**
+	 * Whether this packet of the H.264 stream, which starts a PES packet, starts a keyframe: the random access
+	 * indicator is set, or the PES packet's first bytes hold an IDR slice.
+	 */
+	static boolean keyframeStart(byte[] ts, int at, int payload, int end) {
+		return randomAccess(ts, at) || timedPes(ts, payload, end) && idr(ts, pesData(ts, payload), end);
+	}
+
 	/** Whether these H.264 bytes (Annex B) hold an IDR slice. */
 	static boolean idr(byte[] data, int from, int end) {
 		for (int i = from; i + 3 < end; i++) {

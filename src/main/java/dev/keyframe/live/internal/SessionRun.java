@@ -660,10 +660,7 @@ final class SessionRun {
 		arrivalPending = true;
 		if (ran) {
 			clock = new CaptureClock(); // this encoder's first frame is in the bytes from now on
-			HlsPublisher current = publisher;
-			if (current != null) {
-				current.newRun();
-			}
+			newRun();
 		}
 		ran = true;
 		transcoder = started;
@@ -761,16 +758,21 @@ final class SessionRun {
 		}
 		try {
 			slate = owner.slate(this, rungs, info);
-			HlsPublisher current = publisher;
-			if (current != null) {
-				current.newRun();
-			}
+			newRun();
 			runArrival = 0; // made now, dated as the encoder dates it
 			arrivalPending = false;
 		}
 		catch (RuntimeException ex) {
 			log.warn("The slate of live session {} could not start; the playlists wait for the feed: {}", sessionId,
 					ex.toString());
+		}
+	}
+
+	/** Tells the publisher that another encoder run continues the playlists, after a discontinuity of its own. */
+	private void newRun() {
+		HlsPublisher current = publisher;
+		if (current != null) {
+			current.newRun();
 		}
 	}
 

@@ -51,8 +51,7 @@ final class StandbyBuffer {
 			videoPid = MpegTs.h264Pid(ts, payload, end);
 			return;
 		}
-		if (pid == videoPid && start && pat != null && pmt != null && (MpegTs.randomAccess(ts, at)
-				|| MpegTs.timedPes(ts, payload, end) && MpegTs.idr(ts, MpegTs.pesData(ts, payload), end))) {
+		if (pid == videoPid && start && pat != null && pmt != null && MpegTs.keyframeStart(ts, at, payload, end)) {
 			since = new ByteArrayOutputStream(Math.max(64 * 1024, since.size()));
 			since.write(pat, 0, MpegTs.PACKET);
 			since.write(pmt, 0, MpegTs.PACKET);
