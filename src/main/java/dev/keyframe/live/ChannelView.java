@@ -15,9 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param ingest where broadcasters push, one entry per ingest protocol, with {@code {stream key}} and
  *        {@code {passphrase}} where the secrets go
  * @param latency STANDARD or LOW (low-latency HLS)
+ * @param pipelines 1, or 2 when each session runs on two pipelines
  * @param srtReady whether the channel has an SRT passphrase (one made before SRT ingest gets it with its next key)
  */
 public record ChannelView(UUID id, String title, List<String> ladder, List<String> rtmpOutputs,
-		int reconnectWindowSeconds, int dvrWindowSeconds, String latency, String keyPrefix, Instant keyRotatedAt, String state,
+		int reconnectWindowSeconds, int dvrWindowSeconds, String latency, int pipelines, String keyPrefix, Instant keyRotatedAt, String state,
 		@Nullable SessionView session, List<IngestUrl> ingest, boolean srtReady, Instant createdAt) {
 }

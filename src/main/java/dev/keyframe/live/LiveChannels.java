@@ -61,7 +61,7 @@ public class LiveChannels {
 		String key = StreamKeys.generate();
 		String passphrase = StreamKeys.passphrase();
 		Channel saved = tx.execute(status -> channels.save(new Channel(valid.title(), valid.ladder(), valid.rtmpOutputs(),
-				valid.reconnectWindowSeconds(), valid.dvrWindowSeconds(), valid.latency(), StreamKeys.hash(key), StreamKeys.prefix(key),
+				valid.reconnectWindowSeconds(), valid.dvrWindowSeconds(), valid.latency(), valid.pipelines(), StreamKeys.hash(key), StreamKeys.prefix(key),
 				passphrase, by, clock.instant())));
 		return issued(saved, key, passphrase);
 	}
@@ -71,7 +71,7 @@ public class LiveChannels {
 		return tx.execute(status -> {
 			Channel found = load(id);
 			found.configure(valid.title(), valid.ladder(), valid.rtmpOutputs(), valid.reconnectWindowSeconds(),
-					valid.dvrWindowSeconds(), valid.latency(), clock.instant());
+					valid.dvrWindowSeconds(), valid.latency(), valid.pipelines(), clock.instant());
 			return view(channels.saveAndFlush(found));
 		});
 	}
@@ -142,7 +142,7 @@ public class LiveChannels {
 			.orElse(null);
 		String state = session == null || session.state().equals(LiveSession.ENDED) ? "IDLE" : session.state();
 		return new ChannelView(channel.id(), channel.title(), channel.ladder(), channel.rtmpOutputs(),
-				channel.reconnectWindowSeconds(), channel.dvrWindowSeconds(), channel.latency(), channel.keyPrefix(), channel.keyRotatedAt(),
+				channel.reconnectWindowSeconds(), channel.dvrWindowSeconds(), channel.latency(), channel.pipelines(), channel.keyPrefix(), channel.keyRotatedAt(),
 				state, session, ingest("{stream key}", "{passphrase}"), channel.srtPassphrase() != null,
 				channel.createdAt());
 	}

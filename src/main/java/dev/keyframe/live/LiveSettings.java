@@ -88,8 +88,10 @@ public record LiveSettings(@DefaultValue("19350") int ingestPort,
 	/**
 	 * @param session the live session a transcoder instance serves
 	 * @param generation which of the session's transcoder instances it is
+	 * @param pipeline which of the session's pipelines it runs: A, or B for the second of a channel with two
 	 */
-	public record Transcoder(java.util.@Nullable UUID session, @DefaultValue("0") int generation) {
+	public record Transcoder(java.util.@Nullable UUID session, @DefaultValue("0") int generation,
+			@DefaultValue("A") String pipeline) {
 	}
 
 	/**

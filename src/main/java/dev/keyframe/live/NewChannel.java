@@ -19,15 +19,24 @@ import dev.keyframe.platform.Invalid;
  * @param dvrWindowSeconds how far back viewers may seek (0: a short sliding window)
  * @param latency {@value #STANDARD} (segments, the default) or {@value #LOW}: low-latency HLS, half-second parts
  *     that players fetch as they are made, a few seconds behind the camera instead of ten or more
+ * @param pipelines 1 (the default), or 2: each session runs on two transcoder instances making the same segments, one
+ *     publishing and the other in step, so that losing one changes nothing a viewer sees (standard latency only)
  */
 public record NewChannel(String title, @Nullable List<String> ladder, @Nullable List<String> rtmpOutputs,
-		@Nullable Integer reconnectWindowSeconds, @Nullable Integer dvrWindowSeconds, @Nullable String latency) {
+		@Nullable Integer reconnectWindowSeconds, @Nullable Integer dvrWindowSeconds, @Nullable String latency,
+		@Nullable Integer pipelines) {
 
 	/** Classic HLS: whole segments, a player some three segments behind. */
 	public static final String STANDARD = "STANDARD";
 
 	/** Low-latency HLS: parts, preload hints and blocking playlist reload. */
 	public static final String LOW = "LOW";
+
+	/** A channel of one pipeline. */
+	public NewChannel(String title, @Nullable List<String> ladder, @Nullable List<String> rtmpOutputs,
+			@Nullable Integer reconnectWindowSeconds, @Nullable Integer dvrWindowSeconds, @Nullable String latency) {
+		this(title, ladder, rtmpOutputs, reconnectWindowSeconds, dvrWindowSeconds, latency, 1);
+	}
 
 	/** A channel of classic latency. */
 	public NewChannel(String title, @Nullable List<String> ladder, @Nullable List<String> rtmpOutputs,
@@ -80,8 +89,16 @@ public record NewChannel(String title, @Nullable List<String> ladder, @Nullable 
 			throw bad("The latency is " + STANDARD + " or " + LOW + ", not \u201C"
 					+ latency.replaceAll("\\p{Cntrl}", "?") + "\u201D.");
 		}
+		int redundancy = pipelines == null ? 1 : pipelines;
+		if (redundancy != 1 && redundancy != 2) {
+			throw bad("A channel runs on 1 or 2 pipelines, not " + redundancy + ".");
+		}
+		if (redundancy == 2 && mode.equals(LOW)) {
+			throw bad("Two pipelines publish standard-latency HLS only: choose " + STANDARD
+					+ " latency, or one pipeline for low latency.");
+		}
 		return new NewChannel(cleanTitle, rungs.stream().filter(chosen::contains).toList(), outputs, reconnect, dvr,
-				mode);
+				mode, redundancy);
 	}
 
 	private static Invalid bad(String message) {

@@ -26,9 +26,16 @@ public interface TranscoderLauncher {
 
 	/**
 	 * @param session the live session it serves
-	 * @param generation which of the session's transcoders it is: only the current generation may publish
+	 * @param generation which of the pipeline's transcoders it is: only the current generation may publish
+	 * @param pipeline A, or B: the session's second pipeline (a channel with two)
 	 */
-	record Spec(UUID session, int generation) {
+	record Spec(UUID session, int generation, String pipeline) {
+
+		/** Pipeline A's. */
+		public Spec(UUID session, int generation) {
+			this(session, generation, "A");
+		}
+
 	}
 
 }

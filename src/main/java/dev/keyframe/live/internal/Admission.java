@@ -159,7 +159,7 @@ public class Admission {
 			tx.executeWithoutResult(status -> {
 				AssetId created = assets.createLive(channel.title() + " \u2014 live " + when + " UTC", "live.m3u8");
 				sessions.saveAndFlush(new LiveSession(sessionId, channel.id(), created.value(), protocol, channel.latency(),
-						instance.id(), HexFormat.of().formatHex(secret), clock.instant()));
+						channel.pipelines(), instance.id(), HexFormat.of().formatHex(secret), clock.instant()));
 			});
 		}
 		catch (org.springframework.dao.DataIntegrityViolationException ex) {
@@ -171,7 +171,10 @@ public class Admission {
 						+ "; the session started.", clock.instant())));
 		log.info("Live session {} of channel {} started ({})", sessionId, channel.id(), protocol);
 		Relay relay = monitor.relay(sessionId, channel.id(), protocol, role);
-		monitor.launch(sessionId, 1);
+		monitor.launch(sessionId, Pipeline.A, 1);
+		if (channel.pipelines() == 2) {
+			monitor.launch(sessionId, Pipeline.B, 1);
+		}
 		return new Feed(relay, protocol);
 	}
 

@@ -38,6 +38,9 @@ public class Channel {
 	/** STANDARD or LOW. */
 	private String latency = "STANDARD";
 
+	/** 1, or 2: each session runs on two transcoder instances (pipelines A and B). */
+	private int pipelines = 1;
+
 	private String keyHash;
 
 	private String keyPrefix;
@@ -60,18 +63,19 @@ public class Channel {
 	}
 
 	public Channel(String title, List<String> ladder, List<String> rtmpOutputs, int reconnectWindowSeconds,
-			int dvrWindowSeconds, String latency, String keyHash, String keyPrefix, String srtPassphrase,
+			int dvrWindowSeconds, String latency, int pipelines, String keyHash, String keyPrefix, String srtPassphrase,
 			@Nullable String createdBy, Instant now) {
 		this.id = UUID.randomUUID();
 		this.createdBy = createdBy;
 		this.createdAt = now;
-		configure(title, ladder, rtmpOutputs, reconnectWindowSeconds, dvrWindowSeconds, latency, now);
+		configure(title, ladder, rtmpOutputs, reconnectWindowSeconds, dvrWindowSeconds, latency, pipelines, now);
 		rekey(keyHash, keyPrefix, srtPassphrase, now);
 	}
 
 	public void configure(String title, List<String> ladder, List<String> rtmpOutputs, int reconnectWindowSeconds,
-			int dvrWindowSeconds, String latency, Instant now) {
+			int dvrWindowSeconds, String latency, int pipelines, Instant now) {
 		this.title = title;
+		this.pipelines = pipelines;
 		this.latency = latency;
 		this.ladder = String.join(",", ladder);
 		this.rtmpOutputs = rtmpOutputs.toArray(String[]::new);
@@ -121,6 +125,11 @@ public class Channel {
 	/** Whether the channel publishes low-latency HLS. */
 	public boolean lowLatency() {
 		return "LOW".equals(latency);
+	}
+
+	/** 1, or 2 when each session runs on two pipelines. */
+	public int pipelines() {
+		return pipelines;
 	}
 
 	public String keyPrefix() {

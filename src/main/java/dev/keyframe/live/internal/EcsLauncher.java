@@ -93,7 +93,8 @@ class EcsLauncher implements TranscoderLauncher {
 			.propagateTags(PropagateTags.TASK_DEFINITION)
 			.enableExecuteCommand(false)
 			.tags(Tag.builder().key("keyframe:session").value(spec.session().toString()).build(),
-					Tag.builder().key("keyframe:generation").value(String.valueOf(spec.generation())).build())
+					Tag.builder().key("keyframe:generation").value(String.valueOf(spec.generation())).build(),
+					Tag.builder().key("keyframe:pipeline").value(spec.pipeline()).build())
 			.networkConfiguration(n -> n.awsvpcConfiguration(vpc -> vpc.subnets(settings.subnets())
 				.securityGroups(settings.securityGroups())
 				.assignPublicIp(settings.assignPublicIp() ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED)))
@@ -105,7 +106,8 @@ class EcsLauncher implements TranscoderLauncher {
 						KeyValuePair.builder()
 							.name("KEYFRAME_LIVE_TRANSCODER_GENERATION")
 							.value(String.valueOf(spec.generation()))
-							.build()))
+							.build(),
+						KeyValuePair.builder().name("KEYFRAME_LIVE_TRANSCODER_PIPELINE").value(spec.pipeline()).build()))
 				.build()));
 		if (settings.capacityProvider() != null) {
 			request.capacityProviderStrategy(

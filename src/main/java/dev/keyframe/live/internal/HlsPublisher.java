@@ -168,6 +168,14 @@ final class HlsPublisher {
 		seamDue.addAll(renditions);
 	}
 
+	/**
+	 * The playlists it continues go on with no seam of this publisher's own: a pipeline that takes the publication
+	 * over continues them in step, and lists a discontinuity itself where there is one ({@link PipelineNumbering}).
+	 */
+	void continuesSeamlessly() {
+		seamDue.clear();
+	}
+
 	/** A playlist as the encoder reads it to continue it: without the tag it would take for a discontinuity. */
 	static String forEncoder(String playlist) {
 		return PartAssembler.segmentsForEncoder(playlist).lines().filter(line -> !line.startsWith(DISCONTINUITY_SEQUENCE)).collect(

@@ -63,12 +63,35 @@ public final class LiveCommand {
 	 */
 	public static List<String> command(Path ffmpeg, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
 			int listSize, Path out, @Nullable LowLatency lowLatency, boolean passthrough) {
+		return command(ffmpeg, rungs, feed, settings, listSize, out, lowLatency, passthrough, false);
+	}
+
+	/**
+	 * The ladder; {@code aligned} for a session with two pipelines (docs/adr/0020): segments cut on a grid of the
+	 * feed's own timestamps, so that two encoders that started anywhere in the feed cut the same pictures. The feed's
+	 * timestamps are kept ({@code -copyts}); the frame rate is made by the {@code fps} filter, which keeps them on the
+	 * grid of the feed's clock (the {@code -r} output option would fill from zero); and the encoder's first picture is
+	 * the first whose time is a whole number of segments, so the contract's forced keyframes, counted from it, fall on
+	 * that grid in both.
+	 */
+	public static List<String> command(Path ffmpeg, List<Rung> rungs, MediaInfo feed, LiveSettings settings,
+			int listSize, Path out, @Nullable LowLatency lowLatency, boolean passthrough, boolean aligned) {
 		// a small probe: the first playlist appears in ~2.5 s instead of ~7.5 s
-		List<String> input = List.of("-probesize", "1M", "-analyzeduration", "1M", "-fflags", "+genpts", "-f", "mpegts",
-				"-i", "pipe:0");
+		List<String> input = new ArrayList<>();
+		if (aligned) {
+			input.add("-copyts");
+		}
+		input.addAll(List.of("-probesize", "1M", "-analyzeduration", "1M", "-fflags", "+genpts", "-f", "mpegts",
+				"-i", "pipe:0"));
 		String prepare = feed.video() == null ? ""
 				: KeyframeContract.deinterlace(feed.video()).map(deinterlace -> deinterlace + ",").orElse("");
-		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out, lowLatency, passthrough);
+		if (aligned) {
+			int segment = settings.segmentSeconds();
+			prepare += "fps=" + FRAME_RATE + ",select='if(isnan(prev_selected_t),lt(mod(t+0.001," + segment
+					+ "),0.002),1)',";
+		}
+		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out, lowLatency, passthrough,
+				aligned);
 	}
 
 	/**
@@ -94,7 +117,7 @@ public final class LiveCommand {
 		int height = video == null ? 720 : video.height() - video.height() % 2;
 		String fit = "scale=" + width + ":" + height + ":force_original_aspect_ratio=decrease,pad=" + width + ":" + height
 				+ ":(ow-iw)/2:(oh-ih)/2:color=0x111827,setsar=1,";
-		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out, lowLatency, false);
+		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out, lowLatency, false, false);
 	}
 
 	/**
@@ -109,7 +132,7 @@ public final class LiveCommand {
 	 */
 	private static List<String> ladder(Path ffmpeg, List<String> input, String prepare, String audioSource,
 			List<Rung> rungs, MediaInfo feed, LiveSettings settings, int listSize, Path out,
-			@Nullable LowLatency lowLatency, boolean passthrough) {
+			@Nullable LowLatency lowLatency, boolean passthrough, boolean aligned) {
 		boolean portrait = feed.video() != null && feed.video().portrait();
 		boolean audio = feed.hasAudio();
 		int segment = settings.segmentSeconds();
@@ -145,6 +168,14 @@ public final class LiveCommand {
 		MediaInfo.Video video = feed.video();
 		if (passthrough && video != null) {
 			encoder.addAll(KeyframeContract.sourceKeyframeArguments(video.fps(), segment));
+		}
+		else if (aligned) {
+			// the fps filter made the frame rate, on the feed's clock: the encoder takes the frames as they are
+			List<String> contract = new ArrayList<>(KeyframeContract.videoArguments(FRAME_RATE, segment, 0));
+			int rate = contract.indexOf("-r");
+			contract.subList(rate, rate + 2).clear();
+			contract.set(contract.indexOf("-fps_mode") + 1, "passthrough");
+			encoder.addAll(contract);
 		}
 		else {
 			encoder.addAll(KeyframeContract.videoArguments(FRAME_RATE, segment, 0));

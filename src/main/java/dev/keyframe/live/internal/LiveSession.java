@@ -86,12 +86,54 @@ public class LiveSession {
 
 	private @Nullable Instant ingestHeartbeatAt;
 
+	/** 1, or 2: the session runs on pipelines A and B (docs/adr/0020). */
+	private int pipelines = 1;
+
+	private @Nullable String bTranscoderId;
+
+	private int bTranscoderGeneration;
+
+	private @Nullable String bTranscoderEndpoint;
+
+	private @Nullable Instant bHeartbeatAt;
+
+	private @Nullable String bOwner;
+
+	private @Nullable String bWorkDir;
+
+	private @Nullable Long bEncoderPid;
+
+	private @Nullable Long newestSegment;
+
+	private @Nullable Long bNewestSegment;
+
+	/** A or B: the pipeline that publishes. */
+	private String publisher = "A";
+
+	private @Nullable Long publishedSegment;
+
+	private @Nullable Long publishedPts;
+
+	private @Nullable Instant publishedDate;
+
+	private @Nullable Instant publishedAt;
+
 	protected LiveSession() {
 		// JPA
 	}
 
 	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, String latency, String ingestInstance,
 			String relayToken, Instant now) {
+		this(id, channelId, assetId, protocol, latency, 1, ingestInstance, relayToken, now);
+	}
+
+	public LiveSession(UUID id, UUID channelId, UUID assetId, String protocol, String latency, int pipelines,
+			String ingestInstance, String relayToken, Instant now) {
+		this.pipelines = pipelines;
+		if (pipelines == 2) {
+			this.bTranscoderGeneration = 1;
+			this.bHeartbeatAt = now;
+		}
 		this.latency = latency;
 		this.ingestInstance = ingestInstance;
 		this.ingestHeartbeatAt = now;
@@ -238,6 +280,63 @@ public class LiveSession {
 
 	public @Nullable Long manifestAgeMs() {
 		return manifestAgeMs;
+	}
+
+	/** The pipelines the session runs on: A, or A and B. */
+	public java.util.List<Pipeline> pipelines() {
+		return pipelines == 2 ? java.util.List.of(Pipeline.A, Pipeline.B) : java.util.List.of(Pipeline.A);
+	}
+
+	/** The pipeline that publishes. */
+	public Pipeline publisher() {
+		return Pipeline.valueOf(publisher.strip());
+	}
+
+	public int generation(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? transcoderGeneration : bTranscoderGeneration;
+	}
+
+	public @Nullable String transcoderId(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? transcoderId : bTranscoderId;
+	}
+
+	public @Nullable String endpoint(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? transcoderEndpoint : bTranscoderEndpoint;
+	}
+
+	public @Nullable Instant heartbeatAt(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? heartbeatAt : bHeartbeatAt;
+	}
+
+	public @Nullable String owner(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? owner : bOwner;
+	}
+
+	public @Nullable String workDir(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? workDir : bWorkDir;
+	}
+
+	public @Nullable Long encoderPid(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? encoderPid : bEncoderPid;
+	}
+
+	/** The pipeline's newest segment by the session's numbering; null while it is not in step. */
+	public @Nullable Long newestSegment(Pipeline pipeline) {
+		return pipeline == Pipeline.A ? newestSegment : bNewestSegment;
+	}
+
+	/**
+	 * The newest segment the publishing pipeline claimed, with what the other pipeline names its own segments by;
+	 * null before the first.
+	 */
+	public PipelineNumbering.@Nullable Anchor anchor() {
+		return publishedSegment == null || publishedPts == null || publishedDate == null ? null
+				: new PipelineNumbering.Anchor(publishedSegment, publishedPts, publishedDate);
+	}
+
+	/** When the publishing pipeline last claimed a segment; the session's start before the first. */
+	public Instant publishedAt() {
+		return publishedAt != null ? publishedAt : startedAt;
 	}
 
 	public SessionView view() {

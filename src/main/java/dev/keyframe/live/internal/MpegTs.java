@@ -116,6 +116,36 @@ final class MpegTs {
 		return false;
 	}
 
+	/**
+	 * The presentation time of the first H.264 picture in a transport stream (a segment the encoder wrote), 90 kHz;
+	 * -1 when these bytes show none.
+	 */
+	static long firstVideoPts(byte[] ts) {
+		int pmt = -1;
+		int video = -1;
+		for (int at = 0; at + PACKET <= ts.length; at += PACKET) {
+			if (ts[at] != SYNC) {
+				return -1;
+			}
+			int payload = payload(ts, at);
+			if (payload < 0 || !unitStart(ts, at)) {
+				continue;
+			}
+			int pid = pid(ts, at);
+			int end = at + PACKET;
+			if (pid == 0) {
+				pmt = pmtPid(ts, payload, end);
+			}
+			else if (pid == pmt) {
+				video = h264Pid(ts, payload, end);
+			}
+			else if (pid == video && timedPes(ts, payload, end)) {
+				return pts(ts, payload);
+			}
+		}
+		return -1;
+	}
+
 	private static long timestamp(byte[] ts, int at) {
 		return ((long) (ts[at] & 0x0e) << 29) | ((ts[at + 1] & 0xff) << 22) | ((ts[at + 2] & 0xfe) << 14)
 				| ((ts[at + 3] & 0xff) << 7) | ((ts[at + 4] & 0xfe) >> 1);

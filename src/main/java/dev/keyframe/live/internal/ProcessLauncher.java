@@ -44,7 +44,8 @@ class ProcessLauncher implements TranscoderLauncher {
 
 	@Override
 	public String launch(Spec spec) {
-		String id = "transcoder-" + spec.session().toString().substring(0, 8) + "-" + spec.generation();
+		String id = "transcoder-" + spec.session().toString().substring(0, 8) + "-"
+				+ (spec.pipeline().equals("A") ? "" : spec.pipeline().toLowerCase(java.util.Locale.ROOT)) + spec.generation();
 		Path dir = instance.workDir().getParent().resolve(id);
 		// its log outlives it (its work directory goes when it exits), for a day
 		Path logs = instance.workDir().getParent().resolve("logs");
@@ -128,6 +129,7 @@ class ProcessLauncher implements TranscoderLauncher {
 		settings.put("keyframe.instance.work-root", dir.getParent().toString());
 		settings.put("keyframe.live.transcoder.session", spec.session().toString());
 		settings.put("keyframe.live.transcoder.generation", String.valueOf(spec.generation()));
+		settings.put("keyframe.live.transcoder.pipeline", spec.pipeline());
 		return settings;
 	}
 

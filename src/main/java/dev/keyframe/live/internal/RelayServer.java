@@ -33,6 +33,8 @@ final class RelayServer {
 
 	private final int generation;
 
+	private final Pipeline pipeline;
+
 	private final byte[] token;
 
 	private final SessionRun run;
@@ -46,8 +48,9 @@ final class RelayServer {
 	/** The relay attached in each role (a channel may have a primary and a backup feed). */
 	private final java.util.Map<FeedRole, Socket> current = new java.util.concurrent.ConcurrentHashMap<>();
 
-	RelayServer(StreamRuntime runtime, SessionRun run, UUID session, int generation, String token, String bind,
-			int port, Duration idle) throws IOException {
+	RelayServer(StreamRuntime runtime, SessionRun run, UUID session, Pipeline pipeline, int generation, String token,
+			String bind, int port, Duration idle) throws IOException {
+		this.pipeline = pipeline;
 		this.runtime = runtime;
 		this.run = run;
 		this.session = session;
@@ -101,7 +104,7 @@ final class RelayServer {
 				say(out, "NO This is not the transcoder of that session.");
 				return;
 			}
-			if (!header[3].equals(String.valueOf(generation)) || !runtime.current()) {
+			if (!header[3].equals(pipeline.generation(generation)) || !runtime.current()) {
 				say(out, "NO This transcoder was replaced.");
 				return;
 			}

@@ -2,6 +2,8 @@ package dev.keyframe.live.internal;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,54 +26,99 @@ public class SessionLeases {
 		this.jdbc = jdbc;
 	}
 
-	/** The launcher started generation {@code generation} as {@code transcoderId}. */
-	void launched(UUID session, int generation, String transcoderId) {
-		jdbc.sql("update live_session set transcoder_id = ? where id = ? and transcoder_generation = ?")
+	/** The launcher started generation {@code generation} of {@code pipeline} as {@code transcoderId}. */
+	void launched(UUID session, Pipeline pipeline, int generation, String transcoderId) {
+		jdbc.sql("update live_session set " + pipeline.column("transcoder_id") + " = ? where id = ? and "
+				+ pipeline.column("transcoder_generation") + " = ?")
 			.params(transcoderId, session, generation)
 			.update();
 	}
 
 	/**
 	 * The transcoder instance is up and takes the relay at {@code endpoint}.
-	 * @return false when this generation is no longer the session's (it was replaced, or the session ended)
+	 * @return false when this generation is no longer the pipeline's (it was replaced, or the session ended)
 	 */
-	boolean register(UUID session, int generation, String owner, String endpoint, String workDir, Instant now) {
-		return jdbc.sql("""
-				update live_session set transcoder_endpoint = ?, owner = ?, work_dir = ?, heartbeat_at = ?
-				where id = ? and transcoder_generation = ? and state <> 'ENDED'""")
+	boolean register(UUID session, Pipeline pipeline, int generation, String owner, String endpoint, String workDir,
+			Instant now) {
+		return jdbc.sql("update live_session set " + pipeline.column("transcoder_endpoint") + " = ?, "
+				+ pipeline.column("owner") + " = ?, " + pipeline.column("work_dir") + " = ?, "
+				+ pipeline.column("heartbeat_at") + " = ? where id = ? and " + pipeline.column("transcoder_generation")
+				+ " = ? and state <> 'ENDED'")
 			.params(endpoint, owner, workDir, Timestamp.from(now), session, generation)
 			.update() == 1;
 	}
 
 	/**
-	 * The transcoder's heartbeat, with what it measures.
+	 * The transcoder's heartbeat, with what it measures. What the session's viewers see (manifest age, the stale
+	 * alarm, the feed's bitrate) is the publishing pipeline's to report; the RTMP outputs are pipeline A's.
+	 * @param publishing whether this pipeline publishes the session (always, with one pipeline)
 	 * @return false when this generation is no longer current: the transcoder must stop at once
 	 */
-	boolean beat(UUID session, int generation, Beat beat, Instant now) {
-		return jdbc.sql("""
-				update live_session set heartbeat_at = ?, manifest_age_ms = ?, stale = ?, ingest_bytes = ?,
-				    ingest_bitrate = coalesce(?, ingest_bitrate), last_data_at = case when ? then ? else last_data_at end,
-				    encoder_pid = ?, outputs = ?
-				where id = ? and transcoder_generation = ? and state <> 'ENDED'""")
-			.params(Timestamp.from(now), beat.manifestAgeMs(), beat.stale(), beat.bytes(), beat.bitrate(),
-					beat.fed(), Timestamp.from(now), beat.encoderPid(), beat.outputs(), session, generation)
+	boolean beat(UUID session, Pipeline pipeline, int generation, Beat beat, boolean publishing, Instant now) {
+		StringBuilder sql = new StringBuilder("update live_session set ").append(pipeline.column("heartbeat_at"))
+			.append(" = ?, ").append(pipeline.column("encoder_pid")).append(" = ?, ")
+			.append(pipeline.column("newest_segment")).append(" = ?");
+		List<Object> params = new ArrayList<>(List.of(Timestamp.from(now)));
+		params.add(beat.encoderPid());
+		params.add(beat.newestSegment());
+		if (publishing) {
+			sql.append(", manifest_age_ms = ?, stale = ?, ingest_bytes = ?, ingest_bitrate = coalesce(?, ingest_bitrate),"
+					+ " last_data_at = case when ? then ? else last_data_at end");
+			params.addAll(java.util.Arrays.asList(beat.manifestAgeMs(), beat.stale(), beat.bytes(), beat.bitrate(),
+					beat.fed(), Timestamp.from(now)));
+		}
+		if (pipeline == Pipeline.A) {
+			sql.append(", outputs = ?");
+			params.add(beat.outputs());
+		}
+		sql.append(" where id = ? and ").append(pipeline.column("transcoder_generation")).append(" = ? and state <> 'ENDED'");
+		params.add(session);
+		params.add(generation);
+		return jdbc.sql(sql.toString()).params(params).update() == 1;
+	}
+
+	/**
+	 * Takes the next generation of {@code pipeline}, if {@code generation} is still the current one: only one
+	 * instance replaces a lost transcoder.
+	 * @return the new generation, or empty when another instance got there first or the session ended
+	 */
+	Optional<Integer> replace(UUID session, Pipeline pipeline, int generation, Instant now, boolean restart) {
+		String gen = pipeline.column("transcoder_generation");
+		int updated = jdbc.sql("update live_session set " + gen + " = " + gen + " + 1, "
+				+ pipeline.column("transcoder_endpoint") + " = null, " + pipeline.column("transcoder_id") + " = null, "
+				+ pipeline.column("encoder_pid") + " = null, " + pipeline.column("newest_segment") + " = null, "
+				+ pipeline.column("heartbeat_at") + " = ?, transcoder_restarts = transcoder_restarts + ?"
+				+ " where id = ? and " + gen + " = ? and state <> 'ENDED'")
+			.params(Timestamp.from(now), restart ? 1 : 0, session, generation)
+			.update();
+		return updated == 1 ? Optional.of(generation + 1) : Optional.empty();
+	}
+
+	/**
+	 * The publishing pipeline claims its newest segment before it lists it, fenced: a pipeline that lost the
+	 * publication (the other took over while it stalled) learns it here and lists nothing more.
+	 * @return false when {@code pipeline} does not publish the session (any more)
+	 */
+	boolean claim(UUID session, Pipeline pipeline, int generation, PipelineNumbering.Anchor anchor, Instant now) {
+		return jdbc.sql("update live_session set published_segment = ?, published_pts = ?, published_date = ?, "
+				+ "published_at = ? where id = ? and publisher = ? and " + pipeline.column("transcoder_generation")
+				+ " = ? and state <> 'ENDED'")
+			.params(anchor.segment(), anchor.pts(), Timestamp.from(anchor.date()), Timestamp.from(now), session,
+					pipeline.name(), generation)
 			.update() == 1;
 	}
 
 	/**
-	 * Takes the next generation, if {@code generation} is still the current one: only one instance replaces a lost
-	 * transcoder.
-	 * @return the new generation, or empty when another instance got there first or the session ended
+	 * {@code pipeline} takes the publication over, if the publishing pipeline claimed nothing since {@code cutoff}:
+	 * one statement, so the two pipelines never both take it.
+	 * @return whether it publishes now
 	 */
-	Optional<Integer> replace(UUID session, int generation, Instant now, boolean restart) {
-		int updated = jdbc.sql("""
-				update live_session set transcoder_generation = transcoder_generation + 1, transcoder_endpoint = null,
-				    transcoder_id = null, encoder_pid = null, heartbeat_at = ?,
-				    transcoder_restarts = transcoder_restarts + ?
-				where id = ? and transcoder_generation = ? and state <> 'ENDED'""")
-			.params(Timestamp.from(now), restart ? 1 : 0, session, generation)
-			.update();
-		return updated == 1 ? Optional.of(generation + 1) : Optional.empty();
+	boolean takeOver(UUID session, Pipeline pipeline, int generation, Instant cutoff, Instant now) {
+		return jdbc.sql("update live_session set publisher = ?, published_at = ? where id = ? and publisher <> ? and "
+				+ pipeline.column("transcoder_generation") + " = ? and coalesce(published_at, started_at) < ? "
+				+ "and state <> 'ENDED'")
+			.params(pipeline.name(), Timestamp.from(now), session, pipeline.name(), generation, Timestamp.from(cutoff))
+			.update() == 1;
 	}
 
 	/** The live instance relaying the feed is still there. */
@@ -84,9 +131,10 @@ public class SessionLeases {
 	/**
 	 * @param fed whether feed bytes arrived since the last beat
 	 * @param outputs the RTMP outputs, one {@code up|pid|target} line each
+	 * @param newestSegment the pipeline's newest segment by the session's numbering, null while not in step
 	 */
 	record Beat(@Nullable Long manifestAgeMs, boolean stale, long bytes, @Nullable Long bitrate, boolean fed,
-			@Nullable Long encoderPid, @Nullable String outputs) {
+			@Nullable Long encoderPid, @Nullable String outputs, @Nullable Long newestSegment) {
 	}
 
 }

@@ -81,7 +81,7 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 
 	private final Map<UUID, AtomicLong> ages = new ConcurrentHashMap<>();
 
-	private final Map<UUID, String> launched = new ConcurrentHashMap<>();
+	private final Map<String, String> launched = new ConcurrentHashMap<>();
 
 	SessionMonitor(Sessions sessions, SessionLeases leases, LiveEvents events, AssetManagement assets,
 			ObjectStorage storage, TranscoderLauncher launcher, LiveSettings settings, Instance instance,
@@ -103,7 +103,8 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 
 	/** Starts relaying a feed of {@code session} to its transcoder. */
 	Relay relay(UUID session, UUID channel, String protocol, FeedRole role) {
-		Relay relay = new Relay(session, protocol, role, this);
+		List<Pipeline> pipelines = sessions.findById(session).map(LiveSession::pipelines).orElse(List.of(Pipeline.A));
+		Relay relay = new Relay(session, protocol, role, this, pipelines);
 		(role == FeedRole.BACKUP ? backups : relays).put(session, relay);
 		channelOf.put(session, channel);
 		gauge(channel);
@@ -116,24 +117,32 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 		return Optional.ofNullable((role == FeedRole.BACKUP ? backups : relays).get(session)).filter(Relay::open);
 	}
 
-	/** Launches generation {@code generation} of the session's transcoder instance. */
-	void launch(UUID session, int generation) {
+	/** Launches generation {@code generation} of the transcoder instance of the session's {@code pipeline}. */
+	void launch(UUID session, Pipeline pipeline, int generation) {
 		meters.counter("keyframe.live.transcoders").increment();
 		try {
-			String id = launcher.launch(new TranscoderLauncher.Spec(session, generation));
-			launched.put(session, id);
-			leases.launched(session, generation, id);
+			String id = launcher.launch(new TranscoderLauncher.Spec(session, generation, pipeline.name()));
+			launched.put(session + "/" + pipeline, id);
+			leases.launched(session, pipeline, generation, id);
 		}
 		catch (RuntimeException ex) {
-			log.error("The transcoder of live session {} could not be launched: {}", session, ex.getMessage());
-			event(session, "TRANSCODER_FAILED", "The transcoder could not be started: " + ex.getMessage());
+			log.error("The transcoder of live session {} (pipeline {}) could not be launched: {}", session, pipeline,
+					ex.getMessage());
+			event(session, "TRANSCODER_FAILED", label(session, pipeline) + "The transcoder could not be started: "
+					+ ex.getMessage());
 		}
 	}
 
+	/** "Pipeline B: " for a session with two pipelines, else nothing. */
+	private String label(UUID session, Pipeline pipeline) {
+		return sessions.findById(session).filter(s -> s.pipelines().size() > 1).map(s -> "Pipeline " + pipeline + ": ")
+			.orElse("");
+	}
+
 	@Override
-	public Relay.Target target(UUID session) {
+	public Relay.Target target(UUID session, Pipeline pipeline) {
 		return sessions.findById(session)
-			.map(s -> new Relay.Target(s.transcoderGeneration(), s.transcoderEndpoint(),
+			.map(s -> new Relay.Target(s.generation(pipeline), s.endpoint(pipeline),
 					s.relayToken() == null ? "" : s.relayToken(), s.state().equals(LiveSession.ENDED)))
 			.orElse(new Relay.Target(0, null, "", true));
 	}
@@ -148,17 +157,17 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 	 * session ended), stop the lost one if it still runs, and launch the replacement.
 	 */
 	@Override
-	public synchronized void lost(UUID session, int generation, String why) {
+	public synchronized void lost(UUID session, Pipeline pipeline, int generation, String why) {
 		LiveSession before = sessions.findById(session).orElse(null);
-		if (before == null || before.transcoderGeneration() != generation) {
+		if (before == null || before.generation(pipeline) != generation) {
 			return;
 		}
-		Optional<Integer> next = leases.replace(session, generation, clock.instant(), true);
+		Optional<Integer> next = leases.replace(session, pipeline, generation, clock.instant(), true);
 		if (next.isEmpty()) {
 			return;
 		}
 		meters.counter("keyframe.live.transcoder.restarts").increment();
-		String old = before.transcoderId();
+		String old = before.transcoderId(pipeline);
 		if (old != null) {
 			try {
 				launcher.stop(old, "replaced: " + why);
@@ -168,15 +177,21 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 			}
 		}
 		int restarts = before.transcoderRestarts() + 1;
-		log.warn("The transcoder of live session {} (generation {}) is lost: {}", session, generation, why);
-		if (restarts > settings.maxRestarts()) {
+		log.warn("The transcoder of live session {} (pipeline {}, generation {}) is lost: {}", session, pipeline,
+				generation, why);
+		boolean redundant = before.pipelines().size() > 1;
+		if (restarts > settings.maxRestarts() * before.pipelines().size()) {
 			event(session, "TRANSCODER_FAILED", "The transcoder was lost " + restarts + " times; the session ends.");
 			end(session, "The transcoder kept failing");
 			return;
 		}
-		event(session, "TRANSCODER_RESTARTED", "The transcoder instance stopped working (" + why + "); restart "
-				+ restarts + " continues the playlists after a discontinuity.");
-		launch(session, next.get());
+		event(session, "TRANSCODER_RESTARTED", redundant
+				? "Pipeline " + pipeline + ": its transcoder instance stopped working (" + why + "); its replacement "
+						+ "joins in step" + (before.publisher() == pipeline ? " while pipeline " + pipeline.other()
+								+ " takes the publication over." : ".")
+				: "The transcoder instance stopped working (" + why + "); restart " + restarts
+						+ " continues the playlists after a discontinuity.");
+		launch(session, pipeline, next.get());
 	}
 
 	/**
@@ -199,11 +214,8 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 					backup.abort("The live session ended.");
 					continue;
 				}
-				Instant beat = row.heartbeatAt();
-				if (!relays.containsKey(backup.session) && row.transcoderEndpoint() != null && beat != null
-						&& beat.isBefore(now.minus(settings.transcoderLostAfter()))) {
-					lost(backup.session, row.transcoderGeneration(),
-							"its heartbeat stopped " + Duration.between(beat, now).toSeconds() + " s ago");
+				if (!relays.containsKey(backup.session)) {
+					replaceSilent(row, now);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -229,15 +241,22 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 				if (age != null && row.manifestAgeMs() != null) {
 					age.set(row.manifestAgeMs());
 				}
-				Instant beat = row.heartbeatAt();
-				if (row.transcoderEndpoint() != null && beat != null
-						&& beat.isBefore(now.minus(settings.transcoderLostAfter()))) {
-					lost(session, row.transcoderGeneration(),
-							"its heartbeat stopped " + Duration.between(beat, now).toSeconds() + " s ago");
-				}
+				replaceSilent(row, now);
 			}
 			catch (RuntimeException ex) {
 				log.warn("Watching live session {} failed (retried in a second): {}", session, ex.toString());
+			}
+		}
+	}
+
+	/** Replaces each of the session's transcoders whose heartbeat stopped. */
+	private void replaceSilent(LiveSession row, Instant now) {
+		for (Pipeline pipeline : row.pipelines()) {
+			Instant beat = row.heartbeatAt(pipeline);
+			if (row.endpoint(pipeline) != null && beat != null
+					&& beat.isBefore(now.minus(settings.transcoderLostAfter()))) {
+				lost(row.id(), pipeline, row.generation(pipeline),
+						"its heartbeat stopped " + Duration.between(beat, now).toSeconds() + " s ago");
 			}
 		}
 	}
@@ -251,14 +270,17 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 	void endOrphans() {
 		Instant cutoff = clock.instant().minus(ORPHANED);
 		for (LiveSession orphan : sessions.findByStateNot(LiveSession.ENDED)) {
-			Instant beat = orphan.heartbeatAt() != null ? orphan.heartbeatAt() : orphan.startedAt();
+			Instant beat = orphan.pipelines().stream().map(orphan::heartbeatAt).filter(java.util.Objects::nonNull)
+				.max(Instant::compareTo).orElse(orphan.startedAt());
 			Instant relayed = orphan.ingestHeartbeatAt();
 			if (relays.containsKey(orphan.id()) || backups.containsKey(orphan.id()) || beat.isAfter(cutoff) || relayed != null && relayed.isAfter(cutoff)) {
 				continue;
 			}
 			log.warn("Ending live session {}: its transcoder stopped at {} and nothing relays its feed", orphan.id(), beat);
-			if (orphan.transcoderId() != null) {
-				launcher.stop(orphan.transcoderId(), "its session was ended as orphaned");
+			for (Pipeline pipeline : orphan.pipelines()) {
+				if (orphan.transcoderId(pipeline) != null) {
+					launcher.stop(orphan.transcoderId(pipeline), "its session was ended as orphaned");
+				}
 			}
 			end(orphan.id(), "The instances running it stopped");
 		}
@@ -294,8 +316,12 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 				: s.outputs().lines().map(line -> line.split("\\|", 3)).filter(p -> p.length == 3)
 					.map(p -> new RunInfo.Output(p[2], p[0].equals("up"), p[1].isEmpty() ? null : Long.valueOf(p[1])))
 					.toList();
+		List<RunInfo.PipelineInfo> pipelines = s.pipelines().stream()
+			.map(p -> new RunInfo.PipelineInfo(p.name(), s.publisher() == p, s.transcoderId(p), s.generation(p),
+					s.owner(p), s.encoderPid(p), s.heartbeatAt(p), s.newestSegment(p)))
+			.toList();
 		return new RunInfo(s.id(), s.transcoderId(), s.transcoderGeneration(), s.owner(), s.encoderPid(),
-				s.workDir() == null ? null : java.nio.file.Path.of(s.workDir()), outputs);
+				s.workDir() == null ? null : java.nio.file.Path.of(s.workDir()), outputs, pipelines);
 	}
 
 	private void gauge(UUID channel) {
@@ -356,7 +382,40 @@ public class SessionMonitor implements Relay.Supervisor, DisposableBean {
 	 * @param workDir where it works, on its host
 	 */
 	public record RunInfo(UUID session, @Nullable String transcoder, int generation, @Nullable String instance,
-			@Nullable Long encoder, java.nio.file.@Nullable Path workDir, List<Output> outputs) {
+			@Nullable Long encoder, java.nio.file.@Nullable Path workDir, List<Output> outputs,
+			List<PipelineInfo> pipelines) {
+
+		/** The pipeline that publishes (with one pipeline, A). */
+		public PipelineInfo publishing() {
+			return pipelines.stream().filter(PipelineInfo::publishing).findFirst().orElse(pipelines.getFirst());
+		}
+
+		/** The pipeline named {@code name}: A or B. */
+		public PipelineInfo pipeline(String name) {
+			return pipelines.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+		}
+
+		/**
+		 * One of the session's pipelines, as its transcoder last reported.
+		 *
+		 * @param newestSegment its newest segment by the session's numbering; null while it is not in step
+		 */
+		public record PipelineInfo(String name, boolean publishing, @Nullable String transcoder, int generation,
+				@Nullable String instance, @Nullable Long encoder, @Nullable Instant heartbeatAt,
+				@Nullable Long newestSegment) {
+
+			/** The transcoder instance's process id, when it runs on this host. */
+			public @Nullable Long transcoderPid() {
+				return transcoder != null && transcoder.startsWith("pid:") ? Long.valueOf(transcoder.substring(4)) : null;
+			}
+
+			/** Whether its heartbeat is recent (within three seconds of {@code now}). */
+			public boolean beating(Instant now) {
+				return heartbeatAt != null && heartbeatAt.isAfter(now.minusSeconds(3));
+			}
+
+		}
+
 
 		/** The transcoder instance's process id, when it runs on this host. */
 		public @Nullable Long transcoderPid() {

@@ -62,6 +62,12 @@ final class SessionRun {
 	/** How the encoder cuts parts, for a low-latency channel; null for a standard one. */
 	final @Nullable LowLatency lowLatency;
 
+	/** Which of the session's two pipelines this run is (docs/adr/0020); null when the session has one. */
+	final @Nullable Pipeline pipeline;
+
+	/** With two pipelines: this one's share in publishing; null with one. */
+	private volatile @Nullable PipelinePublication publication;
+
 	private final StreamRuntime owner;
 
 	private final AtomicLong bytes = new AtomicLong();
@@ -148,6 +154,14 @@ final class SessionRun {
 	SessionRun(StreamRuntime owner, UUID sessionId, UUID channelId, AssetId asset, String title, Path dir,
 			List<Rung> chosen, List<String> outputs, int reconnectWindowSeconds, int listSize,
 			@Nullable LowLatency lowLatency) {
+		this(owner, sessionId, channelId, asset, title, dir, chosen, outputs, reconnectWindowSeconds, listSize,
+				lowLatency, null);
+	}
+
+	SessionRun(StreamRuntime owner, UUID sessionId, UUID channelId, AssetId asset, String title, Path dir,
+			List<Rung> chosen, List<String> outputs, int reconnectWindowSeconds, int listSize,
+			@Nullable LowLatency lowLatency, @Nullable Pipeline pipeline) {
+		this.pipeline = pipeline;
 		this.lowLatency = lowLatency;
 		this.owner = owner;
 		this.sessionId = sessionId;
@@ -590,7 +604,9 @@ final class SessionRun {
 			probed = info;
 		}
 		MediaInfo.Video video = java.util.Objects.requireNonNull(info.video());
-		Passthrough decided = owner.passthrough() ? Passthrough.decide(video, scanning.scan(),
+		Passthrough decided = pipeline != null
+				? new Passthrough.Off("two pipelines encode every rung, so that both cut the same segments.")
+				: owner.passthrough() ? Passthrough.decide(video, scanning.scan(),
 				chosen, owner.segmentSeconds(), lowLatency != null, start.size() >= MAX_PROBE_BYTES)
 				: new Passthrough.Off("passthrough is turned off (keyframe.live.passthrough).");
 		if (decided == null) {
@@ -602,7 +618,12 @@ final class SessionRun {
 				: LiveCommand.rungs(chosen, video);
 		Files.createDirectories(dir);
 		recording = part();
-		publisher = owner.publisher(this, rungs, info);
+		if (pipeline != null) {
+			publication = owner.publication(this, rungs, info, pipeline);
+		}
+		else {
+			publisher = owner.publisher(this, rungs, info);
+		}
 		// a part is half a second: looking every 200 ms would add up to a fifth of a second to its latency
 		publishing = owner.schedulePublishing(this::publish, lowLatency != null ? 50 : 200);
 		for (String target : outputs) {
@@ -768,8 +789,14 @@ final class SessionRun {
 		}
 	}
 
-	/** Tells the publisher that another encoder run continues the playlists, after a discontinuity of its own. */
+	/**
+	 * Tells the publisher that another encoder run continues the playlists, after a discontinuity of its own. With
+	 * two pipelines the numbering knows where a run's segments go on in step, and lists a seam itself.
+	 */
 	private void newRun() {
+		if (pipeline != null) {
+			return;
+		}
 		HlsPublisher current = publisher;
 		if (current != null) {
 			current.newRun();
@@ -828,7 +855,7 @@ final class SessionRun {
 				log.warn("Closing the recording of {} failed: {}", sessionId, ex.toString());
 			}
 		}
-		owner.ended(this, reason, publisher);
+		owner.ended(this, reason, publisher());
 	}
 
 	/** Stops everything without ending the session: another transcoder instance serves it now. */
@@ -889,10 +916,26 @@ final class SessionRun {
 	}
 
 	void publish() {
+		PipelinePublication shared = publication;
+		if (shared != null) {
+			shared.round();
+			return;
+		}
 		HlsPublisher current = publisher;
 		if (current != null) {
 			current.publish();
 		}
+	}
+
+	/** With two pipelines, this one's share in publishing; null with one, or before the feed showed what it is. */
+	@Nullable PipelinePublication publication() {
+		return publication;
+	}
+
+	/** Whether this run publishes the session: always with one pipeline, else while its pipeline does. */
+	boolean publishing() {
+		PipelinePublication shared = publication;
+		return pipeline == null || shared != null && shared.publishing();
 	}
 
 	/**
@@ -913,7 +956,8 @@ final class SessionRun {
 	}
 
 	@Nullable HlsPublisher publisher() {
-		return publisher;
+		PipelinePublication shared = publication;
+		return shared != null ? shared.publisher() : publisher;
 	}
 
 	@Nullable EncoderProcess transcoder() {

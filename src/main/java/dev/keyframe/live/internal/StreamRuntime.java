@@ -135,14 +135,16 @@ public class StreamRuntime implements DisposableBean {
 	void serve() throws IOException {
 		UUID id = settings.transcoder().session();
 		int generation = settings.transcoder().generation();
+		Pipeline pipeline = pipeline();
 		if (id == null) {
 			throw new IllegalStateException("The transcoder role needs keyframe.live.transcoder.session "
 					+ "(KEYFRAME_LIVE_TRANSCODER_SESSION); live instances set it when they launch one");
 		}
 		LiveSession session = sessions.findById(id).orElse(null);
-		if (session == null || session.state().equals(LiveSession.ENDED)
-				|| session.transcoderGeneration() != generation || session.relayToken() == null) {
-			log.info("Live session {} (generation {}) is not this transcoder's to serve any more; exiting", id, generation);
+		if (session == null || session.state().equals(LiveSession.ENDED) || !session.pipelines().contains(pipeline)
+				|| session.generation(pipeline) != generation || session.relayToken() == null) {
+			log.info("Live session {} (pipeline {}, generation {}) is not this transcoder's to serve any more; exiting",
+					id, pipeline, generation);
 			exit();
 			return;
 		}
@@ -150,22 +152,26 @@ public class StreamRuntime implements DisposableBean {
 		List<Rung> rungs = settings.ladder().stream().filter(r -> channel.ladder().contains(r.name())).toList();
 		int listSize = Math.max(settings.windowSegments(),
 				(int) Math.ceil(channel.dvrWindowSeconds() / (double) settings.segmentSeconds()));
+		boolean redundant = session.pipelines().size() > 1;
+		// with two pipelines, A pushes the RTMP outputs: a target takes one publisher per stream
 		SessionRun started = new SessionRun(this, id, channel.id(), new AssetId(session.assetId()), channel.title(),
-				instance.scratch("session"), rungs.isEmpty() ? settings.ladder() : rungs, channel.rtmpOutputs(),
-				channel.reconnectWindowSeconds(), listSize,
-				session.lowLatency() ? LowLatency.forSegments(settings.segmentSeconds()) : null);
+				instance.scratch("session"), rungs.isEmpty() ? settings.ladder() : rungs,
+				pipeline == Pipeline.A ? channel.rtmpOutputs() : List.of(), channel.reconnectWindowSeconds(), listSize,
+				session.lowLatency() ? LowLatency.forSegments(settings.segmentSeconds()) : null,
+				redundant ? pipeline : null);
 		this.run = started;
-		RelayServer relay = new RelayServer(this, started, id, generation, session.relayToken(), settings.relayBind(),
+		RelayServer relay = new RelayServer(this, started, id, pipeline, generation, session.relayToken(), settings.relayBind(),
 				settings.relayPort(), settings.idleTimeout());
 		this.server = relay;
 		relay.start();
 		String endpoint = advertisedHost() + ":" + relay.port();
-		if (!leases.register(id, generation, instance.id(), endpoint, started.dir.toString(), clock.instant())) {
+		if (!leases.register(id, pipeline, generation, instance.id(), endpoint, started.dir.toString(), clock.instant())) {
 			log.info("Live session {} was given to another transcoder while this one started; exiting", id);
 			abandon();
 			return;
 		}
-		log.info("Transcoder of live session {} (generation {}) takes the relay at {}", id, generation, endpoint);
+		log.info("Transcoder of live session {} (pipeline {}, generation {}) takes the relay at {}", id, pipeline,
+				generation, endpoint);
 		scheduler.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
 		// no feed at all (the live instance that launched it is gone too): the session ends like a feed that left
 		long patience = settings.transcoderStartTimeout().toSeconds() + channel.reconnectWindowSeconds();
@@ -176,6 +182,11 @@ public class StreamRuntime implements DisposableBean {
 		}, (int) patience);
 	}
 
+	/** The pipeline this instance runs (A unless it was launched for a second pipeline). */
+	private Pipeline pipeline() {
+		return Pipeline.valueOf(settings.transcoder().pipeline().strip().toUpperCase(java.util.Locale.ROOT));
+	}
+
 	/** Whether this instance still serves the session's current generation. */
 	boolean current() {
 		return current;
@@ -183,7 +194,7 @@ public class StreamRuntime implements DisposableBean {
 
 	/** A relay attached; a feed that comes back after going away is a reconnect. */
 	void attached(SessionRun run, String protocol) {
-		if (fedBefore) {
+		if (fedBefore && run.publishing()) {
 			tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(s -> s.resumed(protocol)));
 			event(run, "RECONNECTED", "The feed came back (" + label(protocol) + "); the session goes on.");
 		}
@@ -237,10 +248,19 @@ public class StreamRuntime implements DisposableBean {
 	}
 
 	HlsPublisher publisher(SessionRun run, List<Rung> rungs, MediaInfo feed) throws IOException {
+		return publisher(run, rungs, feed, restore(run, rungs), run.dir, run::runCapture);
+	}
+
+	/**
+	 * @param earlier the playlists published before, which this publisher continues
+	 * @param dir where the playlists it publishes are written
+	 * @param capture when the running encoder's first picture was captured (0: its own dates stand)
+	 */
+	private HlsPublisher publisher(SessionRun run, List<Rung> rungs, MediaInfo feed, Map<String, String> earlier,
+			Path dir, java.util.function.LongSupplier capture) {
 		MediaInfo.Video video = feed.video();
-		Map<String, String> earlier = restore(run, rungs);
-		return new HlsPublisher(storage, run.asset, run.dir, rungs.stream().map(Rung::name).toList(), earlier,
-				run::runCapture, rendition -> {
+		return new HlsPublisher(storage, run.asset, dir, rungs.stream().map(Rung::name).toList(), earlier,
+				capture, rendition -> {
 			Rung rung = rungs.stream().filter(r -> r.name().equals(rendition)).findFirst().orElseThrow();
 			int[] size = LiveCommand.size(rung, video);
 			long bandwidth = (rung.videoKbps() + (feed.hasAudio() ? rung.audioKbps() : 0)) * 1100L;
@@ -254,12 +274,81 @@ public class StreamRuntime implements DisposableBean {
 					bandwidth * 10 / 11, codecs, frameRate,
 					AssetKeys.renditionPrefix(run.asset, rung.name()) + "index.m3u8", 0, 0, List.of());
 			assets.publishRendition(run.asset, spec, (candidate, published) -> Optional.empty());
-			if (run.publisher() != null && run.publisher().allStarted()) {
+			HlsPublisher current = run.publisher();
+			if (current != null && current.allStarted() && (run.pipeline == null || earlier.isEmpty())
+					&& started.add(run.asset)) {
 				assets.liveStarted(run.asset);
 				event(run, "PLAYING", "Every rendition has its first segment: viewers can watch"
 						+ (run.lowLatency != null ? " with low latency (half-second parts)." : "."));
 			}
 		}, run.lowLatency, run.listSize);
+	}
+
+	/** The live assets this instance told the catalog are playing (a pipeline that takes over does not again). */
+	private final Set<AssetId> started = ConcurrentHashMap.newKeySet();
+
+	/** With two pipelines: this pipeline's share in publishing (docs/adr/0020). */
+	PipelinePublication publication(SessionRun run, List<Rung> rungs, MediaInfo feed, Pipeline pipeline) {
+		List<String> names = rungs.stream().map(Rung::name).toList();
+		PipelineNumbering numbering = new PipelineNumbering(run.dir, names, settings.segmentSeconds(), run.listSize,
+				run::runCapture);
+		PipelinePublication.Owner owner = new PipelinePublication.Owner() {
+
+			@Override
+			public @Nullable LiveSession row(SessionRun of) {
+				return sessions.findById(of.sessionId).orElse(null);
+			}
+
+			@Override
+			public boolean claim(SessionRun of, PipelineNumbering.Anchor anchor) {
+				return leases.claim(of.sessionId, pipeline, settings.transcoder().generation(), anchor, clock.instant());
+			}
+
+			@Override
+			public boolean takeOver(SessionRun of, Instant cutoff) {
+				return leases.takeOver(of.sessionId, pipeline, settings.transcoder().generation(), cutoff,
+						clock.instant());
+			}
+
+			@Override
+			public Map<String, String> published(SessionRun of) throws IOException {
+				Map<String, String> published = new java.util.LinkedHashMap<>();
+				for (Rung rung : rungs) {
+					String text = StreamRuntime.this.published(of, rung);
+					if (text != null) {
+						published.put(rung.name(), text);
+					}
+				}
+				return published;
+			}
+
+			@Override
+			public HlsPublisher publisher(SessionRun of, Map<String, String> published) {
+				// the numbering dates every segment itself, the same from either pipeline
+				return StreamRuntime.this.publisher(of, rungs, feed, published,
+						of.dir.resolve(PipelineNumbering.NUMBERED), () -> 0);
+			}
+
+			@Override
+			public void event(SessionRun of, String kind, String detail) {
+				StreamRuntime.this.event(of, kind, detail);
+			}
+
+		};
+		return new PipelinePublication(owner, run, pipeline, numbering, settings.segmentSeconds());
+	}
+
+	/** A rendition's playlist as published, if it is there and open. */
+	private @Nullable String published(SessionRun run, Rung rung) throws IOException {
+		var published = storage.open(AssetKeys.renditionPrefix(run.asset, rung.name()) + "index.m3u8", null);
+		if (published.isEmpty()) {
+			return null;
+		}
+		String text;
+		try (var in = published.get()) {
+			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		return text.contains("#EXT-X-ENDLIST") ? null : text;
 	}
 
 	/**
@@ -275,15 +364,8 @@ public class StreamRuntime implements DisposableBean {
 			if (Files.exists(local)) {
 				continue;
 			}
-			var published = storage.open(key, null);
-			if (published.isEmpty()) {
-				continue;
-			}
-			String text;
-			try (var in = published.get()) {
-				text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			if (text.contains("#EXT-X-ENDLIST")) {
+			String text = published(run, rung);
+			if (text == null) {
 				continue;
 			}
 			Files.createDirectories(local.getParent());
@@ -348,7 +430,7 @@ public class StreamRuntime implements DisposableBean {
 
 	EncoderProcess launch(SessionRun run, List<Rung> rungs, MediaInfo feed) {
 		List<String> command = LiveCommand.command(tools.ffmpegPath(), rungs, feed, settings, run.listSize, run.dir,
-				run.lowLatency, run.copied() != null);
+				run.lowLatency, run.copied() != null, run.pipeline != null);
 		EncoderProcess encoder = EncoderProcess.start(command, run.dir);
 		log.info("Encoder {} started for live session {}", encoder.id(), run.sessionId);
 		return encoder;
@@ -386,7 +468,8 @@ public class StreamRuntime implements DisposableBean {
 	void restarted(SessionRun run, long pid, int restarts) {
 		tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(LiveSession::restarted));
 		event(run, "TRANSCODER_RESTARTED", "The encoder (process " + pid + ") died while the feed went on; "
-				+ "restart " + restarts + " continues the playlists after a discontinuity.");
+				+ "restart " + restarts + (run.pipeline != null ? " continues in step."
+						: " continues the playlists after a discontinuity."));
 	}
 
 	int maxRestarts() {
@@ -394,14 +477,30 @@ public class StreamRuntime implements DisposableBean {
 	}
 
 	void reconnecting(SessionRun run, String reason) {
+		if (!run.publishing()) {
+			return; // the session's state is the publishing pipeline's to tell
+		}
 		tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(LiveSession::reconnecting));
 		event(run, "RECONNECTING", reason + "; waiting " + run.reconnectWindowSeconds + " s for the feed to come back"
 				+ (run.slating() ? ", with the slate on air meanwhile." : "."));
 	}
 
+	/**
+	 * An event on the channel page. With two pipelines, what happens to the session is told by the publishing one;
+	 * the one standing by tells only what happens to itself.
+	 */
 	void event(SessionRun run, String kind, String detail) {
+		String told = detail;
+		if (run.pipeline != null && !run.publishing()) {
+			if (!kind.startsWith("PIPELINE_") && !kind.startsWith("TRANSCODER_")) {
+				log.info("Pipeline {} of live session {} (standing by): {} {}", run.pipeline, run.sessionId, kind, detail);
+				return;
+			}
+			told = kind.startsWith("PIPELINE_") ? detail : "Pipeline " + run.pipeline + ": " + detail;
+		}
+		String saved = told;
 		tx.executeWithoutResult(
-				status -> events.save(new LiveEvent(run.channelId, run.sessionId, kind, detail, clock.instant())));
+				status -> events.save(new LiveEvent(run.channelId, run.sessionId, kind, saved, clock.instant())));
 	}
 
 	/** Ends the run on a thread of its own (for callers that hold the run's monitor). */
@@ -415,8 +514,14 @@ public class StreamRuntime implements DisposableBean {
 	 * this instance exits.
 	 */
 	void ended(SessionRun run, String reason, @Nullable HlsPublisher publisher) {
+		if (!run.publishing()) {
+			// the pipeline standing by: the publishing one ends the session, closes its playlists and records it
+			log.info("Pipeline {} of live session {} stops: {}", run.pipeline, run.sessionId, reason);
+			exit();
+			return;
+		}
 		tx.executeWithoutResult(status -> sessions.findById(run.sessionId)
-			.filter(s -> s.transcoderGeneration() == settings.transcoder().generation())
+			.filter(s -> s.generation(pipeline()) == settings.transcoder().generation())
 			.ifPresent(s -> s.ended(reason, clock.instant())));
 		event(run, "ENDED", reason + ".");
 		Thread end = Thread.ofPlatform().name("live-finish").unstarted(() -> {
@@ -553,10 +658,11 @@ public class StreamRuntime implements DisposableBean {
 				.stream()
 				.map(o -> (o.up() ? "up" : "down") + "|" + (o.pid() == null ? "" : o.pid()) + "|" + o.redacted())
 				.collect(Collectors.joining("\n"));
-			boolean mine = leases.beat(current.sessionId, settings.transcoder().generation(),
+			PipelinePublication shared = current.publication();
+			boolean mine = leases.beat(current.sessionId, pipeline(), settings.transcoder().generation(),
 					new SessionLeases.Beat(ageMs, stale, bytes, bitrate, fed, encoder == null ? null : encoder.id(),
-							outputs.isEmpty() ? null : outputs),
-					now);
+							outputs.isEmpty() ? null : outputs, shared == null ? null : shared.newest()),
+					current.publishing(), now);
 			if (!mine) {
 				boolean ended = sessions.findById(current.sessionId)
 					.map(s -> s.state().equals(LiveSession.ENDED))

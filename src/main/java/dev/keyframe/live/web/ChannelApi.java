@@ -74,6 +74,14 @@ class ChannelApi {
 		return channels.events(id);
 	}
 
+	@GetMapping("/{id}/pipelines")
+	@Operation(summary = "The live session's pipelines (one, or A and B): which publishes, which stands by in step, "
+			+ "each one's newest segment and heartbeat")
+	List<dev.keyframe.live.internal.SessionMonitor.RunInfo.PipelineInfo> pipelines(@PathVariable UUID id) {
+		channels.get(id); // 404 for a channel that is not there
+		return channels.running(id).map(dev.keyframe.live.internal.SessionMonitor.RunInfo::pipelines).orElse(List.of());
+	}
+
 	@GetMapping("/{id}/sessions")
 	List<SessionView> sessions(@PathVariable UUID id) {
 		return channels.sessions(id);

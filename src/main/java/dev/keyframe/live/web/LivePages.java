@@ -49,9 +49,9 @@ class LivePages {
 	String create(@RequestParam String title, @RequestParam(required = false) @Nullable List<String> ladder,
 			@RequestParam(defaultValue = "") String outputs, @RequestParam(defaultValue = "30") int reconnect,
 			@RequestParam(defaultValue = "0") int dvr, @RequestParam(defaultValue = NewChannel.STANDARD) String latency,
-			RedirectAttributes redirect) {
+			@RequestParam(defaultValue = "1") int pipelines, RedirectAttributes redirect) {
 		try {
-			IssuedKey issued = channels.create(new NewChannel(title, ladder, lines(outputs), reconnect, dvr, latency),
+			IssuedKey issued = channels.create(new NewChannel(title, ladder, lines(outputs), reconnect, dvr, latency, pipelines),
 					current.require().username());
 			redirect.addFlashAttribute("issued", issued);
 			redirect.addFlashAttribute("notice", "The channel is ready. Copy its stream key now: it is shown only once.");
@@ -70,6 +70,7 @@ class LivePages {
 		model.addAttribute("events", channels.events(id));
 		model.addAttribute("sessions", channels.sessions(id));
 		model.addAttribute("running", channels.running(id).orElse(null));
+		model.addAttribute("now", java.time.Instant.now());
 		model.addAttribute("rungs", channels.rungs());
 		model.addAttribute("asset", channel.session() == null || channel.state().equals("IDLE") ? null
 				: assets.summary(new AssetId(channel.session().assetId())).orElse(null));
@@ -80,9 +81,10 @@ class LivePages {
 	String update(@PathVariable UUID id, @RequestParam String title,
 			@RequestParam(required = false) @Nullable List<String> ladder, @RequestParam(defaultValue = "") String outputs,
 			@RequestParam(defaultValue = "30") int reconnect, @RequestParam(defaultValue = "0") int dvr,
-			@RequestParam(defaultValue = NewChannel.STANDARD) String latency, RedirectAttributes redirect) {
+			@RequestParam(defaultValue = NewChannel.STANDARD) String latency, @RequestParam(defaultValue = "1") int pipelines,
+			RedirectAttributes redirect) {
 		try {
-			channels.update(id, new NewChannel(title, ladder, lines(outputs), reconnect, dvr, latency));
+			channels.update(id, new NewChannel(title, ladder, lines(outputs), reconnect, dvr, latency, pipelines));
 			redirect.addFlashAttribute("notice", "Saved. Changes apply from the next session.");
 		}
 		catch (Problem problem) {

@@ -53,6 +53,16 @@ class EcsLauncherTests {
 	}
 
 	@Test
+	void aSecondPipelinesTranscoderIsToldWhichPipelineItRuns() {
+		RunTaskRequest request = EcsLauncher.request(SETTINGS, new TranscoderLauncher.Spec(UUID.randomUUID(), 2, "B"));
+		assertThat(request.overrides().containerOverrides().getFirst().environment())
+			.extracting(KeyValuePair::name, KeyValuePair::value)
+			.contains(org.assertj.core.groups.Tuple.tuple("KEYFRAME_LIVE_TRANSCODER_PIPELINE", "B"),
+					org.assertj.core.groups.Tuple.tuple("KEYFRAME_LIVE_TRANSCODER_GENERATION", "2"));
+		assertThat(request.tags()).anyMatch(t -> t.key().equals("keyframe:pipeline") && t.value().equals("B"));
+	}
+
+	@Test
 	void aCapacityProviderReplacesTheLaunchType() {
 		LiveSettings.Ecs spot = new LiveSettings.Ecs("keyframe", "keyframe-transcoder", "keyframe", List.of("subnet-a"),
 				List.of(), true, "FARGATE_SPOT");

@@ -106,6 +106,27 @@ class LiveCommandTests {
 		assertThat(command).containsSubsequence(KeyframeContract.videoArguments("30", 2, 0));
 	}
 
+	/**
+	 * Two pipelines (docs/adr/0020): the feed's timestamps kept, 30 fps made on the feed's clock, and the first picture
+	 * one on the grid of whole segments, so both encoders force their keyframes on the same pictures.
+	 */
+	@Test
+	void anAlignedEncoderKeepsTheFeedsTimestampsAndStartsOnTheSegmentGrid() {
+		LiveSettings settings = settings();
+		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings,
+				6, Path.of("/w"), null, false, true);
+
+		assertThat(command.indexOf("-copyts")).isBetween(0, command.indexOf("-i"));
+		assertThat(command.get(command.indexOf("-filter_complex") + 1))
+			.startsWith("[0:v]fps=30,select='if(isnan(prev_selected_t),lt(mod(t+0.001,2),0.002),1)',split=2");
+		assertThat(String.join(" ", command)).contains("-fps_mode passthrough -g 60 -keyint_min 60 -sc_threshold 0 "
+				+ "-x264-params scenecut=0:open-gop=0 -force_key_frames expr:gte(t,n_forced*2)")
+			.doesNotContain("-r 30");
+		List<String> single = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings, 6,
+				Path.of("/w"), null, false, false);
+		assertThat(single).doesNotContain("-copyts").containsSubsequence("-r", "30", "-fps_mode", "cfr");
+	}
+
 	@Test
 	void anInterlacedFeedIsDeinterlacedOnceBeforeItIsSplit() {
 		LiveSettings settings = settings();
@@ -130,7 +151,7 @@ class LiveCommandTests {
 				List.of(Rung.parse("720p:720:2800:128"), Rung.parse("360p:360:800:96")), "veryfast", 2, 6,
 				Duration.ofSeconds(5), Duration.ofSeconds(10), 5, "process",
 				new LiveSettings.Ecs(null, null, "keyframe", List.of(), List.of(), false, null), "127.0.0.1", 0, null,
-				Duration.ofSeconds(5), Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0), true,
+				Duration.ofSeconds(5), Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0, "A"), true,
 				new LiveSettings.Failover(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(15),
 						Duration.ofSeconds(10)));
 	}

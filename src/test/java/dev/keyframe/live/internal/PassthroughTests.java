@@ -237,7 +237,7 @@ class PassthroughTests {
 				new LiveSettings.Srt(false, "libsrt.so.1.5", 19352, "srt://localhost:19352"), LADDER, "ultrafast", 2, 6,
 				Duration.ofSeconds(5), Duration.ofSeconds(10), 5, "process",
 				new LiveSettings.Ecs(null, null, "keyframe", List.of(), List.of(), false, null), "127.0.0.1", 0, null,
-				Duration.ofSeconds(5), Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0), true,
+				Duration.ofSeconds(5), Duration.ofSeconds(90), new LiveSettings.Transcoder(null, 0, "A"), true,
 				new LiveSettings.Failover(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(15),
 						Duration.ofSeconds(10)));
 	}
