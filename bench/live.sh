@@ -6,7 +6,7 @@
 #   ops/keyframe bench live            # or: bash bench/live.sh
 #   MAX_STREAMS=6 STREAM_SECONDS=100 bash bench/live.sh
 #   PASSTHROUGH=false bash bench/live.sh   # every rung encoded, as for a feed that cannot be copied
-#   ONLY=restart bash bench/live.sh       # one measurement alone (restart or failover), while working on it
+#   ONLY=restart bash bench/live.sh       # one measurement alone (restart, failover or pipelines), while working on it
 #
 # Starts the jar with its local stand-ins, measures glass to glass with a clock feed, pushes a pre-encoded
 # 720p30 feed (stream copy, so the pushing costs almost nothing) as MPEG-TS over HTTP, and watches the

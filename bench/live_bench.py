@@ -3,7 +3,7 @@
 0. Glass to glass, for a low-latency channel and a standard one (see glass_to_glass): a clock burned into the
    feed's picture, read back from the newest media a player fetches through the edge. Ends the report with
    `LIVE glass_to_glass_s=... standard_s=... manifest_age_p99_s=... passthrough_cpu=... streams=... restart_spike=...
-   failover_stall_s=...`.
+   failover_stall_s=... pipeline_stall_s=...`.
 1. Latency: a pushed feed's frame enters at T0 + t (the push is paced in real time with -re); the segment that
    starts with it is listed in the transcoder's playlist at L. Reported: L - (T0 + t), the first frame of a segment
    to its listing (at least one segment, 2 s), for every segment of a 30 s push.
@@ -14,6 +14,9 @@
    `passthrough_cpu` is the copied rung's share of a core.
 3b. A failover (see failover): a channel's primary feed freezes and its backup goes on air; the longest time a
    modelled player's currentTime stood still is `failover_stall_s` (goal: at most 1).
+3c. Two pipelines (see two_pipelines): the publishing pipeline's transcoder instance is killed and the other one,
+   in step, takes over; the longest time the modelled player's currentTime stood still is `pipeline_stall_s`
+   (goal: 0, no visible event).
 3. A restart: a running channel's encoder is killed, and the transcoder instance starts a new one, cold. The
    bitrate of the 3 segments after the restart over the rung's budget is `restart_spike` (goal: at most 1.5).
 4. Concurrency: 1, 2, ... streams pushed at once until one falls behind real time: over a 20 s window every
@@ -104,9 +107,10 @@ def new_session_dir(scratch, known, timeout=STARTUP):
     raise SystemExit("no live session started")
 
 
-def channel(args, token, title, latency="STANDARD"):
+def channel(args, token, title, latency="STANDARD", pipelines=1):
     made = keyframe_api.call(args.base, token, "POST", "/api/live/channels",
-                             {"title": title, "reconnectWindowSeconds": 0, "latency": latency})
+                             {"title": title, "reconnectWindowSeconds": 0, "latency": latency,
+                              "pipelines": pipelines})
     return made["channel"]["id"], made["key"]
 
 
@@ -404,12 +408,9 @@ def events(args, token, channel_id):
 
 def failover(args, token, before=12, after=30):
     """A channel with two feeds, the same 720p file pushed twice (two encoders of one source, the second as the
-    backup: the key with -backup). A player is modelled as hls.js plays a live playlist: it starts three segments
-    behind the newest (liveSyncDurationCount), reloads the playlist every target duration (half that when it did
-    not change), downloads each new segment through the edge with the viewer's cookies, and plays in real time
-    while it has data. Once it has played `before` seconds the primary's encoder is frozen (SIGSTOP: its
-    connection stays open, no data comes), and the player goes on for `after` seconds. `failover_stall_s` is the
-    longest time its currentTime stood still from the freeze on."""
+    backup: the key with -backup), played by the modelled player (play_across). Once it has played `before` seconds
+    the primary's encoder is frozen (SIGSTOP: its connection stays open, no data comes), and the player goes on for
+    `after` seconds. `failover_stall_s` is the longest time its currentTime stood still from the freeze on."""
     channel_id, key = channel(args, token, "failover")
     primary = push(args.ffmpeg, args.feed, f"{args.ingest}/ingest/{key}", 140)
     backup = None
@@ -421,64 +422,105 @@ def failover(args, token, before=12, after=30):
             if time.time() > deadline:
                 raise SystemExit("the backup feed did not connect")
             time.sleep(0.5)
-        listed = numbered(edge_get(playlist_url, cookie).decode())
-        wanted = listed[max(0, len(listed) - 3)][0]
-        buffered, playhead, stall_from, stalls = 0.0, None, None, []
-        frozen_at = switched_at = None
-        next_reload = next_events = 0.0
-        newest, newest_at, still = -1, time.time(), []  # the playlist's newest segment, and how long it stood
-        last = time.time()
-        while True:
-            now = time.time()
-            if now >= next_reload:
-                listed = numbered(edge_get(playlist_url, cookie).decode())
-                changed = False
-                for number, seconds, uri in listed:
-                    if number >= wanted:
-                        edge_get(playlist_url.replace("index.m3u8", uri), cookie)
-                        buffered += seconds
-                        wanted = number + 1
-                        changed = True
-                if listed and listed[-1][0] > newest:
-                    still.append((newest_at, time.time()))
-                    newest, newest_at = listed[-1][0], time.time()
-                next_reload = now + (SEGMENT if changed else SEGMENT / 2)
-            now = time.time()
-            dt, last = now - last, now
-            if playhead is None:
-                playhead = 0.0 if buffered > 0 else None
-            elif playhead + dt <= buffered:
-                playhead += dt
-                if stall_from is not None:
-                    stalls.append((stall_from, now))
-                    stall_from = None
-            else:
-                playhead = buffered
-                if stall_from is None:
-                    stall_from = now
-            if frozen_at is None and playhead is not None and playhead >= before:
-                os.kill(primary.pid, 19)  # SIGSTOP
-                frozen_at = now
-            if frozen_at is not None and switched_at is None and now >= next_events:
-                if "FAILOVER" in events(args, token, channel_id):
-                    switched_at = now
-                next_events = now + 0.5
-            if frozen_at is not None and now - frozen_at >= after:
-                break
-            time.sleep(0.05)
-        if stall_from is not None:
-            stalls.append((stall_from, time.time()))
-        if switched_at is None:
-            raise SystemExit("the channel did not switch to its backup feed")
-        stall = max([min(end, frozen_at + after) - max(start, frozen_at) for start, end in stalls
-                     if end > frozen_at] or [0.0])
-        playlist_still = max([end - max(start, frozen_at) for start, end in still if end > frozen_at] or [0.0])
-        return stall, switched_at - frozen_at, playlist_still
+        return play_across(args, token, channel_id, playlist_url, cookie, before, after,
+                           lambda: os.kill(primary.pid, 19), "FAILOVER")  # SIGSTOP
     finally:
         for feed in (primary, backup):
             if feed is not None:
                 feed.kill()
                 feed.wait()
+
+
+def two_pipelines(args, token, before=12, after=30):
+    """A channel on two pipelines (docs/adr/0020): one 720p feed, two transcoder instances cutting the same segments,
+    one publishing and the other in step. Once the modelled player has played `before` seconds, the publishing
+    pipeline's transcoder instance is killed (SIGKILL), and the player goes on for `after` seconds.
+    `pipeline_stall_s` is the longest time its currentTime stood still from the kill on (goal: 0, no visible
+    event)."""
+    channel_id, key = channel(args, token, "pipelines", pipelines=2)
+    feed = push(args.ffmpeg, args.feed, f"{args.ingest}/ingest/{key}", 160)
+    path = f"/api/live/channels/{channel_id}/pipelines"
+    try:
+        deadline = time.time() + STARTUP + 90
+        playlist_url, cookie = watch(args, token, channel_id, deadline, "two-pipeline")
+        while True:
+            state = keyframe_api.call(args.base, token, "GET", path)
+            if len(state) == 2 and all(p["newestSegment"] is not None for p in state):
+                break
+            if time.time() > deadline:
+                raise SystemExit(f"the two pipelines did not get in step: {state}")
+            time.sleep(1)
+
+        def kill():
+            publishing = [p for p in keyframe_api.call(args.base, token, "GET", path) if p["publishing"]][0]
+            os.kill(int(publishing["transcoder"].removeprefix("pid:")), 9)
+
+        return play_across(args, token, channel_id, playlist_url, cookie, before, after, kill, "PIPELINE_SWITCHED")
+    finally:
+        feed.kill()
+        feed.wait()
+
+
+def play_across(args, token, channel_id, playlist_url, cookie, before, after, act, kind):
+    """A player modelled as hls.js plays a live playlist: it starts three segments behind the newest
+    (liveSyncDurationCount), reloads the playlist every target duration (half that when it did not change),
+    downloads each new segment through the edge with the viewer's cookies, and plays in real time while it has
+    data. Once it has played `before` seconds, `act()` breaks something, and the player goes on for `after` seconds.
+    Returns the longest time its currentTime stood still from then on, how long the channel took to tell the event
+    `kind`, and the longest the playlist's newest segment stood still."""
+    listed = numbered(edge_get(playlist_url, cookie).decode())
+    wanted = listed[max(0, len(listed) - 3)][0]
+    buffered, playhead, stall_from, stalls = 0.0, None, None, []
+    broken_at = told_at = None
+    next_reload = next_events = 0.0
+    newest, newest_at, still = -1, time.time(), []  # the playlist's newest segment, and how long it stood
+    last = time.time()
+    while True:
+        now = time.time()
+        if now >= next_reload:
+            listed = numbered(edge_get(playlist_url, cookie).decode())
+            changed = False
+            for number, seconds, uri in listed:
+                if number >= wanted:
+                    edge_get(playlist_url.replace("index.m3u8", uri), cookie)
+                    buffered += seconds
+                    wanted = number + 1
+                    changed = True
+            if listed and listed[-1][0] > newest:
+                still.append((newest_at, time.time()))
+                newest, newest_at = listed[-1][0], time.time()
+            next_reload = now + (SEGMENT if changed else SEGMENT / 2)
+        now = time.time()
+        dt, last = now - last, now
+        if playhead is None:
+            playhead = 0.0 if buffered > 0 else None
+        elif playhead + dt <= buffered:
+            playhead += dt
+            if stall_from is not None:
+                stalls.append((stall_from, now))
+                stall_from = None
+        else:
+            playhead = buffered
+            if stall_from is None:
+                stall_from = now
+        if broken_at is None and playhead is not None and playhead >= before:
+            act()
+            broken_at = now
+        if broken_at is not None and told_at is None and now >= next_events:
+            if kind in events(args, token, channel_id):
+                told_at = now
+            next_events = now + 0.5
+        if broken_at is not None and now - broken_at >= after:
+            break
+        time.sleep(0.05)
+    if stall_from is not None:
+        stalls.append((stall_from, time.time()))
+    if told_at is None:
+        raise SystemExit(f"the channel did not tell {kind}")
+    stall = max([min(end, broken_at + after) - max(start, broken_at) for start, end in stalls
+                 if end > broken_at] or [0.0])
+    playlist_still = max([end - max(start, broken_at) for start, end in still if end > broken_at] or [0.0])
+    return stall, told_at - broken_at, playlist_still
 
 
 def print_failover(stall, switched_after, playlist_still):
@@ -492,6 +534,19 @@ def print_failover(stall, switched_after, playlist_still):
     print(f"| the longest the playlist's newest segment stood still after the freeze (2.0 normally) | "
           f"{playlist_still:.1f} |")
     print(f"| **the longest the player's currentTime stood still after the freeze** | **{stall:.2f}** |\n")
+
+
+def print_pipelines(stall, switched_after, playlist_still):
+    print("## Two pipelines: the publishing one killed\n")
+    print("One 720p feed, a channel on two pipelines (two transcoder instances cutting the same segments on a grid of "
+          "the feed's timestamps, one publishing, the other in step). Once the modelled hls.js player has played 12 s, "
+          "the publishing pipeline's transcoder instance is killed (SIGKILL); the other takes over after a segment and "
+          "a second with no discontinuity.\n")
+    print("| | seconds |\n|---|---|")
+    print(f"| the kill to the PIPELINE_SWITCHED event, polled every 0.5 s | {switched_after:.1f} |")
+    print(f"| the longest the playlist's newest segment stood still after the kill (2.0 normally) | "
+          f"{playlist_still:.1f} |")
+    print(f"| **the longest the player's currentTime stood still after the kill** | **{stall:.2f}** |\n")
 
 
 def glass_to_glass(args, token, latency, seconds=40):
@@ -609,13 +664,19 @@ def main():
     p.add_argument("--max-streams", type=int, default=5)
     p.add_argument("--seconds", type=int, default=40)
     p.add_argument("--work")
-    p.add_argument("--only", choices=["restart", "failover"], help="run one measurement alone (while working on it)")
+    p.add_argument("--only", choices=["restart", "failover", "pipelines"],
+                   help="run one measurement alone (while working on it)")
     args = p.parse_args()
     token = keyframe_api.api_token(args.base, os.environ["ADMIN_PASSWORD"])
     if args.only == "failover":
         stall = failover(args, token)
         print_failover(*stall)
         print(f"LIVE failover_stall_s={stall[0]:.2f}")
+        return
+    if args.only == "pipelines":
+        stall = two_pipelines(args, token)
+        print_pipelines(*stall)
+        print(f"LIVE pipeline_stall_s={stall[0]:.2f}")
         return
     if args.only == "restart":
         spike = print_restart(*restart_spike(args, token))
@@ -633,6 +694,8 @@ def main():
     print(f"restart: {spikes}", file=sys.stderr)
     switch = failover(args, token)
     print(f"failover: {switch}", file=sys.stderr)
+    redundant = two_pipelines(args, token)
+    print(f"two pipelines: {redundant}", file=sys.stderr)
     rows = concurrency(args, token)
 
     cores = os.cpu_count()
@@ -675,6 +738,7 @@ def main():
     print(f"| **ratio** | **{copied / encoded:.3f}** |\n")
     spike = print_restart(spikes, restart_listed)
     print_failover(*switch)
+    print_pipelines(*redundant)
     print("## Concurrent streams in real time\n")
     print("| streams | segments listed per stream in 20 s (10 = real time) | oldest playlist | real time |")
     print("|---|---|---|---|")
@@ -686,7 +750,7 @@ def main():
     print()
     print(f"LIVE glass_to_glass_s={statistics.median(low_behind):.2f} standard_s={statistics.median(std_behind):.2f} "
           f"manifest_age_p99_s={pct(low_ages, 99):.2f} passthrough_cpu={copied:.3f} streams={held} "
-          f"restart_spike={spike:.2f} failover_stall_s={switch[0]:.2f}")
+          f"restart_spike={spike:.2f} failover_stall_s={switch[0]:.2f} pipeline_stall_s={redundant[0]:.2f}")
 
 
 if __name__ == "__main__":

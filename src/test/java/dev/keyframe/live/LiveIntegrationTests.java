@@ -700,100 +700,107 @@ class LiveIntegrationTests {
 		assertThat(created.json().get("channel").get("pipelines").asInt()).isEqualTo(2);
 		UUID channel = UUID.fromString(created.json().get("channel").get("id").asString());
 		Process feed = push(created.json().get("key").asString(), OPEN_ENDED);
-		JsonNode live = awaitState(channel, "LIVE");
-		AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
-		String playlist = AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8";
-		SessionMonitor.RunInfo before = Awaitility.await("both pipelines up, B in step").atMost(SOON)
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> channels.running(channel).orElseThrow(), r -> r.pipelines().size() == 2
-					&& r.pipeline("A").publishing() && r.pipeline("B").newestSegment() != null
-					&& r.pipelines().stream().allMatch(p -> p.transcoderPid() != null)
-					&& segments(asset, "360p").size() >= 3);
-		var page = new KeyframeClient(port, "").signIn("admin", "admin-password-for-tests").get("/live/" + channel);
-		assertThat(page.body()).contains("data-pipeline=\"A\"", "data-pipeline=\"B\"", "publishing", "in step");
-		assertThat(client.get("/api/live/channels/" + channel + "/pipelines").json().size()).isEqualTo(2);
-		PlaylistWatch watch = new PlaylistWatch(playlist);
-		Thread watching = Thread.ofPlatform().name("playlist-watch").start(watch);
-		Thread.sleep(4000);
+		try {
+			JsonNode live = awaitState(channel, "LIVE");
+			AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+			String playlist = AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8";
+			// A publishes first, unless B had segments before A claimed any (then B took over at once)
+			SessionMonitor.RunInfo before = Awaitility.await("both pipelines up and in step").atMost(SOON)
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> channels.running(channel).orElseThrow(), r -> r.pipelines().size() == 2
+						&& r.pipelines().stream().anyMatch(SessionMonitor.RunInfo.PipelineInfo::publishing)
+						&& r.pipelines().stream().allMatch(p -> p.newestSegment() != null)
+						&& r.pipelines().stream().allMatch(p -> p.transcoderPid() != null)
+						&& segments(asset, "360p").size() >= 3);
+			var page = new KeyframeClient(port, "").signIn("admin", "admin-password-for-tests").get("/live/" + channel);
+			assertThat(page.body()).contains("data-pipeline=\"A\"", "data-pipeline=\"B\"", "publishing", "in step");
+			assertThat(client.get("/api/live/channels/" + channel + "/pipelines").json().size()).isEqualTo(2);
+			PlaylistWatch watch = new PlaylistWatch(playlist);
+			Thread watching = Thread.ofPlatform().name("playlist-watch").start(watch);
+			Thread.sleep(4000);
 
-		SessionMonitor.RunInfo.PipelineInfo killed = before.publishing();
-		long atKill = mediaSequence(read(playlist)) + segmentsOf(read(playlist)).size() - 1;
-		signal("KILL", killed.transcoderPid());
-		String other = killed.name().equals("A") ? "B" : "A";
-		Awaitility.await("the other pipeline publishes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-			.until(() -> channels.running(channel).orElseThrow().pipeline(other).publishing());
-		String across = Awaitility.await("the playlist goes on past the kill").atMost(Duration.ofSeconds(30))
-			.pollInterval(Duration.ofMillis(300))
-			.until(() -> read(playlist), text -> mediaSequence(text) + segmentsOf(text).size() - 1 >= atKill + 3);
-		// the segments either side of the switch, from storage before they are retired
-		List<Path> spanning = new ArrayList<>();
-		List<Double> starts = new ArrayList<>();
-		for (String segment : segmentsOf(across)) {
-			Path local = dir.resolve("two-pipelines-" + segment);
-			Files.write(local, bytes(AssetKeys.renditionPrefix(asset, "360p") + segment));
-			spanning.add(local);
-			starts.add(firstPts(asset, "360p", segment));
-		}
-		SessionMonitor.RunInfo rejoined = Awaitility.await("the killed pipeline rejoins in step")
-			.atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-			.until(() -> channels.running(channel).orElseThrow(), r -> {
-				var p = r.pipeline(killed.name());
-				return p.generation() == killed.generation() + 1 && p.newestSegment() != null && !p.publishing()
-						&& p.beating(java.time.Instant.now());
-			});
-		long rejoinedAt = mediaSequence(read(playlist)) + segmentsOf(read(playlist)).size() - 1;
-		Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-			.until(() -> mediaSequence(read(playlist)) + segmentsOf(read(playlist)).size() - 1 >= rejoinedAt + 2);
-		watch.stop();
-		watching.join();
-
-		String traced = watch.trace + "\n" + explain(channel, asset);
-		assertThat(watch.wentBack).as(traced).isEmpty();
-		// the publisher claims each segment; the other takes over a segment and a second after the last claim
-		assertThat(watch.longestStillSeconds()).as("the playlist stood still; " + traced).isLessThan(4 * 2.0);
-		java.util.TreeMap<Long, String> named = new java.util.TreeMap<>();
-		for (String text : watch.texts) {
-			assertThat(text).as("no discontinuity, ever").doesNotContain("#EXT-X-DISCONTINUITY\n");
-			assertThat(discontinuities(text)).isZero();
-			long sequence = mediaSequence(text);
-			List<String> listed = segmentsOf(text);
-			for (int i = 0; i < listed.size(); i++) {
-				String before1 = named.putIfAbsent(sequence + i, listed.get(i));
-				assertThat(before1 == null || before1.equals(listed.get(i)))
-					.as("segment %d has one name in every playlist", sequence + i).isTrue();
+			SessionMonitor.RunInfo.PipelineInfo killed = before.publishing();
+			long atKill = mediaSequence(read(playlist)) + segmentsOf(read(playlist)).size() - 1;
+			signal("KILL", killed.transcoderPid());
+			String other = killed.name().equals("A") ? "B" : "A";
+			Awaitility.await("the other pipeline publishes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+				.until(() -> channels.running(channel).orElseThrow().pipeline(other).publishing());
+			String across = Awaitility.await("the playlist goes on past the kill").atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(300))
+				.until(() -> read(playlist), text -> mediaSequence(text) + segmentsOf(text).size() - 1 >= atKill + 3);
+			// the segments either side of the switch, from storage before they are retired
+			List<Path> spanning = new ArrayList<>();
+			List<Double> starts = new ArrayList<>();
+			for (String segment : segmentsOf(across)) {
+				Path local = dir.resolve("two-pipelines-" + segment);
+				Files.write(local, bytes(AssetKeys.renditionPrefix(asset, "360p") + segment));
+				spanning.add(local);
+				starts.add(firstPts(asset, "360p", segment));
 			}
-		}
-		assertThat(named.lastKey() - named.firstKey() + 1).as("no gap in the numbering").isEqualTo(named.size());
-		assertThat(named.lastKey()).isGreaterThan(atKill + 3);
-		for (int i = 1; i < starts.size(); i++) {
-			assertThat(starts.get(i) - starts.get(i - 1)).as("segment starts across the switch: " + starts)
-				.isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
-		}
-		Path joined = dir.resolve("two-pipelines-joined.ts");
-		try (var out = Files.newOutputStream(joined)) {
-			for (Path part : spanning) {
-				Files.copy(part, out);
-			}
-		}
-		Process decode = new ProcessBuilder(tools.ffmpegPath().toString(), "-v", "error", "-i", joined.toString(), "-f",
-				"null", "-")
-			.redirectErrorStream(true)
-			.start();
-		String decoded = new String(decode.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(decode.waitFor()).as(decoded).isZero();
-		assertThat(decoded).as("the segments across the switch decode as one stream").isBlank();
-		assertThat(probe(joined).lines().filter(l -> !l.isBlank()).distinct().toList()).containsExactly("h264", "aac");
-		System.out.printf("two pipelines: the playlist stood still %.1f s at most across the kill (%s)%n",
-				watch.longestStillSeconds(), watch.trace);
-		assertThat(events(channel)).contains("PIPELINE_SWITCHED", "TRANSCODER_RESTARTED").doesNotContain("ENDED");
-		assertThat(eventDetails(channel, "PIPELINE_SWITCHED").getFirst()).contains("in step");
+			SessionMonitor.RunInfo rejoined = Awaitility.await("the killed pipeline rejoins in step")
+				.atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+				.until(() -> channels.running(channel).orElseThrow(), r -> {
+					var p = r.pipeline(killed.name());
+					return p.generation() == killed.generation() + 1 && p.newestSegment() != null && !p.publishing()
+							&& p.beating(java.time.Instant.now());
+				});
+			long rejoinedAt = mediaSequence(read(playlist)) + segmentsOf(read(playlist)).size() - 1;
+			Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+				.until(() -> mediaSequence(read(playlist)) + segmentsOf(read(playlist)).size() - 1 >= rejoinedAt + 2);
+			watch.stop();
+			watching.join();
 
-		stop(feed);
-		awaitState(channel, "IDLE");
-		assertThat(read(playlist)).contains("#EXT-X-ENDLIST");
-		Awaitility.await("both pipelines exit with the session").atMost(Duration.ofSeconds(60))
-			.until(() -> rejoined.pipelines().stream().map(SessionMonitor.RunInfo.PipelineInfo::transcoderPid)
-				.allMatch(pid -> ProcessHandle.of(pid).isEmpty()));
+			String traced = watch.trace + "\n" + explain(channel, asset);
+			assertThat(watch.wentBack).as(traced).isEmpty();
+			// the publisher claims each segment; the other takes over a segment and a second after the last claim
+			assertThat(watch.longestStillSeconds()).as("the playlist stood still; " + traced).isLessThan(4 * 2.0);
+			java.util.TreeMap<Long, String> named = new java.util.TreeMap<>();
+			for (String text : watch.texts) {
+				assertThat(text).as("no discontinuity, ever").doesNotContain("#EXT-X-DISCONTINUITY\n");
+				assertThat(discontinuities(text)).isZero();
+				long sequence = mediaSequence(text);
+				List<String> listed = segmentsOf(text);
+				for (int i = 0; i < listed.size(); i++) {
+					String before1 = named.putIfAbsent(sequence + i, listed.get(i));
+					assertThat(before1 == null || before1.equals(listed.get(i)))
+						.as("segment %d has one name in every playlist", sequence + i).isTrue();
+				}
+			}
+			assertThat(named.lastKey() - named.firstKey() + 1).as("no gap in the numbering").isEqualTo(named.size());
+			assertThat(named.lastKey()).isGreaterThan(atKill + 3);
+			for (int i = 1; i < starts.size(); i++) {
+				assertThat(starts.get(i) - starts.get(i - 1)).as("segment starts across the switch: " + starts)
+					.isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
+			}
+			Path joined = dir.resolve("two-pipelines-joined.ts");
+			try (var out = Files.newOutputStream(joined)) {
+				for (Path part : spanning) {
+					Files.copy(part, out);
+				}
+			}
+			Process decode = new ProcessBuilder(tools.ffmpegPath().toString(), "-v", "error", "-i", joined.toString(), "-f",
+					"null", "-")
+				.redirectErrorStream(true)
+				.start();
+			String decoded = new String(decode.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(decode.waitFor()).as(decoded).isZero();
+			assertThat(decoded).as("the segments across the switch decode as one stream").isBlank();
+			assertThat(probe(joined).lines().filter(l -> !l.isBlank()).distinct().toList()).containsExactly("h264", "aac");
+			System.out.printf("two pipelines: the playlist stood still %.1f s at most across the kill (%s)%n",
+					watch.longestStillSeconds(), watch.trace);
+			assertThat(events(channel)).contains("PIPELINE_SWITCHED", "TRANSCODER_RESTARTED").doesNotContain("ENDED");
+			assertThat(eventDetails(channel, "PIPELINE_SWITCHED").getFirst()).contains("in step");
+
+			stop(feed);
+			awaitState(channel, "IDLE");
+			assertThat(read(playlist)).contains("#EXT-X-ENDLIST");
+			Awaitility.await("both pipelines exit with the session").atMost(Duration.ofSeconds(60))
+				.until(() -> rejoined.pipelines().stream().map(SessionMonitor.RunInfo.PipelineInfo::transcoderPid)
+					.allMatch(pid -> ProcessHandle.of(pid).isEmpty()));
+		}
+		finally {
+			feed.destroyForcibly(); // a failed run leaves nothing pushing into the tests after it
+		}
 	}
 
 	@Test

@@ -181,7 +181,9 @@ final class PipelineNumbering {
 			}
 		}
 		// forget what the encoder no longer lists
-		seen.keySet().removeIf(c -> current.stream().noneMatch(l -> l.counter() == c));
+		java.util.Set<Integer> still = new java.util.HashSet<>();
+		current.forEach(l -> still.add(l.counter()));
+		seen.keySet().retainAll(still);
 		return current;
 	}
 
@@ -269,6 +271,12 @@ final class PipelineNumbering {
 			}
 			if (listings.values().stream().anyMatch(l -> !l.containsKey(local.counter()))) {
 				break; // a rendition has not written this one yet
+			}
+			if (renditions.stream().anyMatch(r -> !Files.exists(
+					dir.resolve(r).resolve(listings.get(r).get(local.counter())[0])))) {
+				// the encoder deleted it already (publishing fell that far behind): the next one is numbered on
+				numbered = local.counter();
+				continue;
 			}
 			long listedUpTo = newestListed();
 			Anchor from = newest != null ? newest : shared;

@@ -139,7 +139,11 @@ final class PipelinePublication {
 		started.continuesSeamlessly(); // a seam, if there is one, is the numbering's to write
 		publisher = started;
 		log.info("Pipeline {} publishes live session {} now", pipeline, run.sessionId);
-		if (stalled != null) {
+		if (stalled != null && published.isEmpty()) {
+			owner.event(run, "PIPELINE_SWITCHED", "Pipeline " + pipeline + " publishes: it had segments before pipeline "
+					+ pipeline.other() + " published any.");
+		}
+		else if (stalled != null) {
 			owner.event(run, "PIPELINE_SWITCHED", "Pipeline " + pipeline + " publishes now: pipeline "
 					+ pipeline.other() + " claimed no segment for " + String.format(java.util.Locale.ROOT, "%.1f",
 							stalled.toMillis() / 1000.0)
