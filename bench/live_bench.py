@@ -451,11 +451,21 @@ def two_pipelines(args, token, before=12, after=30):
                 raise SystemExit(f"the two pipelines did not get in step: {state}")
             time.sleep(1)
 
+        killed = {}
+
         def kill():
             publishing = [p for p in keyframe_api.call(args.base, token, "GET", path) if p["publishing"]][0]
+            killed.update(publishing)
             os.kill(int(publishing["transcoder"].removeprefix("pid:")), 9)
 
-        return play_across(args, token, channel_id, playlist_url, cookie, before, after, kill, "PIPELINE_SWITCHED")
+        measured = play_across(args, token, channel_id, playlist_url, cookie, before, after, kill,
+                               "PIPELINE_SWITCHED")
+        after_kill = {p["name"]: p for p in keyframe_api.call(args.base, token, "GET", path)}
+        replaced = after_kill[killed["name"]]
+        print(f"two pipelines: killed {killed['name']} ({killed['transcoder']}); now {after_kill}", file=sys.stderr)
+        if replaced["publishing"] or replaced["generation"] != killed["generation"] + 1:
+            raise SystemExit(f"pipeline {killed['name']} was not replaced and the other did not take over: {after_kill}")
+        return measured
     finally:
         feed.kill()
         feed.wait()
@@ -504,10 +514,11 @@ def play_across(args, token, channel_id, playlist_url, cookie, before, after, ac
             if stall_from is None:
                 stall_from = now
         if broken_at is None and playhead is not None and playhead >= before:
+            told_before = events(args, token, channel_id).count(kind)  # the event may have been told already
             act()
             broken_at = now
         if broken_at is not None and told_at is None and now >= next_events:
-            if kind in events(args, token, channel_id):
+            if events(args, token, channel_id).count(kind) > told_before:
                 told_at = now
             next_events = now + 0.5
         if broken_at is not None and now - broken_at >= after:
