@@ -48,6 +48,33 @@ async function refreshEvents() {
   }));
 }
 
+// a channel on two pipelines: which publishes, which stands by in step (or is joining, or down)
+async function refreshPipelines(channel) {
+  if (channel.pipelines !== 2 || channel.state === 'IDLE') return;
+  const response = await fetch(`/api/live/channels/${main.dataset.channel}/pipelines`, { headers: { Accept: 'application/json' } });
+  if (!response.ok) return;
+  const pipelines = await response.json();
+  if (pipelines.length < 2) return;
+  const list = document.createElement('ul');
+  list.className = 'plain';
+  list.append(...pipelines.map((p) => {
+    const item = document.createElement('li');
+    item.dataset.pipeline = p.name;
+    const name = document.createElement('strong');
+    name.textContent = p.name;
+    const beating = p.heartbeatAt != null && Date.now() - Date.parse(p.heartbeatAt) < 3000;
+    const badge = document.createElement('span');
+    badge.className = beating ? 'badge ok' : 'badge';
+    badge.textContent = !beating ? 'down' : p.publishing ? 'publishing' : p.newestSegment != null ? 'in step' : 'joining';
+    const facts = document.createElement('span');
+    facts.className = 'muted';
+    facts.textContent = `segment ${p.newestSegment ?? '—'}, generation ${p.generation}${p.instance ? `, ${p.instance}` : ''}`;
+    item.append(name, ' ', badge, ' ', facts);
+    return item;
+  }));
+  field('pipelines').replaceChildren(list);
+}
+
 async function refresh() {
   try {
     const response = await fetch(`/api/live/channels/${main.dataset.channel}`, { headers: { Accept: 'application/json' } });
@@ -74,6 +101,7 @@ async function refresh() {
       reloading = true;
       setTimeout(() => window.location.reload(), ended ? 500 : 1000);
     }
+    await refreshPipelines(channel);
     await refreshEvents();
   } catch (ignored) { /* the next round tries again */ }
 }

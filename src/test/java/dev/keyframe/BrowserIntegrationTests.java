@@ -115,6 +115,9 @@ class BrowserIntegrationTests {
 	dev.keyframe.live.IngestEndpoints ingest;
 
 	@Autowired
+	dev.keyframe.live.LiveChannels channels;
+
+	@Autowired
 	dev.keyframe.transcode.worker.Workers workers;
 
 	@TempDir
@@ -536,6 +539,71 @@ class BrowserIntegrationTests {
 				backup.destroy();
 				backup.waitFor();
 			}
+		}
+	}
+
+	/**
+	 * A channel on two pipelines, chosen on the new-channel form: the page shows both (one publishing, one in step),
+	 * and when the publishing pipeline's transcoder instance is killed (-9) hls.js plays on without a stall while the
+	 * other one takes over.
+	 */
+	@Test
+	void aViewerPlaysOnWhenThePublishingPipelineIsKilled() throws Exception {
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		page.navigate("/live");
+		page.fill("#title", "Two pipelines");
+		page.selectOption("#pipelines", "2");
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
+		assertThat(page.locator("h1")).hasText("Two pipelines");
+		String key = page.locator("#issued-key code.token").textContent().strip();
+		java.util.UUID channel = java.util.UUID.fromString(page.url().replaceAll("^.*/live/([0-9a-f-]{36}).*$", "$1"));
+		Process feed = Media.liveFeed(tools.ffmpegPath(), 300, "mpegts",
+				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key, dir.resolve("pipelines.log"));
+		try {
+			assertThat(page.locator("#player")).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(120_000));
+			assertThat(page.locator("[data-field=pipelines]")).containsText("in step",
+					new LocatorAssertions.ContainsTextOptions().setTimeout(90_000));
+			assertThat(page.locator("[data-field=pipelines] [data-pipeline]")).hasCount(2);
+			assertThat(page.locator("[data-field=pipelines]")).containsText("publishing");
+			startMuted(page);
+			page.waitForFunction("() => document.getElementById('player').currentTime > 2", null,
+					new Page.WaitForFunctionOptions().setTimeout(45_000));
+			screenshot(page, "live-pipelines");
+			page.evaluate("""
+					() => {
+					  const video = document.getElementById('player');
+					  window.samples = [];
+					  window.sampling = setInterval(() => window.samples.push([performance.now(), video.currentTime]), 100);
+					}""");
+			Thread.sleep(2000);
+			var publishing = channels.running(channel).orElseThrow().publishing();
+			String other = publishing.name().equals("A") ? "B" : "A";
+			double killedAt = ((Number) page.evaluate("performance.now()")).doubleValue();
+			assertThat(new ProcessBuilder("kill", "-KILL", String.valueOf(publishing.transcoderPid())).start().waitFor())
+				.isZero();
+			assertThat(page.locator("#events")).containsText("Pipeline " + other + " publishes now",
+					new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+			Object then = page.evaluate("document.getElementById('player').currentTime");
+			page.waitForFunction("t => document.getElementById('player').currentTime > t + 10", then,
+					new Page.WaitForFunctionOptions().setTimeout(40_000));
+			assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+			double stall = ((Number) page.evaluate("""
+					from => {
+					  clearInterval(window.sampling);
+					  let longest = 0, since = null, last = -1;
+					  for (const [at, t] of window.samples) {
+					    if (t !== last) { since = at; last = t; continue; }
+					    if (at >= from) longest = Math.max(longest, at - Math.max(since, from));
+					  }
+					  return longest / 1000;
+					}""", killedAt)).doubleValue();
+			System.out.printf("two pipelines in Chromium: currentTime stood still at most %.2f s%n", stall);
+			assertThat(stall).as("the longest time the picture stood still across the takeover").isLessThan(1.0);
+		}
+		finally {
+			feed.destroyForcibly();
+			feed.waitFor();
 		}
 	}
 

@@ -544,6 +544,10 @@ class LiveIntegrationTests {
 					if (number < newest) {
 						wentBack.add(newest + " -> " + number);
 					}
+					if (number > newest && System.getenv("KF_DEBUG_PDT") != null) {
+						var d = datesOf(text).values().stream().reduce((a, b) -> b).orElse(null);
+						System.out.println("PDTDEBUG " + number + " age=" + (d == null ? "-" : java.time.Duration.between(d, java.time.Instant.now()).toMillis()));
+					}
 					if (number > newest) {
 						longestStill = Math.max(longestStill, now - since);
 						since = now;
@@ -757,7 +761,7 @@ class LiveIntegrationTests {
 			java.util.TreeMap<Long, String> named = new java.util.TreeMap<>();
 			for (String text : watch.texts) {
 				assertThat(text).as("no discontinuity, ever").doesNotContain("#EXT-X-DISCONTINUITY\n");
-				assertThat(discontinuities(text)).isZero();
+				assertThat(discontinuities(text)).as(text).isZero();
 				long sequence = mediaSequence(text);
 				List<String> listed = segmentsOf(text);
 				for (int i = 0; i < listed.size(); i++) {

@@ -24,6 +24,9 @@ public final class LiveCommand {
 	/** Every live rendition's frame rate, whatever the feed's. */
 	static final String FRAME_RATE = "30";
 
+	/** How many segments more than its window a two-pipeline encoder lists and keeps (a minute of them). */
+	static final int ALIGNED_SLACK = 30;
+
 	/** The H.264 profile live renditions ask x264 for. */
 	static final String PROFILE = "main";
 
@@ -229,8 +232,10 @@ public final class LiveCommand {
 					out.resolve("%v").resolve(PartAssembler.PARTS_PLAYLIST).toString()));
 			return args;
 		}
+		// with two pipelines the session's playlists are the numbering's (PipelineNumbering), which must see every
+		// segment: an encoder working through a backlog makes several between two of its rounds, so it lists more
 		args.addAll(List.of("-f", "hls", "-hls_time", String.valueOf(segment), "-hls_list_size",
-				String.valueOf(listSize), "-hls_delete_threshold", "3", "-hls_flags",
+				String.valueOf(aligned ? listSize + ALIGNED_SLACK : listSize), "-hls_delete_threshold", "3", "-hls_flags",
 				"delete_segments+independent_segments+program_date_time+omit_endlist+append_list",
 				"-hls_segment_type", "mpegts", "-hls_segment_filename", out.resolve("%v").resolve("seg_%05d.ts").toString(),
 				"-var_stream_map", map.toString(), out.resolve("%v").resolve("index.m3u8").toString()));

@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session's numbering of a pipeline's segments (docs/adr/0020). Both pipelines of a channel encode the same
@@ -36,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * feed, the slate: another timeline) continues the numbering after a discontinuity, as a single pipeline would.
  */
 final class PipelineNumbering {
+
+	private static final Logger log = LoggerFactory.getLogger(PipelineNumbering.class);
 
 	/** Where the session's playlists and links are written, under the pipeline's work directory. */
 	static final String NUMBERED = "numbered";
@@ -275,6 +279,7 @@ final class PipelineNumbering {
 			if (renditions.stream().anyMatch(r -> !Files.exists(
 					dir.resolve(r).resolve(listings.get(r).get(local.counter())[0])))) {
 				// the encoder deleted it already (publishing fell that far behind): the next one is numbered on
+				log.warn("Segment {} of the encoder in {} was gone before it was numbered", local.uri(), dir);
 				numbered = local.counter();
 				continue;
 			}
@@ -293,11 +298,19 @@ final class PipelineNumbering {
 				number = listedUpTo + 1;
 				// a hole (a segment neither pipeline made) cannot be listed: the numbering goes on after a discontinuity
 				discontinuity = listedUpTo >= 0 && onGrid.getAsLong() != listedUpTo + 1;
+				if (discontinuity) {
+					log.warn("Segment {} (session's {}) follows segment {}: a hole, listed after a discontinuity",
+							local.uri(), onGrid.getAsLong(), listedUpTo);
+				}
 				date = dateFrom(from, local.pts());
 			}
 			else {
 				number = listedUpTo + 1;
 				discontinuity = listedUpTo >= 0;
+				if (discontinuity) {
+					log.warn("Segment {} (PTS {}) is not on the grid of {}: another timeline, listed after a discontinuity",
+							local.uri(), local.pts(), from);
+				}
 				date = local.date();
 			}
 			seamListed |= discontinuity;

@@ -122,6 +122,8 @@ class LiveCommandTests {
 		assertThat(String.join(" ", command)).contains("-fps_mode passthrough -g 60 -keyint_min 60 -sc_threshold 0 "
 				+ "-x264-params scenecut=0:open-gop=0 -force_key_frames expr:gte(t,n_forced*2)")
 			.doesNotContain("-r 30");
+		assertThat(command).as("it lists a minute more than the window: the numbering sees every segment")
+			.containsSubsequence("-hls_list_size", "36");
 		List<String> single = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings, 6,
 				Path.of("/w"), null, false, false);
 		assertThat(single).doesNotContain("-copyts").containsSubsequence("-r", "30", "-fps_mode", "cfr");
