@@ -544,10 +544,6 @@ class LiveIntegrationTests {
 					if (number < newest) {
 						wentBack.add(newest + " -> " + number);
 					}
-					if (number > newest && System.getenv("KF_DEBUG_PDT") != null) {
-						var d = datesOf(text).values().stream().reduce((a, b) -> b).orElse(null);
-						System.out.println("PDTDEBUG " + number + " age=" + (d == null ? "-" : java.time.Duration.between(d, java.time.Instant.now()).toMillis()));
-					}
 					if (number > newest) {
 						longestStill = Math.max(longestStill, now - since);
 						since = now;
