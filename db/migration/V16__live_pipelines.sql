@@ -25,4 +25,7 @@ alter table live_session add column publisher char(1) not null default 'A' check
 alter table live_session add column published_segment bigint;
 alter table live_session add column published_pts bigint;
 alter table live_session add column published_date timestamp with time zone;
+-- which timeline the claimed segment is of: the relayed feed connection its encoder read (a reconnect or a switch to
+-- the backup is another; the slate is one of each pipeline's own). Segments of one timeline share the PTS grid.
+alter table live_session add column published_timeline varchar(64);
 alter table live_session add column published_at timestamp with time zone;

@@ -569,7 +569,6 @@ class BrowserIntegrationTests {
 			startMuted(page);
 			page.waitForFunction("() => document.getElementById('player').currentTime > 2", null,
 					new Page.WaitForFunctionOptions().setTimeout(45_000));
-			screenshot(page, "live-pipelines");
 			page.evaluate("""
 					() => {
 					  const video = document.getElementById('player');
@@ -600,6 +599,7 @@ class BrowserIntegrationTests {
 					}""", killedAt)).doubleValue();
 			System.out.printf("two pipelines in Chromium: currentTime stood still at most %.2f s%n", stall);
 			assertThat(stall).as("the longest time the picture stood still across the takeover").isLessThan(1.0);
+			screenshot(page, "live-pipelines");
 		}
 		finally {
 			feed.destroyForcibly();

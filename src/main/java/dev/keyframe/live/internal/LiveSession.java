@@ -116,6 +116,8 @@ public class LiveSession {
 
 	private @Nullable Instant publishedDate;
 
+	private @Nullable String publishedTimeline;
+
 	private @Nullable Instant publishedAt;
 
 	protected LiveSession() {
@@ -330,8 +332,8 @@ public class LiveSession {
 	 * null before the first.
 	 */
 	public PipelineNumbering.@Nullable Anchor anchor() {
-		return publishedSegment == null || publishedPts == null || publishedDate == null ? null
-				: new PipelineNumbering.Anchor(publishedSegment, publishedPts, publishedDate);
+		return publishedSegment == null || publishedPts == null || publishedDate == null || publishedTimeline == null
+				? null : new PipelineNumbering.Anchor(publishedSegment, publishedPts, publishedDate, publishedTimeline);
 	}
 
 	/** When the publishing pipeline last claimed a segment; the session's start before the first. */

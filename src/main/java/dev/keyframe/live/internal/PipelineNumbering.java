@@ -62,12 +62,14 @@ final class PipelineNumbering {
 	 * @param segment its number in the session
 	 * @param pts its first picture's presentation time, 90 kHz, as both encoders wrote it
 	 * @param date its program date time
+	 * @param timeline the feed connection its encoder read (or this pipeline's slate): only segments of one
+	 *     timeline share the PTS grid
 	 */
-	record Anchor(long segment, long pts, Instant date) {
+	record Anchor(long segment, long pts, Instant date, String timeline) {
 	}
 
 	/** A segment as an encoder listed it, with its first picture's time and the date the session gives it. */
-	record Local(int counter, String uri, String duration, long pts, Instant date, boolean seam) {
+	record Local(int counter, String uri, String duration, long pts, Instant date, boolean seam, String timeline) {
 	}
 
 	/** A segment of the session's playlist: its number, duration, date, and whether a discontinuity precedes it. */
@@ -84,6 +86,9 @@ final class PipelineNumbering {
 
 	/** When the running encoder's first picture was captured (epoch ms; 0 when it makes its own, the slate). */
 	private final LongSupplier runCapture;
+
+	/** The timeline the running encoder reads. */
+	private final java.util.function.Supplier<String> timeline;
 
 	/** The top rendition's segments read so far, by counter, with their times. */
 	private final Map<Integer, Local> seen = new LinkedHashMap<>();
@@ -107,7 +112,9 @@ final class PipelineNumbering {
 	/** Whether the last round listed a discontinuity (the publisher counts it, even if it slides out unseen). */
 	private boolean seamListed;
 
-	PipelineNumbering(Path dir, List<String> renditions, int segmentSeconds, int listSize, LongSupplier runCapture) {
+	PipelineNumbering(Path dir, List<String> renditions, int segmentSeconds, int listSize, LongSupplier runCapture,
+			java.util.function.Supplier<String> timeline) {
+		this.timeline = timeline;
 		this.dir = dir;
 		this.renditions = renditions;
 		this.segmentTicks = 90_000L * segmentSeconds;
@@ -117,9 +124,17 @@ final class PipelineNumbering {
 	}
 
 	/**
-	 * The number the session gives a segment whose first picture is at {@code pts}, from {@code anchor}: empty when
-	 * it is not on the anchor's grid (another timeline), or too far from it to tell.
+	 * The number the session gives a segment of {@code timeline} whose first picture is at {@code pts}, from
+	 * {@code anchor}: empty when it is of another timeline, not on the anchor's grid, or too far from it to tell.
 	 */
+	static OptionalLong number(Anchor anchor, long pts, String timeline, long segmentTicks) {
+		if (!anchor.timeline().equals(timeline)) {
+			return OptionalLong.empty();
+		}
+		return number(anchor, pts, segmentTicks);
+	}
+
+	/** The same, within one timeline. */
 	static OptionalLong number(Anchor anchor, long pts, long segmentTicks) {
 		long delta = wrapped(pts - anchor.pts());
 		long steps = Math.floorDiv(delta + segmentTicks / 2, segmentTicks);
@@ -173,7 +188,9 @@ final class PipelineNumbering {
 					Local start = java.util.Objects.requireNonNull(runStart);
 					date = start.date().plusMillis(Math.round(wrapped(pts - start.pts()) / 90.0));
 				}
-				known = new Local(counter, item[0], item[1], pts, date.truncatedTo(ChronoUnit.MILLIS), seam);
+				// a run reads one timeline: what it is, as the run's first segment shows up
+				String of = seam ? timeline.get() : java.util.Objects.requireNonNull(runStart).timeline();
+				known = new Local(counter, item[0], item[1], pts, date.truncatedTo(ChronoUnit.MILLIS), seam, of);
 				if (seam) {
 					runStart = known;
 				}
@@ -199,7 +216,7 @@ final class PipelineNumbering {
 		if (anchor == null || locals.isEmpty()) {
 			return OptionalLong.empty();
 		}
-		return number(anchor, locals.getLast().pts(), segmentTicks);
+		return number(anchor, locals.getLast().pts(), locals.getLast().timeline(), segmentTicks);
 	}
 
 	/**
@@ -211,8 +228,16 @@ final class PipelineNumbering {
 		numbered = -1;
 		seamListed = false;
 		for (String rendition : renditions) {
-			// what this pipeline wrote when it published before is not the session's playlist any more
-			Files.deleteIfExists(dir.resolve(NUMBERED).resolve(rendition).resolve("index.m3u8"));
+			// what this pipeline wrote when it published before is not the session's playlist any more, nor are the
+			// links it made then
+			Path numberedDir = dir.resolve(NUMBERED).resolve(rendition);
+			if (Files.isDirectory(numberedDir)) {
+				try (var old = Files.list(numberedDir)) {
+					for (Path file : old.toList()) {
+						Files.deleteIfExists(file);
+					}
+				}
+			}
 			List<Entry> entries = new ArrayList<>();
 			String text = published.get(rendition);
 			if (text != null) {
@@ -268,7 +293,9 @@ final class PipelineNumbering {
 			}
 			listings.put(rendition, byCounter);
 		}
+		String latest = locals.isEmpty() ? "" : locals.getLast().timeline();
 		Anchor claimed = null;
+		boolean changed = false;
 		for (Local local : locals) {
 			if (local.counter() <= numbered) {
 				continue;
@@ -283,57 +310,85 @@ final class PipelineNumbering {
 				numbered = local.counter();
 				continue;
 			}
-			long listedUpTo = newestListed();
+			long top = listed(renditions.getFirst());
 			Anchor from = newest != null ? newest : shared;
-			OptionalLong onGrid = from == null ? OptionalLong.empty() : number(from, local.pts(), segmentTicks);
+			OptionalLong onGrid = from == null ? OptionalLong.empty()
+					: number(from, local.pts(), local.timeline(), segmentTicks);
+			if (onGrid.isEmpty() && !local.timeline().equals(latest)) {
+				// of a timeline the encoder has left (the feed before a reconnect, the slate): not the live edge
+				numbered = local.counter();
+				continue;
+			}
 			long number;
 			boolean discontinuity;
 			Instant date;
-			if (onGrid.isPresent()) {
-				if (onGrid.getAsLong() <= listedUpTo) {
-					numbered = local.counter(); // the session has it already (the other pipeline published it)
-					newest = new Anchor(onGrid.getAsLong(), local.pts(), dateFrom(from, local.pts()));
-					continue;
-				}
-				number = listedUpTo + 1;
+			if (onGrid.isPresent() && onGrid.getAsLong() <= top) {
+				// the session has it already (the other pipeline published it); a rendition that lags gets it here
+				number = onGrid.getAsLong();
+				discontinuity = false;
+				date = dateFrom(from, local.pts());
+			}
+			else if (onGrid.isPresent()) {
+				number = top + 1;
 				// a hole (a segment neither pipeline made) cannot be listed: the numbering goes on after a discontinuity
-				discontinuity = listedUpTo >= 0 && onGrid.getAsLong() != listedUpTo + 1;
+				discontinuity = top >= 0 && onGrid.getAsLong() != top + 1;
 				if (discontinuity) {
 					log.warn("Segment {} (session's {}) follows segment {}: a hole, listed after a discontinuity",
-							local.uri(), onGrid.getAsLong(), listedUpTo);
+							local.uri(), onGrid.getAsLong(), top);
 				}
 				date = dateFrom(from, local.pts());
 			}
 			else {
-				number = listedUpTo + 1;
-				discontinuity = listedUpTo >= 0;
+				number = top + 1;
+				discontinuity = top >= 0;
 				if (discontinuity) {
-					log.warn("Segment {} (PTS {}) is not on the grid of {}: another timeline, listed after a discontinuity",
-							local.uri(), local.pts(), from);
+					log.warn("Segment {} is of another timeline than {}: listed after a discontinuity", local.uri(),
+							from);
 				}
 				date = local.date();
 			}
-			seamListed |= discontinuity;
+			String uri = String.format("seg_%05d.ts", number);
+			// every link first: a rendition that got its entry and one that did not would number apart
+			List<String> adding = new ArrayList<>();
 			for (String rendition : renditions) {
+				if (number <= listed(rendition)) {
+					continue;
+				}
+				if (number != listed(rendition) + 1 && number <= top) {
+					continue; // a lagging rendition takes only its next one
+				}
 				String[] item = listings.get(rendition).get(local.counter());
-				String uri = String.format("seg_%05d.ts", number);
 				Path numberedDir = dir.resolve(NUMBERED).resolve(rendition);
 				Files.createDirectories(numberedDir);
 				Path link = numberedDir.resolve(uri);
 				Files.deleteIfExists(link);
 				Files.createLink(link, dir.resolve(rendition).resolve(item[0]));
+				adding.add(rendition);
+			}
+			for (String rendition : adding) {
+				String[] item = listings.get(rendition).get(local.counter());
 				playlists.computeIfAbsent(rendition, r -> new ArrayList<>())
 					.add(new Entry(number, uri, item[1], DATE.format(date), discontinuity));
 				targetDuration = Math.max(targetDuration, (int) Math.ceil(Double.parseDouble(item[1]) - 0.001));
 			}
+			seamListed |= discontinuity && !adding.isEmpty();
+			changed |= !adding.isEmpty();
 			numbered = local.counter();
-			newest = new Anchor(number, local.pts(), date);
-			claimed = newest;
+			newest = new Anchor(number, local.pts(), date, local.timeline());
+			if (number > top) {
+				claimed = newest;
+			}
 		}
-		if (claimed != null) {
+		if (changed) {
 			write();
 		}
 		return claimed;
+	}
+
+	/** The newest segment a rendition's playlist lists; -1 for none. */
+	private long listed(String rendition) {
+		List<Entry> entries = playlists.get(rendition);
+		return entries == null || entries.isEmpty() ? -1 : entries.getLast().number();
 	}
 
 	/** Whether a discontinuity was listed since the last call. */
@@ -350,11 +405,6 @@ final class PipelineNumbering {
 
 	private Instant dateFrom(Anchor anchor, long pts) {
 		return anchor.date().plusMillis(Math.round(wrapped(pts - anchor.pts()) / 90.0));
-	}
-
-	private long newestListed() {
-		List<Entry> top = playlists.get(renditions.getFirst());
-		return top == null || top.isEmpty() ? -1 : top.getLast().number();
 	}
 
 	/** The session's playlists, each its last {@code listSize} segments; links that left them go. */

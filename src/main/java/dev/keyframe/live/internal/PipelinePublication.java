@@ -34,8 +34,8 @@ final class PipelinePublication {
 		/** Claims a segment for {@code pipeline}; false when it does not publish the session (any more). */
 		boolean claim(SessionRun run, PipelineNumbering.Anchor anchor);
 
-		/** Takes the publication over, if it stalled since {@code cutoff}. */
-		boolean takeOver(SessionRun run, Instant cutoff);
+		/** Takes the publication over, if the publisher claimed nothing for {@code stalled}. */
+		boolean takeOver(SessionRun run, Duration stalled);
 
 		/** The session's playlists as published, by rendition (open ones only). */
 		Map<String, String> published(SessionRun run) throws IOException;
@@ -61,6 +61,9 @@ final class PipelinePublication {
 	private volatile @Nullable HlsPublisher publisher;
 
 	private volatile @Nullable Long newest;
+
+	/** A segment numbered but not claimed yet (the claim failed): nothing is published before it is claimed. */
+	private PipelineNumbering.@Nullable Anchor pending;
 
 	PipelinePublication(Owner owner, SessionRun run, Pipeline pipeline, PipelineNumbering numbering, int segmentSeconds) {
 		this.owner = owner;
@@ -98,10 +101,20 @@ final class PipelinePublication {
 					standBy("pipeline " + pipeline.other() + " took the publication over");
 					return;
 				}
-				PipelineNumbering.Anchor claim = numbering.advance(locals, row.anchor());
-				if (claim != null && !owner.claim(run, claim)) {
-					standBy("pipeline " + pipeline.other() + " took the publication over");
-					return;
+				PipelineNumbering.Anchor fresh = numbering.advance(locals, row.anchor());
+				if (fresh != null) {
+					pending = fresh;
+				}
+				PipelineNumbering.Anchor claim = pending;
+				if (claim != null) {
+					if (!owner.claim(run, claim)) {
+						pending = null;
+						standBy(owner.row(run) != null && owner.row(run).publisher() != pipeline
+								? "pipeline " + pipeline.other() + " took the publication over"
+								: "its claim was refused (this transcoder was replaced, or the session ended)");
+						return;
+					}
+					pending = null;
 				}
 				if (numbering.takeSeam()) {
 					current.newRun();
@@ -118,11 +131,10 @@ final class PipelinePublication {
 				publish(row, step, null);
 				return;
 			}
-			Instant now = Instant.now();
 			boolean ahead = !locals.isEmpty()
 					&& (anchor == null || step.isEmpty() || step.getAsLong() > anchor.segment());
-			if (ahead && row.publishedAt().isBefore(now.minus(takeover)) && owner.takeOver(run, now.minus(takeover))) {
-				publish(row, step, Duration.between(row.publishedAt(), now));
+			if (ahead && owner.takeOver(run, takeover)) {
+				publish(row, step, Duration.between(row.publishedAt(), Instant.now()));
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -135,6 +147,7 @@ final class PipelinePublication {
 	private void publish(LiveSession row, OptionalLong step, @Nullable Duration stalled) throws IOException {
 		Map<String, String> published = owner.published(run);
 		numbering.seed(published);
+		pending = null;
 		HlsPublisher started = owner.publisher(run, published);
 		started.continuesSeamlessly(); // a seam, if there is one, is the numbering's to write
 		publisher = started;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * TCP (docs/adr/0013). Bytes wait in a bounded buffer while the transcoder starts or is replaced, so a feed that
  * arrives before its transcoder is up, or outlives one, loses nothing; a full buffer slows the broadcaster down
  * rather than dropping data. The protocol is a line ({@code KFRELAY 1 <session> <generation> <token> <protocol>},
- * and {@code backup} after it for a channel's backup feed),
+ * then {@code backup} for a channel's backup feed, and {@code feed=<id>} naming this connection of the feed),
  * answered {@code OK} or refused, then frames: {@code D <arrival ms> <length> <bytes>} for data and {@code E <reason>} when the
  * feed ends. The transcoder writes a line back when it stops the feed: {@code BAD <why>} or {@code END <why>}.
  *
@@ -76,6 +76,17 @@ final class Relay {
 	private volatile long bytes;
 
 	private volatile @Nullable String endReason;
+
+	/**
+	 * This feed connection's name, the same on every leg: the timeline both pipelines' encoders read (docs/adr/0020).
+	 */
+	private final String feed = java.util.HexFormat.of().formatHex(randomBytes());
+
+	private static byte[] randomBytes() {
+		byte[] bytes = new byte[8];
+		new java.security.SecureRandom().nextBytes(bytes);
+		return bytes;
+	}
 
 	Relay(UUID session, String protocol, FeedRole role, Supervisor supervisor) {
 		this(session, protocol, role, supervisor, List.of(Pipeline.A));
@@ -162,6 +173,8 @@ final class Relay {
 
 		private volatile @Nullable IOException failure;
 
+		private volatile boolean aborted;
+
 		private @Nullable Socket socket;
 
 		private @Nullable DataOutputStream out;
@@ -209,7 +222,21 @@ final class Relay {
 			queue.add(chunk);
 		}
 
+		/**
+		 * Whether the leg carries on after its transcoder stopped the feed: with two pipelines a transcoder that stops
+		 * (replaced, or standing down) is one pipeline's, and the leg feeds that pipeline's next generation; a bad
+		 * feed, or the session's end (the target says so), stops it.
+		 */
+		private boolean carriesOn(IOException refused) {
+			if (!lossy || refused instanceof BadFeed || aborted) {
+				return false;
+			}
+			failure = null;
+			return true;
+		}
+
 		void abort(String why) {
+			aborted = true;
 			failure = failure != null ? failure : new IOException(why);
 			queue.clear();
 			queue.add(END_OF_FEED);
@@ -261,11 +288,13 @@ final class Relay {
 				}
 				catch (IOException ex) {
 					IOException refused = failure;
-					if (refused != null) {
+					if (refused != null && !carriesOn(refused)) {
 						throw refused;
 					}
 					disconnect();
-					supervisor.lost(session, pipeline, generation, "the relay to it broke (" + ex.getMessage() + ")");
+					if (refused == null) {
+						supervisor.lost(session, pipeline, generation, "the relay to it broke (" + ex.getMessage() + ")");
+					}
 				}
 			}
 		}
@@ -301,7 +330,7 @@ final class Relay {
 			int waitingFor = -1;
 			while (true) {
 				IOException refused = failure;
-				if (refused != null) {
+				if (refused != null && !carriesOn(refused)) {
 					throw refused;
 				}
 				Target target = supervisor.target(session, pipeline);
@@ -347,7 +376,8 @@ final class Relay {
 				DataOutputStream stream = new DataOutputStream(
 						new java.io.BufferedOutputStream(connection.getOutputStream(), 64 * 1024));
 				stream.write(("KFRELAY 1 " + session + " " + pipeline.generation(target.generation()) + " "
-						+ target.token() + " " + protocol + (role == FeedRole.BACKUP ? " backup" : "") + "\n")
+						+ target.token() + " " + protocol + (role == FeedRole.BACKUP ? " backup" : "") + " feed=" + feed
+						+ "\n")
 					.getBytes(StandardCharsets.US_ASCII));
 				stream.flush();
 				BufferedReader in = new BufferedReader(

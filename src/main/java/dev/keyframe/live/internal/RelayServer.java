@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -99,7 +100,7 @@ final class RelayServer {
 			DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
 			OutputStream out = socket.getOutputStream();
 			String[] header = readLine(in).split(" ");
-			if (header.length < 6 || header.length > 7 || !header[0].equals("KFRELAY") || !header[2].equals(session.toString())
+			if (header.length < 6 || header.length > 8 || !header[0].equals("KFRELAY") || !header[2].equals(session.toString())
 					|| !MessageDigest.isEqual(header[4].getBytes(StandardCharsets.US_ASCII), token)) {
 				say(out, "NO This is not the transcoder of that session.");
 				return;
@@ -110,8 +111,12 @@ final class RelayServer {
 			}
 			String protocol = header[5];
 			// a relay from before roles names none: the primary
-			FeedRole role = header.length == 7 && header[6].equals("backup") ? FeedRole.BACKUP : FeedRole.PRIMARY;
-			SessionRun.Input feed = new SessionRun.Input(role, protocol);
+			List<String> options = List.of(header).subList(6, header.length);
+			FeedRole role = options.contains("backup") ? FeedRole.BACKUP : FeedRole.PRIMARY;
+			// a relay from before feed names names none: each connection its own
+			String name = options.stream().filter(o -> o.startsWith("feed=")).map(o -> o.substring(5))
+				.filter(n -> n.matches("[0-9a-f]{1,32}")).findFirst().orElse(java.util.UUID.randomUUID().toString());
+			SessionRun.Input feed = new SessionRun.Input(role, protocol, name);
 			if (!attach(feed)) {
 				say(out, run.ended() ? "END The live session ended." : "BUSY The last connection is closing.");
 				return;

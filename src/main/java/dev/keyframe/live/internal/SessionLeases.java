@@ -99,25 +99,26 @@ public class SessionLeases {
 	 * publication (the other took over while it stalled) learns it here and lists nothing more.
 	 * @return false when {@code pipeline} does not publish the session (any more)
 	 */
-	boolean claim(UUID session, Pipeline pipeline, int generation, PipelineNumbering.Anchor anchor, Instant now) {
+	boolean claim(UUID session, Pipeline pipeline, int generation, PipelineNumbering.Anchor anchor) {
+		// the database's clock: the pipeline that takes over compares with it, whatever its own host's says
 		return jdbc.sql("update live_session set published_segment = ?, published_pts = ?, published_date = ?, "
-				+ "published_at = ? where id = ? and publisher = ? and " + pipeline.column("transcoder_generation")
-				+ " = ? and state <> 'ENDED'")
-			.params(anchor.segment(), anchor.pts(), Timestamp.from(anchor.date()), Timestamp.from(now), session,
+				+ "published_timeline = ?, published_at = now() where id = ? and publisher = ? and "
+				+ pipeline.column("transcoder_generation") + " = ? and state <> 'ENDED'")
+			.params(anchor.segment(), anchor.pts(), Timestamp.from(anchor.date()), anchor.timeline(), session,
 					pipeline.name(), generation)
 			.update() == 1;
 	}
 
 	/**
-	 * {@code pipeline} takes the publication over, if the publishing pipeline claimed nothing since {@code cutoff}:
-	 * one statement, so the two pipelines never both take it.
+	 * {@code pipeline} takes the publication over, if the publishing pipeline claimed nothing for {@code stalled}
+	 * (by the database's clock, which wrote the claims): one statement, so the two pipelines never both take it.
 	 * @return whether it publishes now
 	 */
-	boolean takeOver(UUID session, Pipeline pipeline, int generation, Instant cutoff, Instant now) {
-		return jdbc.sql("update live_session set publisher = ?, published_at = ? where id = ? and publisher <> ? and "
-				+ pipeline.column("transcoder_generation") + " = ? and coalesce(published_at, started_at) < ? "
-				+ "and state <> 'ENDED'")
-			.params(pipeline.name(), Timestamp.from(now), session, pipeline.name(), generation, Timestamp.from(cutoff))
+	boolean takeOver(UUID session, Pipeline pipeline, int generation, java.time.Duration stalled) {
+		return jdbc.sql("update live_session set publisher = ?, published_at = now() where id = ? and publisher <> ? and "
+				+ pipeline.column("transcoder_generation") + " = ? and coalesce(published_at, started_at) < now() - "
+				+ "make_interval(secs => ?) and state <> 'ENDED'")
+			.params(pipeline.name(), session, pipeline.name(), generation, stalled.toMillis() / 1000.0)
 			.update() == 1;
 	}
 

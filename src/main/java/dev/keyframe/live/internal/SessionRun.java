@@ -68,6 +68,9 @@ final class SessionRun {
 	/** With two pipelines: this one's share in publishing; null with one. */
 	private volatile @Nullable PipelinePublication publication;
 
+	/** The timeline the running encoder reads: the feed connection's name, or the slate's. */
+	private volatile String timeline = "none";
+
 	private final StreamRuntime owner;
 
 	private final AtomicLong bytes = new AtomicLong();
@@ -183,6 +186,9 @@ final class SessionRun {
 
 		final String protocol;
 
+		/** The relayed connection's name: its timeline, the same in both pipelines. */
+		final String name;
+
 		final StandbyBuffer buffer = new StandbyBuffer();
 
 		@Nullable FeedWatch watch;
@@ -193,9 +199,10 @@ final class SessionRun {
 		/** Its connection ended: it is never taken as the standby again. */
 		volatile boolean detached;
 
-		Input(FeedRole role, String protocol) {
+		Input(FeedRole role, String protocol, String name) {
 			this.role = role;
 			this.protocol = protocol;
+			this.name = name;
 		}
 
 		@Override
@@ -678,6 +685,7 @@ final class SessionRun {
 		// does one that starts on another feed: the audio from before its keyframe goes
 		gate = switched || lowLatency != null && copied() != null ? new KeyframeGate() : null;
 		EncoderProcess started = owner.launch(this, rungs, info);
+		timeline = attached instanceof Input input ? input.name : "feed";
 		arrivalPending = true;
 		if (ran) {
 			clock = new CaptureClock(); // this encoder's first frame is in the bytes from now on
@@ -779,6 +787,7 @@ final class SessionRun {
 		}
 		try {
 			slate = owner.slate(this, rungs, info);
+			timeline = "slate-" + java.util.UUID.randomUUID(); // this pipeline's own picture: no other has it
 			newRun();
 			runArrival = 0; // made now, dated as the encoder dates it
 			arrivalPending = false;
@@ -953,6 +962,11 @@ final class SessionRun {
 
 	long bytes() {
 		return bytes.get();
+	}
+
+	/** The timeline the running encoder reads (see {@link PipelineNumbering}). */
+	String timeline() {
+		return timeline;
 	}
 
 	@Nullable HlsPublisher publisher() {

@@ -276,8 +276,9 @@ public class StreamRuntime implements DisposableBean {
 			assets.publishRendition(run.asset, spec, (candidate, published) -> Optional.empty());
 			HlsPublisher current = run.publisher();
 			if (current != null && current.allStarted() && (run.pipeline == null || earlier.isEmpty())
-					&& started.add(run.asset)) {
+					&& !started.contains(run.asset)) {
 				assets.liveStarted(run.asset);
+				started.add(run.asset); // once it succeeded: a failure is told again next round
 				event(run, "PLAYING", "Every rendition has its first segment: viewers can watch"
 						+ (run.lowLatency != null ? " with low latency (half-second parts)." : "."));
 			}
@@ -291,7 +292,7 @@ public class StreamRuntime implements DisposableBean {
 	PipelinePublication publication(SessionRun run, List<Rung> rungs, MediaInfo feed, Pipeline pipeline) {
 		List<String> names = rungs.stream().map(Rung::name).toList();
 		PipelineNumbering numbering = new PipelineNumbering(run.dir, names, settings.segmentSeconds(), run.listSize,
-				run::runCapture);
+				run::runCapture, run::timeline);
 		PipelinePublication.Owner owner = new PipelinePublication.Owner() {
 
 			@Override
@@ -301,13 +302,12 @@ public class StreamRuntime implements DisposableBean {
 
 			@Override
 			public boolean claim(SessionRun of, PipelineNumbering.Anchor anchor) {
-				return leases.claim(of.sessionId, pipeline, settings.transcoder().generation(), anchor, clock.instant());
+				return leases.claim(of.sessionId, pipeline, settings.transcoder().generation(), anchor);
 			}
 
 			@Override
-			public boolean takeOver(SessionRun of, Instant cutoff) {
-				return leases.takeOver(of.sessionId, pipeline, settings.transcoder().generation(), cutoff,
-						clock.instant());
+			public boolean takeOver(SessionRun of, java.time.Duration stalled) {
+				return leases.takeOver(of.sessionId, pipeline, settings.transcoder().generation(), stalled);
 			}
 
 			@Override
@@ -514,7 +514,7 @@ public class StreamRuntime implements DisposableBean {
 	 * this instance exits.
 	 */
 	void ended(SessionRun run, String reason, @Nullable HlsPublisher publisher) {
-		if (!run.publishing()) {
+		if (!run.publishing() && !endsForBoth(run)) {
 			// the pipeline standing by: the publishing one ends the session, closes its playlists and records it
 			log.info("Pipeline {} of live session {} stops: {}", run.pipeline, run.sessionId, reason);
 			exit();
@@ -529,6 +529,9 @@ public class StreamRuntime implements DisposableBean {
 				if (publisher != null) {
 					publisher.end();
 				}
+				else if (run.pipeline != null) {
+					HlsPublisher.closeAll(storage, new AssetId(run.asset.value())); // what the other one published
+				}
 				assets.liveEnded(new AssetId(run.asset.value()), "The live stream ended.");
 				record(run);
 			}
@@ -542,6 +545,21 @@ public class StreamRuntime implements DisposableBean {
 		});
 		finishing.add(end);
 		end.start();
+	}
+
+	/**
+	 * Whether a pipeline that does not publish (yet) ends the session all the same: the session's row names it the
+	 * publisher (it ended before it began publishing), or the other pipeline has stopped beating.
+	 */
+	private boolean endsForBoth(SessionRun run) {
+		Pipeline mine = pipeline();
+		LiveSession row = sessions.findById(run.sessionId).orElse(null);
+		if (row == null || row.state().equals(LiveSession.ENDED)) {
+			return false;
+		}
+		Instant other = row.heartbeatAt(mine.other());
+		return row.publisher() == mine || other == null
+				|| other.isBefore(clock.instant().minus(settings.transcoderLostAfter()));
 	}
 
 	/** The recording becomes a VOD asset through the normal catalog: stored as a source, probed, transcoded. */

@@ -12,7 +12,7 @@ class PipelineNumberingTests {
 	private static final long SEGMENT = 90_000L * 2;
 
 	private static final PipelineNumbering.Anchor ANCHOR = new PipelineNumbering.Anchor(120, 700_326_000L,
-			Instant.parse("2026-12-03T12:00:00Z"));
+			Instant.parse("2026-12-03T12:00:00Z"), "feed-1");
 
 	@Test
 	void aSegmentOnTheAnchorsGridIsNumberedByItsDistanceFromIt() {
@@ -34,12 +34,19 @@ class PipelineNumberingTests {
 	}
 
 	@Test
+	void aSegmentOfAnotherFeedConnectionIsAnotherTimelineEvenOnTheSameGrid() {
+		assertThat(PipelineNumbering.number(ANCHOR, ANCHOR.pts() + SEGMENT, "feed-1", SEGMENT)).hasValue(121);
+		// a reconnected feed, or the backup, starts its timestamps anywhere: on the grid by chance is not in step
+		assertThat(PipelineNumbering.number(ANCHOR, ANCHOR.pts() + SEGMENT, "feed-2", SEGMENT)).isEmpty();
+	}
+
+	@Test
 	void theGridGoesOnAcrossTheTimestampsWrap() {
 		long wrap = MpegTs.WRAP + 1;
-		PipelineNumbering.Anchor late = new PipelineNumbering.Anchor(40, wrap - SEGMENT, ANCHOR.date());
+		PipelineNumbering.Anchor late = new PipelineNumbering.Anchor(40, wrap - SEGMENT, ANCHOR.date(), "feed-1");
 		assertThat(PipelineNumbering.number(late, 0, SEGMENT)).hasValue(41);
 		assertThat(PipelineNumbering.number(late, SEGMENT, SEGMENT)).hasValue(42);
-		PipelineNumbering.Anchor early = new PipelineNumbering.Anchor(41, 0, ANCHOR.date());
+		PipelineNumbering.Anchor early = new PipelineNumbering.Anchor(41, 0, ANCHOR.date(), "feed-1");
 		assertThat(PipelineNumbering.number(early, wrap - SEGMENT, SEGMENT)).hasValue(40);
 	}
 
