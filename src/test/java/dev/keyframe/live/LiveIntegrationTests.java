@@ -520,7 +520,7 @@ class LiveIntegrationTests {
 
 		int reads;
 
-		long newest = -1;
+		volatile long newest = -1;
 
 		long since = System.nanoTime();
 
@@ -800,6 +800,63 @@ class LiveIntegrationTests {
 		}
 		finally {
 			feed.destroyForcibly(); // a failed run leaves nothing pushing into the tests after it
+		}
+	}
+
+	/**
+	 * A channel on two pipelines whose feed drops and comes back: both pipelines play the slate meanwhile (each its
+	 * own), then both read the new connection, a timeline of its own. The playlists go on after the seams and never
+	 * freeze or go back, and the pipeline standing by is in step again on the new feed.
+	 */
+	@Test
+	void aChannelOnTwoPipelinesGoesOnAcrossAReconnectAndBothPipelinesGetInStepAgain() throws Exception {
+		var created = client.post("/api/live/channels", Map.of("title", "Two pipelines, reconnecting", "rtmpOutputs",
+				List.of(), "reconnectWindowSeconds", 60, "pipelines", 2));
+		assertThat(created.status()).as(created.body()).isEqualTo(201);
+		UUID channel = UUID.fromString(created.json().get("channel").get("id").asString());
+		String key = created.json().get("key").asString();
+		Process first = push(key, OPEN_ENDED);
+		Process second = null;
+		try {
+			JsonNode live = awaitState(channel, "LIVE");
+			AssetId asset = AssetId.of(live.get("session").get("assetId").asString());
+			String playlist = AssetKeys.renditionPrefix(asset, "360p") + "index.m3u8";
+			Awaitility.await("both pipelines in step").atMost(SOON).pollInterval(Duration.ofMillis(500))
+				.until(() -> channels.running(channel).orElseThrow(), r -> r.pipelines().size() == 2
+						&& r.pipelines().stream().allMatch(p -> p.newestSegment() != null));
+			PlaylistWatch watch = new PlaylistWatch(playlist);
+			Thread watching = Thread.ofPlatform().name("playlist-watch").start(watch);
+			first.destroyForcibly(); // the broadcaster's connection drops
+			first.waitFor();
+			awaitState(channel, "RECONNECTING");
+			Thread.sleep(4000); // the slate plays
+			second = push(key, OPEN_ENDED);
+			awaitState(channel, "LIVE");
+			long atReconnect = watch.newest;
+			Awaitility.await("both pipelines in step on the new feed").atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> channels.running(channel).orElseThrow(), r -> r.pipelines().stream()
+					.allMatch(p -> p.newestSegment() != null && p.newestSegment() > atReconnect + 2));
+			long inStep = watch.newest;
+			Awaitility.await("the playlist goes on").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+				.until(() -> watch.newest >= inStep + 3);
+			watch.stop();
+			watching.join();
+			assertThat(watch.wentBack).as(watch.trace.toString()).isEmpty();
+			String last = read(playlist);
+			assertThat(last).doesNotContain("#EXT-X-ENDLIST");
+			List<String> listed = segmentsOf(last);
+			assertThat(describe(asset, "360p", listed.getLast())).as("the newest segment decodes")
+				.contains("video,640,360");
+			var pipelines = channels.running(channel).orElseThrow().pipelines();
+			assertThat(Math.abs(pipelines.get(0).newestSegment() - pipelines.get(1).newestSegment()))
+				.as("the two pipelines number the new feed's segments alike: " + pipelines).isLessThanOrEqualTo(2);
+		}
+		finally {
+			first.destroyForcibly();
+			if (second != null) {
+				second.destroyForcibly();
+			}
 		}
 	}
 
