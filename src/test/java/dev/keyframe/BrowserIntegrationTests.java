@@ -501,12 +501,7 @@ class BrowserIntegrationTests {
 					new Page.WaitForFunctionOptions().setTimeout(45_000));
 			assertThat(page.locator("#events")).containsText("backup feed connected and stands by",
 					new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-			page.evaluate("""
-					() => {
-					  const video = document.getElementById('player');
-					  window.samples = [];
-					  window.sampling = setInterval(() => window.samples.push([performance.now(), video.currentTime]), 100);
-					}""");
+			startSampling(page);
 			Thread.sleep(2000);
 			double frozenAt = ((Number) page.evaluate("performance.now()")).doubleValue();
 			assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(primary.pid())).start().waitFor()).isZero();
@@ -518,16 +513,7 @@ class BrowserIntegrationTests {
 			assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
 			assertThat(((Number) page.evaluate("window.samples.filter(([at]) => at >= " + frozenAt + ").length"))
 				.intValue()).as("currentTime sampled through the switch").isGreaterThan(100);
-			double stall = ((Number) page.evaluate("""
-					from => {
-					  clearInterval(window.sampling);
-					  let longest = 0, since = null, last = -1;
-					  for (const [at, t] of window.samples) {
-					    if (t !== last) { since = at; last = t; continue; }
-					    if (at >= from) longest = Math.max(longest, at - Math.max(since, from));
-					  }
-					  return longest / 1000;
-					}""", frozenAt)).doubleValue();
+			double stall = longestStill(page, frozenAt);
 			System.out.printf("failover in Chromium: currentTime stood still at most %.2f s%n", stall);
 			assertThat(stall).as("the longest time the picture stood still across the switch").isLessThan(1.0);
 			screenshot(page, "live-failover");
@@ -569,12 +555,7 @@ class BrowserIntegrationTests {
 			startMuted(page);
 			page.waitForFunction("() => document.getElementById('player').currentTime > 2", null,
 					new Page.WaitForFunctionOptions().setTimeout(45_000));
-			page.evaluate("""
-					() => {
-					  const video = document.getElementById('player');
-					  window.samples = [];
-					  window.sampling = setInterval(() => window.samples.push([performance.now(), video.currentTime]), 100);
-					}""");
+			startSampling(page);
 			Thread.sleep(2000);
 			var publishing = channels.running(channel).orElseThrow().publishing();
 			String other = publishing.name().equals("A") ? "B" : "A";
@@ -587,16 +568,7 @@ class BrowserIntegrationTests {
 			page.waitForFunction("t => document.getElementById('player').currentTime > t + 10", then,
 					new Page.WaitForFunctionOptions().setTimeout(40_000));
 			assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
-			double stall = ((Number) page.evaluate("""
-					from => {
-					  clearInterval(window.sampling);
-					  let longest = 0, since = null, last = -1;
-					  for (const [at, t] of window.samples) {
-					    if (t !== last) { since = at; last = t; continue; }
-					    if (at >= from) longest = Math.max(longest, at - Math.max(since, from));
-					  }
-					  return longest / 1000;
-					}""", killedAt)).doubleValue();
+			double stall = longestStill(page, killedAt);
 			System.out.printf("two pipelines in Chromium: currentTime stood still at most %.2f s%n", stall);
 			assertThat(stall).as("the longest time the picture stood still across the takeover").isLessThan(1.0);
 			screenshot(page, "live-pipelines");
@@ -987,6 +959,30 @@ class BrowserIntegrationTests {
 
 	private static LocatorAssertions.HasTextOptions timeout(double millis) {
 		return new LocatorAssertions.HasTextOptions().setTimeout(millis);
+	}
+
+	/** Samples the player's currentTime every 100 ms from now on. */
+	private static void startSampling(Page page) {
+		page.evaluate("""
+				() => {
+				  const video = document.getElementById('player');
+				  window.samples = [];
+				  window.sampling = setInterval(() => window.samples.push([performance.now(), video.currentTime]), 100);
+				}""");
+	}
+
+	/** Stops sampling; the longest the player's currentTime stood still from {@code from} (performance.now()), s. */
+	private static double longestStill(Page page, double from) {
+		return ((Number) page.evaluate("""
+				from => {
+				  clearInterval(window.sampling);
+				  let longest = 0, since = null, last = -1;
+				  for (const [at, t] of window.samples) {
+				    if (t !== last) { since = at; last = t; continue; }
+				    if (at >= from) longest = Math.max(longest, at - Math.max(since, from));
+				  }
+				  return longest / 1000;
+				}""", from)).doubleValue();
 	}
 
 	private static void screenshot(Page page, String name) {

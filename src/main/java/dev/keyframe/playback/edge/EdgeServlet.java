@@ -317,7 +317,26 @@ final class EdgeServlet extends HttpServlet {
 		}
 		Duration age = live.age(clock.instant());
 		return lookup.source() == EdgeCache.Source.STALE && age.toSeconds() >= 2L * live.targetSeconds()
-				|| age.compareTo(settings.liveStaleAfter()) > 0;
+				|| age.compareTo(settings.liveStaleAfter()) > 0 && !beingWritten(lookup.entry(), live);
+	}
+
+	/**
+	 * Whether the origin rewrote the playlist within two target durations: a transcoder that starts late works
+	 * through the feed it missed and publishes old media fast. Its playlist is advancing, not stale.
+	 */
+	private boolean beingWritten(EdgeCache.Entry entry, BackSoon live) {
+		if (entry.lastModified() == null) {
+			return false;
+		}
+		try {
+			java.time.Instant written = java.time.ZonedDateTime
+				.parse(entry.lastModified(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+				.toInstant();
+			return Duration.between(written, clock.instant()).toSeconds() < 2L * live.targetSeconds();
+		}
+		catch (java.time.format.DateTimeParseException ex) {
+			return false;
+		}
 	}
 
 	/** A slate segment of a continued playlist: from memory, never from the origin. */
