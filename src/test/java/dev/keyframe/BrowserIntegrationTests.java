@@ -429,11 +429,7 @@ class BrowserIntegrationTests {
 	void anEditorCreatesAChannelSeesItsKeyOnceAndWatchesTheFeedLive() throws Exception {
 		Page page = context.newPage();
 		signIn(page, ADMIN, ADMIN_PASSWORD);
-		page.navigate("/live");
-		page.fill("#title", "Evening news");
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
-		assertThat(page.locator("h1")).hasText("Evening news");
-		String key = page.locator("#issued-key code.token").textContent().strip();
+		String key = createChannel(page, "Evening news", Map.of());
 		org.assertj.core.api.Assertions.assertThat(key).startsWith("live_");
 		assertThat(page.locator("main [data-field=state]")).hasText("idle");
 
@@ -483,10 +479,7 @@ class BrowserIntegrationTests {
 	void aViewerPlaysOnWhenTheChannelSwitchesToItsBackupFeed() throws Exception {
 		Page page = context.newPage();
 		signIn(page, ADMIN, ADMIN_PASSWORD);
-		page.navigate("/live");
-		page.fill("#title", "Two paths");
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
-		String key = page.locator("#issued-key code.token").textContent().strip();
+		String key = createChannel(page, "Two paths", Map.of());
 		assertThat(page.locator("#backup-key")).containsText(key + "-backup");
 		String ingestUrl = "http://127.0.0.1:" + ingest.httpPort() + "/ingest/";
 		Process primary = Media.liveFeed(tools.ffmpegPath(), 300, "mpegts", ingestUrl + key,
@@ -537,12 +530,7 @@ class BrowserIntegrationTests {
 	void aViewerPlaysOnWhenThePublishingPipelineIsKilled() throws Exception {
 		Page page = context.newPage();
 		signIn(page, ADMIN, ADMIN_PASSWORD);
-		page.navigate("/live");
-		page.fill("#title", "Two pipelines");
-		page.selectOption("#pipelines", "2");
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
-		assertThat(page.locator("h1")).hasText("Two pipelines");
-		String key = page.locator("#issued-key code.token").textContent().strip();
+		String key = createChannel(page, "Two pipelines", Map.of("#pipelines", "2"));
 		java.util.UUID channel = java.util.UUID.fromString(page.url().replaceAll("^.*/live/([0-9a-f-]{36}).*$", "$1"));
 		Process feed = Media.liveFeed(tools.ffmpegPath(), 300, "mpegts",
 				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key, dir.resolve("pipelines.log"));
@@ -589,13 +577,8 @@ class BrowserIntegrationTests {
 	void aViewerWatchesALowLatencyChannelSecondsBehindTheCamera() throws Exception {
 		Page page = context.newPage();
 		signIn(page, ADMIN, ADMIN_PASSWORD);
-		page.navigate("/live");
-		page.fill("#title", "Low-latency desk");
-		page.selectOption("#latency", "LOW");
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
-		assertThat(page.locator("h1")).hasText("Low-latency desk");
+		String key = createChannel(page, "Low-latency desk", Map.of("#latency", "LOW"));
 		assertThat(page.locator("main [data-field=latency]")).containsText("low");
-		String key = page.locator("#issued-key code.token").textContent().strip();
 		long epoch = System.currentTimeMillis() - 10_000;
 		Process feed = Media.clockFeed(tools.ffmpegPath(), 300,
 				"http://127.0.0.1:" + ingest.httpPort() + "/ingest/" + key, epoch, dir.resolve("browser-ll-feed.log"));
@@ -959,6 +942,20 @@ class BrowserIntegrationTests {
 
 	private static LocatorAssertions.HasTextOptions timeout(double millis) {
 		return new LocatorAssertions.HasTextOptions().setTimeout(millis);
+	}
+
+	/**
+	 * Creates a live channel on the new-channel form, with {@code choices} (a select's id and the option to pick),
+	 * and lands on its page.
+	 * @return the stream key, shown this once
+	 */
+	private static String createChannel(Page page, String title, Map<String, String> choices) {
+		page.navigate("/live");
+		page.fill("#title", title);
+		choices.forEach(page::selectOption);
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
+		assertThat(page.locator("h1")).hasText(title);
+		return page.locator("#issued-key code.token").textContent().strip();
 	}
 
 	/** Samples the player's currentTime every 100 ms from now on. */

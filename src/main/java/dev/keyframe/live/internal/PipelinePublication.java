@@ -109,7 +109,8 @@ final class PipelinePublication {
 				if (claim != null) {
 					if (!owner.claim(run, claim)) {
 						pending = null;
-						standBy(owner.row(run) != null && owner.row(run).publisher() != pipeline
+						LiveSession now = owner.row(run);
+						standBy(now != null && now.publisher() != pipeline
 								? "pipeline " + pipeline.other() + " took the publication over"
 								: "its claim was refused (this transcoder was replaced, or the session ended)");
 						return;

@@ -276,9 +276,9 @@ public class StreamRuntime implements DisposableBean {
 			assets.publishRendition(run.asset, spec, (candidate, published) -> Optional.empty());
 			HlsPublisher current = run.publisher();
 			if (current != null && current.allStarted() && (run.pipeline == null || earlier.isEmpty())
-					&& !started.contains(run.asset)) {
+					&& !playing.contains(run.asset)) {
 				assets.liveStarted(run.asset);
-				started.add(run.asset); // once it succeeded: a failure is told again next round
+				playing.add(run.asset); // once it succeeded: a failure is told again next round
 				event(run, "PLAYING", "Every rendition has its first segment: viewers can watch"
 						+ (run.lowLatency != null ? " with low latency (half-second parts)." : "."));
 			}
@@ -286,7 +286,7 @@ public class StreamRuntime implements DisposableBean {
 	}
 
 	/** The live assets this instance told the catalog are playing (a pipeline that takes over does not again). */
-	private final Set<AssetId> started = ConcurrentHashMap.newKeySet();
+	private final Set<AssetId> playing = ConcurrentHashMap.newKeySet();
 
 	/** With two pipelines: this pipeline's share in publishing (docs/adr/0020). */
 	PipelinePublication publication(SessionRun run, List<Rung> rungs, MediaInfo feed, Pipeline pipeline) {
