@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.keyframe.catalog.AssetId;
 import dev.keyframe.catalog.AssetKeys;
+import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
 
 /**
@@ -239,7 +240,7 @@ final class HlsPublisher {
 				if (uploaded.contains(rendition + "/" + part)) {
 					continue;
 				}
-				storage.put(prefix + part, dir.resolve(rendition).resolve(part), "video/mp2t", ObjectStorage.IMMUTABLE);
+				storage.put(prefix + part, dir.resolve(rendition).resolve(part), MediaTypes.MPEG_TS, ObjectStorage.IMMUTABLE);
 				uploaded.add(rendition + "/" + part);
 			}
 		}
@@ -253,11 +254,11 @@ final class HlsPublisher {
 				log.warn("Segment {} of live asset {} is listed but missing; the playlist waits", uri, asset);
 				return;
 			}
-			storage.put(prefix + uri, segment, "video/mp2t", ObjectStorage.IMMUTABLE);
+			storage.put(prefix + uri, segment, MediaTypes.MPEG_TS, ObjectStorage.IMMUTABLE);
 			uploaded.add(rendition + "/" + uri);
 		}
 		String published = assembler == null ? text : assembler.decorate(text) + reports(rendition);
-		storage.put(prefix + "index.m3u8", published.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
+		storage.put(prefix + "index.m3u8", published.getBytes(StandardCharsets.UTF_8), MediaTypes.HLS_PLAYLIST,
 				LIVE_PLAYLIST);
 		playlists.put(rendition, published);
 		undecorated.put(rendition, text);
@@ -437,7 +438,7 @@ final class HlsPublisher {
 			}
 			String ended = ended(text);
 			storage.put(AssetKeys.mediaPrefix(asset) + rendition + "/index.m3u8", ended.getBytes(StandardCharsets.UTF_8),
-					"application/vnd.apple.mpegurl", LIVE_PLAYLIST);
+					MediaTypes.HLS_PLAYLIST, LIVE_PLAYLIST);
 			playlists.put(rendition, ended);
 		}
 	}
@@ -511,7 +512,7 @@ final class HlsPublisher {
 					String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 					String ended = ended(text);
 					if (!ended.equals(text)) {
-						storage.put(object.key(), ended.getBytes(StandardCharsets.UTF_8), "application/vnd.apple.mpegurl",
+						storage.put(object.key(), ended.getBytes(StandardCharsets.UTF_8), MediaTypes.HLS_PLAYLIST,
 								LIVE_PLAYLIST);
 					}
 				}

@@ -47,6 +47,7 @@ import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaProbe;
 import dev.keyframe.platform.MediaProbeException;
 import dev.keyframe.platform.MediaTools;
+import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.platform.Role;
 import dev.keyframe.platform.Rung;
@@ -572,9 +573,9 @@ public class StreamRuntime implements DisposableBean {
 			}
 			String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(clock.instant().atZone(ZoneOffset.UTC));
 			AssetId created = assets.createRecording(new NewAsset(run.title + " \u2014 recording " + when + " UTC",
-					"recording.ts", "video/mp2t", Files.size(file)));
+					"recording.ts", MediaTypes.MPEG_TS, Files.size(file)));
 			recording = created;
-			storage.putLarge(AssetKeys.source(created), file, "video/mp2t", "private");
+			storage.putLarge(AssetKeys.source(created), file, MediaTypes.MPEG_TS, "private");
 			tx.executeWithoutResult(status -> sessions.findById(run.sessionId).ifPresent(s -> s.recorded(created.value())));
 			try {
 				assets.uploaded(created, probe.probe(storage.presignGet(AssetKeys.source(created), Duration.ofMinutes(30))));

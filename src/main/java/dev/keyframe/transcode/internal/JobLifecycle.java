@@ -26,6 +26,7 @@ import dev.keyframe.catalog.RenditionSpec;
 import dev.keyframe.catalog.TranscodeProgressed;
 import dev.keyframe.catalog.TranscodeWork;
 import dev.keyframe.platform.JobQueue;
+import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.transcode.JobState;
 import dev.keyframe.transcode.TranscodeJobQueued;
@@ -60,8 +61,6 @@ public class JobLifecycle implements TranscodeWork {
 	private final Clock clock;
 
 	private final ObjectStorage storage;
-
-	private static final String PLAYLIST = "application/vnd.apple.mpegurl";
 
 	JobLifecycle(TranscodeJobs jobs, JobStore store, AssetLookup assets, ApplicationEventPublisher events,
 			TranscodeSettings settings, MeterRegistry meters, JobQueue queue, Optional<Clock> clock,
@@ -282,7 +281,7 @@ public class JobLifecycle implements TranscodeWork {
 			return misaligned;
 		}
 		storage.put(key, HlsPlaylist.write(durations, settings.segmentSeconds(), complete)
-			.getBytes(java.nio.charset.StandardCharsets.UTF_8), PLAYLIST, ObjectStorage.SHORT_LIVED);
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8), MediaTypes.HLS_PLAYLIST, ObjectStorage.SHORT_LIVED);
 		events.publishEvent(new RenditionPublished(asset, spec));
 		return Optional.empty();
 	}

@@ -47,6 +47,7 @@ import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.platform.MediaSettings;
 import dev.keyframe.platform.MediaTools;
+import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.transcode.TranscodeSettings;
 import dev.keyframe.transcode.internal.Alignment;
@@ -604,7 +605,7 @@ class Encoder {
 						slots.acquire();
 						try {
 							if (!cancelled.getAsBoolean()) {
-								storage.put(prefix + file.getFileName(), file, "video/mp2t", ObjectStorage.IMMUTABLE);
+								storage.put(prefix + file.getFileName(), file, MediaTypes.MPEG_TS, ObjectStorage.IMMUTABLE);
 								stored.add(file);
 							}
 						}
