@@ -10,13 +10,19 @@ export class ApiError extends Error {
 }
 
 export async function api(method, url, body) {
+  return call(method, url, body === undefined ? undefined : JSON.stringify(body), 'application/json');
+}
+
+// Sends a file (a Blob) as the whole request body, as the API takes captions files.
+export async function sendFile(method, url, file) {
+  return call(method, url, file, file.type || 'application/octet-stream');
+}
+
+async function call(method, url, body, contentType) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType;
   if (header && token && method !== 'GET') headers[header] = token;
-  const response = await fetch(url, {
-    method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const response = await fetch(url, { method, headers, credentials: 'same-origin', body });
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
     try {

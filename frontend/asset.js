@@ -1,5 +1,6 @@
 import { attach } from './player.js';
 import { follow, label } from './live.js';
+import { api, sendFile } from './api.js';
 
 const main = document.getElementById('content');
 const video = document.getElementById('player');
@@ -29,3 +30,45 @@ follow([main.dataset.asset], (asset) => {
     window.location.reload();
   }
 });
+
+// Captions and subtitles: a file is sent as it is; the server reads it whole and says which line is wrong.
+const tracks = document.getElementById('text-tracks');
+if (tracks) {
+  const base = `/api/assets/${main.dataset.asset}/text-tracks`;
+  const problem = document.getElementById('track-problem');
+  const act = async (work) => {
+    problem.hidden = true;
+    try {
+      await work();
+      window.location.reload();
+    } catch (error) {
+      problem.textContent = error.message;
+      problem.hidden = false;
+    }
+  };
+  const form = document.getElementById('add-text-track');
+  form?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const file = form.elements.file.files[0];
+    if (!file) {
+      problem.textContent = 'Choose a WebVTT or SubRip file first.';
+      problem.hidden = false;
+      return;
+    }
+    const query = new URLSearchParams({
+      language: form.elements.language.value.trim(),
+      kind: form.elements.kind.value,
+      isDefault: form.elements.isDefault.checked,
+    });
+    if (form.elements.name.value.trim()) query.set('name', form.elements.name.value.trim());
+    act(() => sendFile('POST', `${base}?${query}`, file));
+  });
+  for (const row of tracks.querySelectorAll('[data-track]')) {
+    const id = row.dataset.track;
+    row.querySelector('[data-action="replace"]').addEventListener('change', (event) => {
+      const file = event.target.files[0];
+      if (file) act(() => sendFile('PUT', `${base}/${id}/file`, file));
+    });
+    row.querySelector('[data-action="remove"]').addEventListener('click', () => act(() => api('DELETE', `${base}/${id}`)));
+  }
+}

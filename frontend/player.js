@@ -1,7 +1,7 @@
 // Plays an asset through the CDN. The page never holds a media URL of its own: the player asks the app for a
 // grant (a signed master playlist URL, and signed cookies the response sets for everything under the asset), lets
 // hls.js send those cookies to the CDN, renews the grant before it lapses so long films play to the end, and
-// offers a quality menu.
+// offers quality and captions menus.
 
 async function fetchGrant(url) {
   const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
@@ -24,7 +24,8 @@ class Player {
     this.video = video;
     this.url = video.dataset.grant;
     const bar = video.parentElement.querySelector('.player-bar');
-    this.quality = bar?.querySelector('select');
+    this.quality = bar?.querySelector('#quality');
+    this.captions = bar?.querySelector('#captions');
     this.status = bar?.querySelector('.player-status');
     this.hls = null;
   }
@@ -57,6 +58,8 @@ class Player {
         this.wantsPlay = false;
       });
       hls.on(Hls.Events.LEVEL_SWITCHED, () => this.showLevels());
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => this.showCaptions());
+      hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, () => this.showCaptions());
       hls.on(Hls.Events.ERROR, (event, data) => this.recover(data));
       hls.loadSource(this.grant.masterUrl);
       hls.attachMedia(this.video);
@@ -64,7 +67,7 @@ class Player {
       window.keyframeHls = hls; // for tests and the curious: levels, current level
     } else if (this.video.canPlayType('application/vnd.apple.mpegurl')) {
       this.video.src = this.grant.masterUrl; // Safari: the cookies go with its own requests
-      this.quality?.parentElement.setAttribute('hidden', '');
+      this.quality?.parentElement.setAttribute('hidden', ''); // and its own controls offer quality and captions
     }
     // timers sleep in background tabs: renew on return if the grant is due
     document.addEventListener('visibilitychange', () => {
@@ -124,6 +127,28 @@ class Player {
     } else if (data.fatal) {
       this.say('This video cannot be played here.');
     }
+  }
+
+  // The captions menu: Off, then each text track the master lists (hls.js shows the default one from the start).
+  showCaptions() {
+    const select = this.captions;
+    if (!select || !this.hls) return;
+    const tracks = this.hls.subtitleTracks || [];
+    const shown = tracks.length > 0;
+    select.hidden = !shown;
+    select.labels.forEach((label) => { label.hidden = !shown; });
+    if (select.options.length !== tracks.length + 1) {
+      select.replaceChildren(new Option('Off', '-1'));
+      tracks.forEach((track, index) => select.add(new Option(track.name || track.lang || `Track ${index + 1}`, String(index))));
+      if (!select.dataset.bound) {
+        select.dataset.bound = 'yes';
+        select.addEventListener('change', () => {
+          this.hls.subtitleDisplay = true;
+          this.hls.subtitleTrack = Number(select.value);
+        });
+      }
+    }
+    select.value = String(this.hls.subtitleDisplay ? this.hls.subtitleTrack : -1);
   }
 
   showLevels() {

@@ -700,6 +700,76 @@ class BrowserIntegrationTests {
 	}
 
 	@Test
+	void anEditorAddsCaptionsOnTheAssetPageAndTheViewerTurnsThemOnAtTheirTime() throws Exception {
+		Path clip = renamed(Media.clip(tools.ffmpegPath(), dir, 640, 360, 9, true), "browser-captions.mp4");
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		String assetId = uploadUntilReady(page, clip);
+		assertThat(page.locator("#text-tracks .empty")).hasText("None yet.");
+
+		// a broken file: the page says which line is wrong, and nothing is added
+		Path broken = Files.writeString(dir.resolve("broken.srt"), "1\n00:00:01,000 --> 00:00:03,000\nfine\n\n"
+				+ "2\n00:00:04,000 -> 00:00:05,000\nbroken\n");
+		page.setInputFiles("#track-file", broken);
+		page.fill("#track-language", "en");
+		page.locator("#add-text-track button[type=submit]").click();
+		assertThat(page.locator("#track-problem")).hasText(java.util.regex.Pattern.compile("^Line 6: expected a time range"));
+		assertThat(page.locator("#text-track-list")).hasCount(0);
+
+		Path english = Files.writeString(dir.resolve("english.srt"), "1\n00:00:01,000 --> 00:00:04,000\n"
+				+ "Hello from the test pattern\n\n2\n00:00:05,000 --> 00:00:08,000\n<i>And goodbye</i>\n");
+		page.setInputFiles("#track-file", english);
+		page.fill("#track-language", "en");
+		page.waitForNavigation(() -> page.locator("#add-text-track button[type=submit]").click());
+		Path german = Files.writeString(dir.resolve("german.vtt"), "WEBVTT\n\n00:02.000 --> 00:06.000\n[Musik]\n");
+		page.setInputFiles("#track-file", german);
+		page.fill("#track-language", "de");
+		page.selectOption("#track-kind", "CAPTIONS");
+		page.waitForNavigation(() -> page.locator("#add-text-track button[type=submit]").click());
+		assertThat(page.locator("#text-track-list tbody tr")).hasCount(2);
+		assertThat(page.locator("#text-track-list tbody tr td:first-child span:first-child"))
+			.hasText(new String[] { "Deutsch (CC)", "English" });
+		page.locator("#text-tracks").scrollIntoViewIfNeeded();
+		screenshot(page, "asset-captions");
+
+		// the viewer's captions menu lists both; English on, its cues at the times the file gives them
+		page.navigate("/watch/" + assetId);
+		startMuted(page);
+		Locator captions = page.locator("#captions");
+		assertThat(captions).isVisible();
+		assertThat(captions.locator("option")).hasText(new String[] { "Off", "Deutsch (CC)", "English" });
+		captions.selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("English"));
+		page.waitForFunction("""
+				() => [...document.getElementById('player').textTracks]
+				  .some((t) => t.mode === 'showing' && t.cues && t.cues.length >= 2)""", null,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> cues = (List<Map<String, Object>>) page.evaluate("""
+				() => {
+				  const track = [...document.getElementById('player').textTracks].find((t) => t.mode === 'showing');
+				  return [...track.cues].map((c) => ({ start: c.startTime, end: c.endTime, text: c.text, lang: track.language }));
+				}""");
+		assertThat(cues).as("cues as the player placed them: %s", cues).hasSize(2);
+		assertThat(cues.get(0).get("text")).isEqualTo("Hello from the test pattern");
+		assertThat(cues.get(0).get("lang")).isEqualTo("en");
+		assertThat(((Number) cues.get(0).get("start")).doubleValue()).as("on the video's clock")
+			.isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.1));
+		assertThat(((Number) cues.get(1).get("start")).doubleValue()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(0.1));
+		// shown while the picture is at its time
+		page.waitForFunction("""
+				() => {
+				  const video = document.getElementById('player');
+				  const track = [...video.textTracks].find((t) => t.mode === 'showing');
+				  return video.currentTime > 1.2 && video.currentTime < 3.8 && track.activeCues.length === 1
+				    && track.activeCues[0].text === 'Hello from the test pattern';
+				}""", null, new Page.WaitForFunctionOptions().setTimeout(30_000).setPollingInterval(100));
+		screenshot(page, "watch-captions");
+		captions.selectOption("-1");
+		page.waitForFunction("() => [...document.getElementById('player').textTracks].every((t) => t.mode !== 'showing')");
+		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+	}
+
+	@Test
 	void anAnonymousVisitorWatchesAPublicVideoThroughTheSignedEdge() throws Exception {
 		Path clip = renamed(Media.clip(tools.ffmpegPath(), dir, 640, 360, 12, true), "browser-public.mp4");
 		Page editor = context.newPage();

@@ -19,11 +19,15 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.keyframe.catalog.internal.Asset;
 import dev.keyframe.catalog.internal.Assets;
 import dev.keyframe.catalog.internal.MasterPlaylist;
+import dev.keyframe.catalog.internal.Masters;
 import dev.keyframe.catalog.internal.Rendition;
 import dev.keyframe.catalog.internal.Renditions;
+import dev.keyframe.catalog.internal.TextTrack;
+import dev.keyframe.catalog.internal.TextTracks;
 import dev.keyframe.platform.Conflict;
 import dev.keyframe.platform.Invalid;
 import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
 
 /**
@@ -33,8 +37,6 @@ import dev.keyframe.platform.ObjectStorage;
 @Service
 @Transactional
 public class AssetManagement implements AssetLookup {
-
-	private static final String PLAYLIST = "application/vnd.apple.mpegurl";
 
 	private final Assets assets;
 
@@ -48,11 +50,18 @@ public class AssetManagement implements AssetLookup {
 
 	private final MediaLinks links;
 
+	private final Masters masters;
+
+	private final TextTracks texts;
+
 	private final Clock clock;
 
 	AssetManagement(Assets assets, Renditions renditions, ObjectStorage storage, ApplicationEventPublisher events,
-			ObjectProvider<TranscodeWork> work, MediaLinks links, Optional<Clock> clock) {
+			ObjectProvider<TranscodeWork> work, MediaLinks links, Masters masters, TextTracks texts,
+			Optional<Clock> clock) {
 		this.links = links;
+		this.masters = masters;
+		this.texts = texts;
 		this.assets = assets;
 		this.renditions = renditions;
 		this.storage = storage;
@@ -77,7 +86,7 @@ public class AssetManagement implements AssetLookup {
 	 */
 	public AssetId createLive(String title, String filename) {
 		AssetId id = AssetId.random();
-		Asset asset = new Asset(id.value(), title, filename, "application/vnd.apple.mpegurl", 0, AssetKeys.source(id),
+		Asset asset = new Asset(id.value(), title, filename, MediaTypes.HLS_PLAYLIST, 0, AssetKeys.source(id),
 				clock.instant());
 		asset.liveStream();
 		asset.sourceDeleted(clock.instant()); // a stream has no source to keep or delete
@@ -164,8 +173,7 @@ public class AssetManagement implements AssetLookup {
 		List<RenditionSpec> listed = MasterPlaylist.listed(
 				renditions.findByAssetId(id.value()).stream().map(Rendition::spec).toList(), videoSource(asset.get()));
 		if (!listed.isEmpty()) {
-			storage.put(AssetKeys.master(id), MasterPlaylist.write(listed).getBytes(StandardCharsets.UTF_8), PLAYLIST,
-					ObjectStorage.SHORT_LIVED);
+			masters.write(id, listed);
 		}
 		return Optional.of(new Published(asset.get(), Optional.empty(), !listed.isEmpty()));
 	}
@@ -411,6 +419,7 @@ public class AssetManagement implements AssetLookup {
 		storage.deletePrefix(AssetKeys.mediaPrefix(id));
 		storage.deletePrefix(asset.sourceKey());
 		renditions.deleteAll(renditions.findByAssetId(id.value()));
+		texts.deleteAll(texts.findByAssetIdOrderByLanguageAscKindAsc(id.value()));
 		assets.delete(asset);
 		events.publishEvent(new AssetDeleted(id));
 	}
@@ -438,7 +447,9 @@ public class AssetManagement implements AssetLookup {
 				asset.updatedAt(), asset.firstPlayableAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs,
 				new AssetView.Keeping(asset.tags(), asset.origin(), asset.readyAt(), asset.sourceStorageClass(),
 						asset.sourceDeletedAt(), asset.holdReason(), asset.holdBy(), asset.holdAt(), asset.removedAt(),
-						blocker(asset).orElse(null)));
+						blocker(asset).orElse(null)),
+				withDetails ? texts.findByAssetIdOrderByLanguageAscKindAsc(asset.id()).stream().map(TextTrack::view).toList()
+						: List.of());
 	}
 
 	private static final TranscodeWork NO_WORK = new TranscodeWork() {

@@ -24,8 +24,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.keyframe.catalog.internal.Asset;
 import dev.keyframe.catalog.internal.Assets;
 import dev.keyframe.catalog.internal.MasterPlaylist;
+import dev.keyframe.catalog.internal.Masters;
 import dev.keyframe.catalog.internal.Rendition;
 import dev.keyframe.catalog.internal.Renditions;
+import dev.keyframe.catalog.internal.TextTracks;
+import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.platform.ObjectStorage.Listed;
 
@@ -38,8 +41,6 @@ import dev.keyframe.platform.ObjectStorage.Listed;
 @Service
 public class AssetRetention {
 
-	private static final String PLAYLIST = "application/vnd.apple.mpegurl";
-
 	private final Assets assets;
 
 	private final Renditions renditions;
@@ -50,10 +51,16 @@ public class AssetRetention {
 
 	private final TransactionTemplate tx;
 
+	private final Masters masters;
+
+	private final TextTracks texts;
+
 	private final Clock clock;
 
 	AssetRetention(Assets assets, Renditions renditions, ObjectStorage storage, ObjectProvider<TranscodeWork> work,
-			PlatformTransactionManager transactions, Optional<Clock> clock) {
+			PlatformTransactionManager transactions, Masters masters, TextTracks texts, Optional<Clock> clock) {
+		this.masters = masters;
+		this.texts = texts;
 		this.assets = assets;
 		this.renditions = renditions;
 		this.storage = storage;
@@ -211,8 +218,7 @@ public class AssetRetention {
 			if (listed.isEmpty()) {
 				return Outcome.skipped("It would leave nothing that plays.");
 			}
-			storage.put(AssetKeys.master(id), MasterPlaylist.write(listed).getBytes(StandardCharsets.UTF_8), PLAYLIST,
-					ObjectStorage.SHORT_LIVED);
+			masters.write(id, listed);
 			List<Listed> objects = renditionObjects(id, dropped.stream().map(Rendition::profile).toList());
 			storage.deleteAll(objects.stream().map(Listed::key).toList());
 			renditions.deleteAll(dropped);
@@ -243,6 +249,7 @@ public class AssetRetention {
 			List<Listed> objects = allObjects(id);
 			locked.get().removed(reason, clock.instant());
 			renditions.deleteAll(renditions.findByAssetId(id.value()));
+			texts.deleteAll(texts.findByAssetIdOrderByLanguageAscKindAsc(id.value()));
 			return recorded(Outcome.done(objects), record);
 		});
 		if (marked.done()) {

@@ -14,13 +14,15 @@ import org.jspecify.annotations.Nullable;
  * @param lastPlayedAt when a player was last given it (to the hour), or null if never
  * @param firstPlayableAt when the asset could first be played (its first chunk published), or null
  * @param keeping what retention knows and did to it
+ * @param textTracks its captions and subtitles, by language
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
 		long size, AssetStatus status, @Nullable String statusReason, @Nullable Long durationMs,
 		@Nullable String format, @Nullable Long bitrate, @Nullable Integer width, @Nullable Integer height,
 		@Nullable String videoCodec, @Nullable String frameRate, @Nullable String audioCodec,
 		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, @Nullable Instant lastPlayedAt, Instant createdAt, Instant updatedAt,
-		@Nullable Instant firstPlayableAt, List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping) {
+		@Nullable Instant firstPlayableAt, List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping,
+		List<TextTrackView> textTracks) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */
 	public @Nullable String fps() {

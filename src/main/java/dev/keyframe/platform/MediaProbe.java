@@ -59,6 +59,24 @@ public class MediaProbe {
 		return new MediaInfo(Math.round(duration * 1000.0), format.getFormatName(), bitrate, video, audio);
 	}
 
+	/**
+	 * Where the object's first stream of picture (or else of sound) starts on its own clock, in seconds: for a
+	 * segment of a rendition, the timestamp its media time 0 has, which text tracks map their cue times onto.
+	 * @throws MediaProbeException when the object is not readable media
+	 */
+	public double startSeconds(String url) {
+		FFprobeResult result = run(url);
+		List<Stream> streams = result.getStreams() == null ? List.of() : result.getStreams();
+		return streams.stream()
+			.sorted(java.util.Comparator.comparing(s -> s.getCodecType() == StreamType.VIDEO ? 0 : 1))
+			.filter(s -> s.getCodecType() == StreamType.VIDEO || s.getCodecType() == StreamType.AUDIO)
+			.map(Stream::getStartTime)
+			.filter(java.util.Objects::nonNull)
+			.findFirst()
+			.map(Float::doubleValue)
+			.orElseThrow(() -> new MediaProbeException("The segment has no timed video or audio stream."));
+	}
+
 	private FFprobeResult run(String url) {
 		Future<FFprobeResult> future = tools.ffprobe()
 			.setShowStreams(true)

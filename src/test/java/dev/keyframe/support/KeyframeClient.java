@@ -142,6 +142,13 @@ public class KeyframeClient {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
 	}
 
+	/** A request whose whole body is a file, as a browser sends a {@code File}: a captions file. */
+	public Response sendFile(String method, String path, byte[] file, String contentType) {
+		return send(HttpRequest.newBuilder(URI.create(base + path))
+			.header("Content-Type", contentType)
+			.method(method, HttpRequest.BodyPublishers.ofByteArray(file)));
+	}
+
 	/** A GET as a browser makes it, asking for HTML. */
 	public Response page(String path) {
 		return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET());

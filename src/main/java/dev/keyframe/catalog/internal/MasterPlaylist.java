@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.catalog.TextTrackKind;
 import dev.keyframe.platform.MediaInfo;
 
 /**
@@ -56,19 +57,59 @@ public final class MasterPlaylist {
 		return complete.isEmpty() ? renditions : complete;
 	}
 
+	/** The group every variant names for its text tracks. */
+	public static final String SUBTITLES_GROUP = "text";
+
+	/** What captions (as opposed to subtitles) are marked with, for players' accessibility settings. */
+	static final String CAPTIONS_CHARACTERISTICS = "public.accessibility.transcribes-spoken-dialog,"
+			+ "public.accessibility.describes-music-and-sound";
+
+	/**
+	 * A text track as the master lists it.
+	 * @param uri its playlist, relative to the master
+	 */
+	public record Text(String language, String name, TextTrackKind kind, boolean isDefault, String uri) {
+	}
+
 	/** The master playlist of {@link #listed} renditions. */
 	public static String write(List<RenditionSpec> renditions) {
+		return write(renditions, List.of());
+	}
+
+	/**
+	 * The master playlist of {@link #listed} renditions and the asset's text tracks, as one {@code SUBTITLES} group
+	 * every variant names. Names are unique in the group (players list them by name): a repeated one gains its
+	 * language.
+	 */
+	public static String write(List<RenditionSpec> renditions, List<Text> texts) {
 		boolean hasVideo = renditions.stream().anyMatch(r -> r.kind() == RenditionKind.VIDEO);
 		Map<String, RenditionSpec> groups = hasVideo ? renditions.stream()
 			.filter(r -> r.kind() == RenditionKind.AUDIO)
 			.collect(Collectors.toMap(RenditionSpec::profile, Function.identity())) : Map.of();
-		StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:").append(groups.isEmpty() ? 3 : 4)
+		StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:")
+			.append(groups.isEmpty() && texts.isEmpty() ? 3 : 4)
 			.append("\n#EXT-X-INDEPENDENT-SEGMENTS\n");
 		groups.values().stream().sorted(Comparator.comparing(RenditionSpec::profile)).forEach(a -> out
 			.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(a.profile())
 			.append("\",NAME=\"Main\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"2\",URI=\"")
 			.append(a.profile())
 			.append("/index.m3u8\"\n"));
+		java.util.Set<String> names = new java.util.HashSet<>();
+		for (Text text : texts) {
+			String name = quotable(text.name());
+			if (!names.add(name)) {
+				name = name + " (" + text.language() + (text.kind() == TextTrackKind.CAPTIONS ? ", CC" : "") + ")";
+				names.add(name);
+			}
+			out.append("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"").append(SUBTITLES_GROUP).append("\",NAME=\"")
+				.append(name).append("\",LANGUAGE=\"").append(quotable(text.language()))
+				.append("\",DEFAULT=").append(text.isDefault() ? "YES" : "NO")
+				.append(",AUTOSELECT=YES,FORCED=NO");
+			if (text.kind() == TextTrackKind.CAPTIONS) {
+				out.append(",CHARACTERISTICS=\"").append(CAPTIONS_CHARACTERISTICS).append('"');
+			}
+			out.append(",URI=\"").append(text.uri()).append("\"\n");
+		}
 		renditions.stream()
 			.filter(r -> !hasVideo || r.kind() == RenditionKind.VIDEO)
 			.sorted(Comparator.comparingLong(RenditionSpec::bandwidth))
@@ -88,10 +129,19 @@ public final class MasterPlaylist {
 				if (audio != null) {
 					out.append(',').append(audio.codecs()).append("\",AUDIO=\"").append(audio.profile());
 				}
-				out.append("\"\n");
+				out.append('"');
+				if (!texts.isEmpty()) {
+					out.append(",SUBTITLES=\"").append(SUBTITLES_GROUP).append('"');
+				}
+				out.append('\n');
 				out.append(r.profile()).append("/index.m3u8\n");
 			});
 		return out.toString();
+	}
+
+	/** A quoted-string attribute value: no double quote, no line break (RFC 8216 4.2). */
+	private static String quotable(String value) {
+		return value.replaceAll("[\"\\p{Cntrl}]", "");
 	}
 
 	private static String frameRate(String fraction) {
