@@ -21,3 +21,7 @@ create table text_track (
 );
 
 create index text_track_asset on text_track (asset_id);
+
+-- when the source's own text streams (mov_text, subrip, WebVTT) were looked for, once per asset: they are extracted
+-- into tracks of origin EMBEDDED once the asset first plays
+alter table asset add column text_scanned_at timestamp with time zone;

@@ -111,14 +111,36 @@ public class Captions {
 		String name = name(track.name(), language, track.kind());
 		CueFile cues = CueFile.parse(file);
 		Asset asset = lock(id, editor);
-		List<RenditionSpec> listed = playing(asset);
-		fits(cues, asset);
 		if (texts.findByAssetIdAndLanguageAndKind(id.value(), language, track.kind()).isPresent()) {
 			throw new Conflict("This asset already has " + kindLabel(track.kind()) + " in " + language
 					+ ": replace that track's file, or remove it first.");
 		}
-		TextTrack created = new TextTrack(id.value(), language, name, track.kind(), TextTrack.Origin.UPLOADED,
-				clock.instant());
+		return add(id, asset, language, name, track, cues, TextTrack.Origin.UPLOADED);
+	}
+
+	/**
+	 * Adds a track the source file holds (extracted as WebVTT), unless the asset has one of that language and kind
+	 * already (an editor's upload, or another stream of the file): then nothing changes.
+	 * @throws Invalid when the extracted cues cannot be read
+	 */
+	public Optional<TextTrackView> addEmbedded(AssetId id, String language, @Nullable String name, TextTrackKind kind,
+			byte[] webVtt) {
+		String clean = language(language);
+		String cleanName = name(name, clean, kind);
+		CueFile cues = CueFile.parse(webVtt);
+		Asset asset = lock(id, null);
+		if (texts.findByAssetIdAndLanguageAndKind(id.value(), clean, kind).isPresent()) {
+			return Optional.empty();
+		}
+		return Optional.of(add(id, asset, clean, cleanName, new NewTextTrack(clean, cleanName, kind, false), cues,
+				TextTrack.Origin.EMBEDDED));
+	}
+
+	private TextTrackView add(AssetId id, Asset asset, String language, String name, NewTextTrack track, CueFile cues,
+			TextTrack.Origin origin) {
+		List<RenditionSpec> listed = playing(asset);
+		fits(cues, asset);
+		TextTrack created = new TextTrack(id.value(), language, name, track.kind(), origin, clock.instant());
 		store(id, created, 1, cues, listed, asset);
 		created.describe(language, name, track.kind(), track.isDefault(), clock.instant());
 		if (track.isDefault()) {
@@ -345,6 +367,9 @@ public class Captions {
 
 	private static String name(@Nullable String raw, String language, TextTrackKind kind) {
 		String value = raw == null ? "" : raw.replaceAll("[\\p{Cntrl}\"\\u202A-\\u202E]", "").strip();
+		if (value.isEmpty() && language.equals("und")) {
+			value = kind == TextTrackKind.CAPTIONS ? "Captions" : "Subtitles";
+		}
 		if (value.isEmpty()) {
 			Locale locale = Locale.forLanguageTag(language);
 			String own = locale.getDisplayName(locale);

@@ -77,6 +77,32 @@ public class MediaProbe {
 			.orElseThrow(() -> new MediaProbeException("The segment has no timed video or audio stream."));
 	}
 
+	/**
+	 * A text stream of a media file: its index in the file, codec, and the language and title its tags give.
+	 * @param language an ISO 639 code as the file has it ({@code eng}, {@code de}), or null
+	 * @param forHearingImpaired marked as captions (SDH) by its disposition
+	 */
+	public record TextStream(int index, String codec, @Nullable String language, @Nullable String title,
+			boolean forHearingImpaired) {
+
+		/** Text a WebVTT file can say: not a picture of text (DVD, Blu-ray, DVB subtitles). */
+		public boolean isText() {
+			return java.util.Set.of("mov_text", "subrip", "srt", "webvtt", "ass", "ssa", "text").contains(codec);
+		}
+
+	}
+
+	/** The subtitle streams of a media file, in file order. */
+	public List<TextStream> textStreams(String url) {
+		FFprobeResult result = run(url);
+		List<Stream> streams = result.getStreams() == null ? List.of() : result.getStreams();
+		return streams.stream()
+			.filter(s -> s.getCodecType() == StreamType.SUBTITLE)
+			.map(s -> new TextStream(s.getIndex(), String.valueOf(s.getCodecName()), s.getTag("language"), s.getTag("title"),
+					s.getDisposition() != null && Boolean.TRUE.equals(s.getDisposition().getHearingImpaired())))
+			.toList();
+	}
+
 	private FFprobeResult run(String url) {
 		Future<FFprobeResult> future = tools.ffprobe()
 			.setShowStreams(true)

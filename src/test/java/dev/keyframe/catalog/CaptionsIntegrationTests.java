@@ -216,4 +216,49 @@ class CaptionsIntegrationTests {
 		assertThat(client.get(path).status()).isEqualTo(404);
 	}
 
+	@Test
+	void textStreamsInTheSourceBecomeTracksOnceItPlays() throws Exception {
+		Path clip = Media.clip(tools.ffmpegPath(), dir, 426, 240, 6, true);
+		Path german = java.nio.file.Files.writeString(dir.resolve("de.srt"),
+				"1\n00:00:01,500 --> 00:00:03,000\nGuten Tag\n\n2\n00:00:04,000 --> 00:00:05,000\nTschüss\n");
+		Path english = java.nio.file.Files.writeString(dir.resolve("en.srt"),
+				"1\n00:00:02,000 --> 00:00:03,000\n[door slams]\n");
+		Path source = Media.withTextStreams(tools.ffmpegPath(), clip, List.of(new Media.TextStream(german, "ger", false),
+				new Media.TextStream(english, "eng", true)));
+		String id = client.upload(source, "video/mp4", "With its own subtitles").get("assetId").asString();
+		client.awaitAsset(id, Duration.ofSeconds(120), status("READY"));
+
+		JsonNode tracks = org.awaitility.Awaitility.await("the source's text streams as tracks")
+			.atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> client.get("/api/assets/" + id + "/text-tracks").json(), t -> t.size() == 2);
+		assertThat(tracks.get(0).get("language").asString()).as("ger, the bibliographic code, as players match it")
+			.isEqualTo("de");
+		assertThat(tracks.get(0).get("name").asString()).isEqualTo("Deutsch");
+		assertThat(tracks.get(0).get("kind").asString()).isEqualTo("SUBTITLES");
+		assertThat(tracks.get(0).get("origin").asString()).isEqualTo("EMBEDDED");
+		assertThat(tracks.get(0).get("cueCount").asInt()).isEqualTo(2);
+		assertThat(tracks.get(1).get("language").asString()).isEqualTo("en");
+		assertThat(tracks.get(1).get("kind").asString()).as("marked for the hearing impaired").isEqualTo("CAPTIONS");
+
+		JsonNode grant = client.grant(id);
+		String masterUrl = grant.get("masterUrl").asString();
+		String media = masterUrl.substring(0, masterUrl.indexOf("master.m3u8"));
+		String master = edge(masterUrl, m -> m.contains("LANGUAGE=\"de\"") && m.contains("LANGUAGE=\"en\""));
+		assertThat(master).contains("NAME=\"English (CC)\"");
+		String segment = client.edge(media + "text/" + tracks.get(0).get("id").asString() + "-r1/seg_00000.vtt",
+				KeyframeClient.cookies(grant)).body();
+		assertThat(segment).contains("00:00:01.500 --> 00:00:03.000\nGuten Tag", "00:00:04.000 --> 00:00:05.000\nTschüss");
+
+		// an editor's file for a language the source has replaces nothing automatically, and the scan is not repeated
+		var again = client.sendFile("POST", "/api/assets/" + id + "/text-tracks?language=de",
+				"1\n00:00:01,000 --> 00:00:02,000\nHallo\n".getBytes(StandardCharsets.UTF_8), "application/x-subrip");
+		assertThat(again.status()).isEqualTo(409);
+		assertThat(client.delete("/api/assets/" + id + "/text-tracks/" + tracks.get(0).get("id").asString()).status())
+			.isEqualTo(204);
+		assertThat(client.post("/api/assets/" + id + "/retry", Map.of()).status()).isEqualTo(202);
+		assertThat(client.get("/api/assets/" + id + "/text-tracks").json()).as("an embedded track removed stays removed")
+			.hasSize(1);
+	}
+
 }

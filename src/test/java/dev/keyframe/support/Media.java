@@ -35,6 +35,37 @@ public final class Media {
 	}
 
 	/**
+	 * The clip with text streams added as an MP4 holds them (mov_text), one per SubRip file, each tagged with its
+	 * language (ISO 639-2, as muxers write it) and, where given, marked for the hearing impaired.
+	 */
+	public static Path withTextStreams(Path ffmpeg, Path clip, List<TextStream> streams) throws IOException {
+		Path out = clip.resolveSibling("texts-" + clip.getFileName());
+		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-y", "-i",
+				clip.toString()));
+		for (TextStream stream : streams) {
+			args.addAll(List.of("-i", stream.srt().toString()));
+		}
+		args.addAll(List.of("-map", "0:v", "-map", "0:a?"));
+		for (int i = 0; i < streams.size(); i++) {
+			args.addAll(List.of("-map", (i + 1) + ":0"));
+		}
+		args.addAll(List.of("-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text"));
+		for (int i = 0; i < streams.size(); i++) {
+			args.addAll(List.of("-metadata:s:s:" + i, "language=" + streams.get(i).language()));
+			if (streams.get(i).hearingImpaired()) {
+				args.addAll(List.of("-disposition:s:" + i, "hearing_impaired"));
+			}
+		}
+		args.add(out.toString());
+		run(args);
+		return out;
+	}
+
+	/** A SubRip file to embed, with its language tag. */
+	public record TextStream(Path srt, String language, boolean hearingImpaired) {
+	}
+
+	/**
 	 * One second of 576i25 (720x576, 25 frames of two fields each), encoded interlaced by x264 with the given field
 	 * first, so ffprobe reports {@code field_order} {@code tt} or {@code bb}. Without {@code interlaced}, the same
 	 * picture progressive.

@@ -104,6 +104,8 @@ public class Asset {
 
 	private @Nullable Instant purgedAt;
 
+	private @Nullable Instant textScannedAt;
+
 	private boolean onAir;
 
 	private Instant createdAt;
@@ -240,6 +242,21 @@ public class Asset {
 		moveTo(AssetStatus.REMOVED, reason, now);
 		this.removedAt = now;
 		this.posterKey = null; // the poster goes with the rest of the files
+	}
+
+	/**
+	 * Claims the one look for the source's own text streams: true the first time (the caller looks), false after.
+	 */
+	public boolean textScanned(Instant now) {
+		if (textScannedAt != null) {
+			return false;
+		}
+		textScannedAt = now;
+		return true;
+	}
+
+	public @Nullable Instant textScannedAt() {
+		return textScannedAt;
 	}
 
 	public void purged(Instant now) {
