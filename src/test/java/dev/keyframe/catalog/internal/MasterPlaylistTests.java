@@ -68,4 +68,22 @@ class MasterPlaylistTests {
 			.extracting(RenditionSpec::profile).containsExactly("360p", "audio");
 	}
 
+	@Test
+	void textTracksAreOneSubtitlesGroupEveryVariantNamesWithUniqueNames() {
+		String master = MasterPlaylist.write(List.of(video("360p", 640, 360, 900_000)), List.of(
+				new MasterPlaylist.Text("en", "English", dev.keyframe.catalog.TextTrackKind.SUBTITLES, true, "text/a-r1/index.m3u8"),
+				new MasterPlaylist.Text("en", "English", dev.keyframe.catalog.TextTrackKind.CAPTIONS, false, "text/b-r2/index.m3u8"),
+				new MasterPlaylist.Text("fr", "Fran\u00e7ais \"VF\"", dev.keyframe.catalog.TextTrackKind.SUBTITLES, false,
+						"text/c-r1/index.m3u8")));
+
+		assertThat(master).startsWith("#EXTM3U\n#EXT-X-VERSION:4\n")
+			.contains("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"text\",NAME=\"English\",LANGUAGE=\"en\",DEFAULT=YES,"
+					+ "AUTOSELECT=YES,FORCED=NO,URI=\"text/a-r1/index.m3u8\"\n")
+			.contains("NAME=\"English (en, CC)\",LANGUAGE=\"en\",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,CHARACTERISTICS=")
+			.contains("NAME=\"Fran\u00e7ais VF\"")
+			.contains("CODECS=\"avc1.64001f,mp4a.40.2\",SUBTITLES=\"text\"\n360p/index.m3u8");
+		assertThat(MasterPlaylist.write(List.of(video("360p", 640, 360, 900_000)), List.of()))
+			.as("no text tracks, no group").doesNotContain("SUBTITLES");
+	}
+
 }
