@@ -214,6 +214,10 @@ class CaptionsIntegrationTests {
 		assertThat(client.delete("/api/assets/" + id).status()).isEqualTo(204);
 		assertThat(storage.list(AssetKeys.mediaPrefix(AssetId.of(id)))).isEmpty();
 		assertThat(client.get(path).status()).isEqualTo(404);
+
+		// the API's documentation says what the body is
+		assertThat(client.get("/v3/api-docs").body()).contains("/api/assets/{id}/text-tracks/{track}/file",
+				"application/x-subrip", "The cue file itself, UTF-8, at most 4 MiB");
 	}
 
 	@Test

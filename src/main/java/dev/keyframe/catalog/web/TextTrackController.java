@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,6 +27,9 @@ import dev.keyframe.catalog.TextTrackView;
 import dev.keyframe.identity.CurrentUser;
 import dev.keyframe.platform.TooLarge;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -61,7 +63,11 @@ class TextTrackController {
 
 	@PostMapping
 	@Operation(summary = "Add a text track from a WebVTT or SubRip file sent as the request body; "
-			+ "a file that cannot be read is refused with the line that is wrong")
+			+ "a file that cannot be read is refused with the line that is wrong", requestBody = @RequestBody(
+					description = "The cue file itself, UTF-8, at most 4 MiB", required = true,
+					content = { @Content(mediaType = "text/vtt", schema = @Schema(type = "string", format = "binary")),
+							@Content(mediaType = "application/x-subrip",
+									schema = @Schema(type = "string", format = "binary")) }))
 	ResponseEntity<TextTrackView> add(@PathVariable UUID id, @RequestParam String language,
 			@RequestParam(required = false) @Nullable String name,
 			@RequestParam(defaultValue = "SUBTITLES") TextTrackKind kind,
@@ -74,7 +80,11 @@ class TextTrackController {
 
 	@PutMapping("/{track}/file")
 	@Operation(summary = "Replace a text track's file (the request body); players get the new cues with their next "
-			+ "master playlist")
+			+ "master playlist", requestBody = @RequestBody(description = "The new cue file, UTF-8, at most 4 MiB",
+					required = true,
+					content = { @Content(mediaType = "text/vtt", schema = @Schema(type = "string", format = "binary")),
+							@Content(mediaType = "application/x-subrip",
+									schema = @Schema(type = "string", format = "binary")) }))
 	TextTrackView replace(@PathVariable UUID id, @PathVariable UUID track, HttpServletRequest request)
 			throws IOException {
 		return captions.replace(new AssetId(id), track, body(request), Editors.of(current));
@@ -82,7 +92,8 @@ class TextTrackController {
 
 	@PatchMapping("/{track}")
 	@Operation(summary = "Change a text track's language, name, kind or whether it is shown by default")
-	TextTrackView describe(@PathVariable UUID id, @PathVariable UUID track, @RequestBody Details details) {
+	TextTrackView describe(@PathVariable UUID id, @PathVariable UUID track,
+			@org.springframework.web.bind.annotation.RequestBody Details details) {
 		AssetId asset = new AssetId(id);
 		TextTrackView found = captions.list(visible(id))
 			.stream()
