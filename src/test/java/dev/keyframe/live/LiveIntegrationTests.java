@@ -258,8 +258,9 @@ class LiveIntegrationTests {
 			long msn = mediaSequence(now) + segmentsOf(now).size();
 			int open = openParts(now);
 			String hinted = hint(now);
-			if (storage.head(prefix + hinted).isPresent()) {
-				// the edge's copy was a part behind: take the next hint from a fresh (blocking) answer
+			for (int tries = 0; tries < 5 && storage.head(prefix + hinted).isPresent(); tries++) {
+				// the edge's copy was a part or more behind (a loaded machine): take the next hint from a fresh
+				// (blocking) answer, as often as it takes to get ahead of the encoder
 				now = client.edge(url + "?_HLS_msn=" + msn + "&_HLS_part=" + open, cookie).body();
 				msn = mediaSequence(now) + segmentsOf(now).size();
 				open = openParts(now);
