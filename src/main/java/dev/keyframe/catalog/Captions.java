@@ -167,20 +167,25 @@ public class Captions {
 		return track.view();
 	}
 
-	/** Changes what a track is called, its language or kind, and whether players show it by default. */
-	public TextTrackView describe(AssetId id, UUID trackId, String language, @Nullable String name, TextTrackKind kind,
-			boolean isDefault, @Nullable String editor) {
-		String cleanLanguage = language(language);
-		String cleanName = name(name, cleanLanguage, kind);
+	/**
+	 * Changes what a track is called, its language or kind, and whether players show it by default; a field left
+	 * out (null) keeps its value.
+	 */
+	public TextTrackView describe(AssetId id, UUID trackId, @Nullable String language, @Nullable String name,
+			@Nullable TextTrackKind kind, @Nullable Boolean isDefault, @Nullable String editor) {
 		Asset asset = lock(id, editor);
 		TextTrack track = texts.findByIdAndAssetId(trackId, id.value()).orElseThrow(() -> notFound(trackId));
-		texts.findByAssetIdAndLanguageAndKind(id.value(), cleanLanguage, kind)
+		String cleanLanguage = language(language != null ? language : track.language());
+		TextTrackKind cleanKind = kind != null ? kind : track.kind();
+		String cleanName = name(name != null ? name : track.name(), cleanLanguage, cleanKind);
+		boolean shown = isDefault != null ? isDefault : track.isDefault();
+		texts.findByAssetIdAndLanguageAndKind(id.value(), cleanLanguage, cleanKind)
 			.filter(other -> !other.id().equals(track.id()))
 			.ifPresent(other -> {
-				throw new Conflict("This asset already has " + kindLabel(kind) + " in " + cleanLanguage + ".");
+				throw new Conflict("This asset already has " + kindLabel(cleanKind) + " in " + cleanLanguage + ".");
 			});
-		track.describe(cleanLanguage, cleanName, kind, isDefault, clock.instant());
-		if (isDefault) {
+		track.describe(cleanLanguage, cleanName, cleanKind, shown, clock.instant());
+		if (shown) {
 			onlyDefault(id, track);
 		}
 		texts.flush();
@@ -213,9 +218,7 @@ public class Captions {
 		if (asset.origin() == AssetOrigin.LIVE_STREAM) {
 			throw new Conflict("A live stream's captions come in its feed (CEA-608). Add text tracks to its recording.");
 		}
-		List<RenditionSpec> listed = MasterPlaylist.listed(
-				renditions.findByAssetId(asset.id()).stream().map(Rendition::spec).toList(),
-				AssetManagement.videoSource(asset));
+		List<RenditionSpec> listed = listed(asset);
 		if (listed.isEmpty()) {
 			throw new Conflict("Text tracks can be added once the asset plays: its first rendition is not published yet. "
 					+ "Try again in a moment.");
@@ -224,12 +227,16 @@ public class Captions {
 	}
 
 	private void rewriteMaster(AssetId id, Asset asset) {
-		List<RenditionSpec> listed = MasterPlaylist.listed(
-				renditions.findByAssetId(asset.id()).stream().map(Rendition::spec).toList(),
-				AssetManagement.videoSource(asset));
+		List<RenditionSpec> listed = listed(asset);
 		if (!listed.isEmpty()) {
 			masters.write(id, listed);
 		}
+	}
+
+	/** What the asset's master lists now. */
+	private List<RenditionSpec> listed(Asset asset) {
+		return MasterPlaylist.listed(renditions.findByAssetId(asset.id()).stream().map(Rendition::spec).toList(),
+				AssetManagement.videoSource(asset));
 	}
 
 	/** A cue that starts after the asset ends is from another file: refused, with its line. */

@@ -94,16 +94,8 @@ class TextTrackController {
 	@Operation(summary = "Change a text track's language, name, kind or whether it is shown by default")
 	TextTrackView describe(@PathVariable UUID id, @PathVariable UUID track,
 			@org.springframework.web.bind.annotation.RequestBody Details details) {
-		AssetId asset = new AssetId(id);
-		TextTrackView found = captions.list(visible(id))
-			.stream()
-			.filter(t -> t.id().equals(track.toString()))
-			.findFirst()
-			.orElseThrow(() -> new dev.keyframe.platform.NotFound("No text track " + track + " on this asset."));
-		return captions.describe(asset, track, details.language() != null ? details.language() : found.language(),
-				details.name() != null ? details.name() : found.name(),
-				details.kind() != null ? details.kind() : found.kind(),
-				details.isDefault() != null ? details.isDefault() : found.isDefault(), Editors.of(current));
+		return captions.describe(new AssetId(id), track, details.language(), details.name(), details.kind(),
+				details.isDefault(), Editors.of(current));
 	}
 
 	/** The fields of a track that may change; those left out keep their value. */
