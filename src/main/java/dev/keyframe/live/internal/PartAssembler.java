@@ -141,10 +141,13 @@ final class PartAssembler {
 			// only what an earlier transcoder published counts as taken; parts an encoder of this session already
 			// wrote before this started are this session's first (or every rendition's segments would not line up)
 			if (Files.exists(index) && Files.exists(parts)) {
-				for (Part part : parts(Files.readString(parts, StandardCharsets.UTF_8))) {
+				String listed = Files.readString(parts, StandardCharsets.UTF_8);
+				List<Part> restoredParts = parts(listed);
+				for (Part part : restoredParts) {
 					lastPart = Math.max(lastPart, part.number());
 				}
-				hintGap = lastPart >= 0 ? RESTORED_NUMBER_GAP : 0;
+				// the encoder numbers its next part MEDIA-SEQUENCE plus the parts listed: the hint names that one
+				hintGap = lastPart >= 0 ? Math.max(0, mediaSequence(listed) + restoredParts.size() - 1 - lastPart) : 0;
 			}
 			openDiscontinuity = true;
 			Path restored = dir.resolve(RESTORED_PARTS);
@@ -441,17 +444,13 @@ final class PartAssembler {
 	 * A parts playlist from which the next transcoder's encoder continues the part numbering ({@code append_list}):
 	 * the parts a published low-latency playlist names; null when it names none.
 	 */
-	static @Nullable String partsForEncoder(String published) {
+	static @Nullable String partsForEncoder(String published, int next) {
 		List<String> parts = new ArrayList<>();
-		int last = -1;
 		for (String line : published.split("\n")) {
 			if (line.startsWith("#EXT-X-PART:")) {
 				Matcher uri = PART_URI.matcher(line);
 				Matcher duration = PART_DURATION.matcher(line);
 				if (uri.find() && duration.find() && PART.matcher(uri.group(1)).matches()) {
-					Matcher number = PART.matcher(uri.group(1));
-					number.matches();
-					last = Math.max(last, Integer.parseInt(number.group(1)));
 					parts.add("#EXTINF:" + duration.group(1) + ",\n" + uri.group(1));
 				}
 			}
@@ -459,9 +458,18 @@ final class PartAssembler {
 		if (parts.isEmpty()) {
 			return null;
 		}
-		// the encoder numbers its next part MEDIA-SEQUENCE plus the parts listed: past the newest by the gap
+		// the encoder numbers its next part MEDIA-SEQUENCE plus the parts listed
 		return "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:"
-				+ (last + 1 + RESTORED_NUMBER_GAP - parts.size()) + "\n" + String.join("\n", parts) + "\n";
+				+ (next - parts.size()) + "\n" + String.join("\n", parts) + "\n";
+	}
+
+	/**
+	 * The number every rendition's replacement encoder gives its first part: past the newest part any of them had
+	 * published by {@link #RESTORED_NUMBER_GAP}, the same for all, so their parts keep one numbering (a kill can
+	 * fall between one rendition's part and the next's).
+	 */
+	static int continuedNumber(java.util.Collection<String> published) {
+		return published.stream().mapToInt(PartAssembler::newestPart).max().orElse(-1) + 1 + RESTORED_NUMBER_GAP;
 	}
 
 	/** Fetches a published part into a file; false when storage does not have it. */
@@ -477,10 +485,11 @@ final class PartAssembler {
 	 * playlist an earlier one published (the segment playlist is brought back beside it, for the publisher): a
 	 * parts playlist from which the encoder continues the numbering, and the open segment's parts up to part
 	 * {@code upTo} (the newest part every rendition had published), so that segment is sealed with the parts
-	 * players already hold under its number.
+	 * players already hold under its number; the encoder's next part is numbered {@code next}
+	 * ({@link #continuedNumber}).
 	 */
-	static void restore(Path dir, String published, int upTo, PartFetcher fetcher) throws IOException {
-		String parts = partsForEncoder(published);
+	static void restore(Path dir, String published, int upTo, int next, PartFetcher fetcher) throws IOException {
+		String parts = partsForEncoder(published, next);
 		if (parts != null) {
 			Files.writeString(dir.resolve(PARTS_PLAYLIST), parts, StandardCharsets.UTF_8);
 		}

@@ -377,9 +377,10 @@ public class StreamRuntime implements DisposableBean {
 			// every rendition continues from the newest part all of them had published, so their segments
 			// keep the same numbers and parts
 			int upTo = restored.values().stream().mapToInt(PartAssembler::newestPart).min().orElse(-1);
+			int next = PartAssembler.continuedNumber(restored.values());
 			for (var published : restored.entrySet()) {
 				String prefix = AssetKeys.renditionPrefix(run.asset, published.getKey());
-				PartAssembler.restore(run.dir.resolve(published.getKey()), published.getValue(), upTo,
+				PartAssembler.restore(run.dir.resolve(published.getKey()), published.getValue(), upTo, next,
 						(uri, target) -> {
 							var part = storage.open(prefix + uri, null);
 							if (part.isEmpty()) {

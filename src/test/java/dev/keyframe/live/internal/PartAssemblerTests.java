@@ -134,7 +134,7 @@ class PartAssemblerTests {
 		Path again = dir.resolve("next");
 		Files.createDirectories(again);
 		Files.writeString(again.resolve("index.m3u8"), HlsPublisher.forEncoder(published));
-		PartAssembler.restore(again, published, 9, (uri, target) -> {
+		PartAssembler.restore(again, published, 9, PartAssembler.continuedNumber(List.of(published)), (uri, target) -> {
 			Files.copy(dir.resolve(uri), target);
 			return true;
 		});
@@ -165,6 +165,45 @@ class PartAssemblerTests {
 		assertThat(segments.substring(segments.indexOf("s_000002.ts"))).as("the seam")
 			.containsOnlyOnce("#EXT-X-DISCONTINUITY");
 		assertThat(segments).contains("#EXT-X-TARGETDURATION:2");
+	}
+
+	/**
+	 * A kill between one rendition's part and the next rendition's: the replacement's encoders still number their
+	 * parts alike, past the newest any rendition had, so the renditions' parts keep one numbering and one hint.
+	 */
+	@Test
+	void renditionsKilledBetweenTheirPartsContinueWithOneNumbering() throws IOException {
+		PartAssembler first = assembler();
+		parts(true, false, false, false, true, false, false, false, true, false);
+		first.advance();
+		String ahead = first.decorate(segmentsPlaylist());
+		Path behindDir = dir.resolve("behind");
+		Files.createDirectories(behindDir);
+		PartAssembler lagging = new PartAssembler(behindDir, LAYOUT, 6, PartAssemblerTests::keyframe);
+		writeParts(behindDir, true, false, false, false, true, false, false, false, true);
+		lagging.advance();
+		String behind = lagging.decorate(Files.readString(behindDir.resolve("index.m3u8")));
+		assertThat(PartAssembler.newestPart(behind)).isEqualTo(8);
+
+		int next = PartAssembler.continuedNumber(List.of(ahead, behind));
+		assertThat(next).isEqualTo(10 + PartAssembler.RESTORED_NUMBER_GAP);
+		int upTo = Math.min(PartAssembler.newestPart(ahead), PartAssembler.newestPart(behind));
+		List<String> hints = new java.util.ArrayList<>();
+		for (String published : List.of(ahead, behind)) {
+			Path again = Files.createDirectories(dir.resolve("again-" + hints.size()));
+			Files.writeString(again.resolve("index.m3u8"), HlsPublisher.forEncoder(published));
+			Path from = published == ahead ? dir : behindDir;
+			PartAssembler.restore(again, published, upTo, next, (uri, target) -> {
+				Files.copy(from.resolve(uri), target);
+				return true;
+			});
+			String restored = new PartAssembler(again, LAYOUT, 6, PartAssemblerTests::keyframe)
+				.decorate(Files.readString(again.resolve("index.m3u8")));
+			hints.add(restored.substring(restored.indexOf("#EXT-X-PRELOAD-HINT")).strip());
+			assertThat(PartAssembler.openParts(restored)).extracting(PartAssembler.Part::uri)
+				.as("the open segment restored only to the part both had").containsExactly("p_000008.ts");
+		}
+		assertThat(hints).containsOnly("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + name(next) + "\"");
 	}
 
 	@Test
@@ -207,6 +246,17 @@ class PartAssemblerTests {
 
 	private void discontinuity() {
 		listed.add("#EXT-X-DISCONTINUITY");
+	}
+
+	/** Another rendition's encoder output, parts numbered from 0, in {@code target}. */
+	private static void writeParts(Path target, boolean... keyframes) throws IOException {
+		StringBuilder playlist = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:0\n"
+				+ "#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-DISCONTINUITY\n");
+		for (int n = 0; n < keyframes.length; n++) {
+			Files.writeString(target.resolve(name(n)), (keyframes[n] ? "K" : "") + n + "|");
+			playlist.append("#EXTINF:0.500000,\n").append(name(n)).append('\n');
+		}
+		Files.writeString(target.resolve("parts.m3u8"), playlist, StandardCharsets.UTF_8);
 	}
 
 	private String segmentsPlaylist() throws IOException {
