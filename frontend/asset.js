@@ -72,3 +72,25 @@ if (tracks) {
     row.querySelector('[data-action="remove"]').addEventListener('click', () => act(() => api('DELETE', `${base}/${id}`)));
   }
 }
+
+// Audio tracks: a language, a name and the default, saved one track at a time; only the master playlist changes.
+const audioTracks = document.getElementById('audio-tracks');
+if (audioTracks) {
+  const problem = document.getElementById('audio-problem');
+  for (const row of audioTracks.querySelectorAll('[data-stream]')) {
+    row.querySelector('[data-action="save-audio"]').addEventListener('click', async () => {
+      problem.hidden = true;
+      try {
+        await api('PATCH', `/api/assets/${main.dataset.asset}/audio-tracks/${row.dataset.stream}`, {
+          name: row.querySelector('[data-field="name"]').value.trim(),
+          language: row.querySelector('[data-field="language"]').value.trim(),
+          isDefault: row.querySelector('[data-field="isDefault"]').checked,
+        });
+        window.location.reload();
+      } catch (error) {
+        problem.textContent = error.message;
+        problem.hidden = false;
+      }
+    });
+  }
+}

@@ -1,7 +1,7 @@
 // Plays an asset through the CDN. The page never holds a media URL of its own: the player asks the app for a
 // grant (a signed master playlist URL, and signed cookies the response sets for everything under the asset), lets
 // hls.js send those cookies to the CDN, renews the grant before it lapses so long films play to the end, and
-// offers quality and captions menus.
+// offers quality, audio and captions menus.
 
 async function fetchGrant(url) {
   const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
@@ -26,6 +26,7 @@ class Player {
     const bar = video.parentElement.querySelector('.player-bar');
     this.quality = bar?.querySelector('#quality');
     this.captions = bar?.querySelector('#captions');
+    this.audio = bar?.querySelector('#audio');
     this.status = bar?.querySelector('.player-status');
     this.hls = null;
   }
@@ -58,6 +59,8 @@ class Player {
         this.wantsPlay = false;
       });
       hls.on(Hls.Events.LEVEL_SWITCHED, () => this.showLevels());
+      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => this.showAudio());
+      hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, () => this.showAudio());
       hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => this.showCaptions());
       hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, () => this.showCaptions());
       hls.on(Hls.Events.ERROR, (event, data) => this.recover(data));
@@ -127,6 +130,27 @@ class Player {
     } else if (data.fatal) {
       this.say('This video cannot be played here.');
     }
+  }
+
+  // The audio menu, when the master lists more than one language: hls.js starts with the default one.
+  showAudio() {
+    const select = this.audio;
+    if (!select || !this.hls) return;
+    const tracks = this.hls.audioTracks || [];
+    const shown = tracks.length > 1;
+    select.hidden = !shown;
+    select.labels.forEach((label) => { label.hidden = !shown; });
+    if (select.options.length !== tracks.length) {
+      select.replaceChildren();
+      tracks.forEach((track, index) => select.add(new Option(track.name || track.lang || `Track ${index + 1}`, String(index))));
+      if (!select.dataset.bound) {
+        select.dataset.bound = 'yes';
+        select.addEventListener('change', () => {
+          this.hls.audioTrack = Number(select.value);
+        });
+      }
+    }
+    select.value = String(this.hls.audioTrack);
   }
 
   // The captions menu: Off, then each text track the master lists (hls.js shows the default one from the start).

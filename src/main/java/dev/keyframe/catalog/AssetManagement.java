@@ -23,6 +23,7 @@ import dev.keyframe.catalog.internal.Masters;
 import dev.keyframe.catalog.internal.Rendition;
 import dev.keyframe.catalog.internal.Renditions;
 import dev.keyframe.catalog.internal.TextTrack;
+import dev.keyframe.catalog.internal.AudioTracks;
 import dev.keyframe.catalog.internal.TextTracks;
 import dev.keyframe.platform.Conflict;
 import dev.keyframe.platform.Invalid;
@@ -54,11 +55,17 @@ public class AssetManagement implements AssetLookup {
 
 	private final TextTracks texts;
 
+	private final AlternateAudio alternateAudio;
+
+	private final AudioTracks audioTracks;
+
 	private final Clock clock;
 
 	AssetManagement(Assets assets, Renditions renditions, ObjectStorage storage, ApplicationEventPublisher events,
 			ObjectProvider<TranscodeWork> work, MediaLinks links, Masters masters, TextTracks texts,
-			Optional<Clock> clock) {
+			AlternateAudio alternateAudio, AudioTracks audioTracks, Optional<Clock> clock) {
+		this.alternateAudio = alternateAudio;
+		this.audioTracks = audioTracks;
 		this.links = links;
 		this.masters = masters;
 		this.texts = texts;
@@ -116,6 +123,7 @@ public class AssetManagement implements AssetLookup {
 	public void uploaded(AssetId id, MediaInfo media) {
 		Asset asset = load(id);
 		asset.uploaded(media, clock.instant());
+		alternateAudio.recordSource(asset, media);
 		events.publishEvent(new AssetUploaded(id, asset.sourceKey(), media));
 	}
 
@@ -216,8 +224,13 @@ public class AssetManagement implements AssetLookup {
 							asset.fieldOrder() == null ? MediaInfo.Video.PROGRESSIVE : asset.fieldOrder());
 			MediaInfo.Audio audio = asset.audioCodec() == null ? null
 					: new MediaInfo.Audio(asset.audioCodec(), asset.audioChannels() == null ? 2 : asset.audioChannels(), 0);
+			List<MediaInfo.AudioTrack> tracks = audioTracks.findByAssetIdOrderByStreamIndexAsc(asset.id())
+				.stream()
+				.map(a -> new MediaInfo.AudioTrack(a.streamIndex(), a.codec(), a.channels(), a.language(), a.name(),
+						a.isDefault()))
+				.toList();
 			return new AssetSource(asset.sourceKey(), new MediaInfo(asset.durationMs(), String.valueOf(asset.formatName()),
-					asset.bitrate() == null ? 0 : asset.bitrate(), video, audio));
+					asset.bitrate() == null ? 0 : asset.bitrate(), video, audio, tracks));
 		});
 	}
 
@@ -420,6 +433,7 @@ public class AssetManagement implements AssetLookup {
 		storage.deletePrefix(asset.sourceKey());
 		renditions.deleteAll(renditions.findByAssetId(id.value()));
 		texts.deleteAll(texts.findByAssetIdOrderByLanguageAscKindAsc(id.value()));
+		alternateAudio.forget(id);
 		assets.delete(asset);
 		events.publishEvent(new AssetDeleted(id));
 	}
@@ -449,7 +463,8 @@ public class AssetManagement implements AssetLookup {
 						asset.sourceDeletedAt(), asset.holdReason(), asset.holdBy(), asset.holdAt(), asset.removedAt(),
 						blocker(asset).orElse(null)),
 				withDetails ? texts.findByAssetIdOrderByLanguageAscKindAsc(asset.id()).stream().map(TextTrack::view).toList()
-						: List.of());
+						: List.of(),
+				withDetails ? alternateAudio.views(asset.id()) : List.of());
 	}
 
 	private static final TranscodeWork NO_WORK = new TranscodeWork() {

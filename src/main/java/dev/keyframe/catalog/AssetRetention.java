@@ -55,10 +55,14 @@ public class AssetRetention {
 
 	private final TextTracks texts;
 
+	private final AlternateAudio alternateAudio;
+
 	private final Clock clock;
 
 	AssetRetention(Assets assets, Renditions renditions, ObjectStorage storage, ObjectProvider<TranscodeWork> work,
-			PlatformTransactionManager transactions, Masters masters, TextTracks texts, Optional<Clock> clock) {
+			PlatformTransactionManager transactions, Masters masters, TextTracks texts, AlternateAudio alternateAudio,
+			Optional<Clock> clock) {
+		this.alternateAudio = alternateAudio;
 		this.masters = masters;
 		this.texts = texts;
 		this.assets = assets;
@@ -250,6 +254,7 @@ public class AssetRetention {
 			locked.get().removed(reason, clock.instant());
 			renditions.deleteAll(renditions.findByAssetId(id.value()));
 			texts.deleteAll(texts.findByAssetIdOrderByLanguageAscKindAsc(id.value()));
+			alternateAudio.forget(id);
 			return recorded(Outcome.done(objects), record);
 		});
 		if (marked.done()) {

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param firstPlayableAt when the asset could first be played (its first chunk published), or null
  * @param keeping what retention knows and did to it
  * @param textTracks its captions and subtitles, by language
+ * @param audioTracks the audio streams of its source, one audio rendition each (none for an audio-only asset)
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
 		long size, AssetStatus status, @Nullable String statusReason, @Nullable Long durationMs,
@@ -22,7 +23,7 @@ public record AssetView(String id, String title, @Nullable String description, S
 		@Nullable String videoCodec, @Nullable String frameRate, @Nullable String audioCodec,
 		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, @Nullable Instant lastPlayedAt, Instant createdAt, Instant updatedAt,
 		@Nullable Instant firstPlayableAt, List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping,
-		List<TextTrackView> textTracks) {
+		List<TextTrackView> textTracks, List<AudioTrackView> audioTracks) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */
 	public @Nullable String fps() {

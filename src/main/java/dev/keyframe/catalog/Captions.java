@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -26,6 +25,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import dev.keyframe.catalog.internal.Asset;
 import dev.keyframe.catalog.internal.Assets;
 import dev.keyframe.catalog.internal.CueFile;
+import dev.keyframe.catalog.internal.Languages;
 import dev.keyframe.catalog.internal.MasterPlaylist;
 import dev.keyframe.catalog.internal.Masters;
 import dev.keyframe.catalog.internal.Rendition;
@@ -56,8 +56,6 @@ public class Captions {
 	/** How long each WebVTT segment is: a film of two hours has 240. */
 	static final long SEGMENT_MS = 30_000;
 
-	/** A BCP 47 language tag as players match it: a language, then script, region or variant subtags. */
-	private static final Pattern LANGUAGE = Pattern.compile("[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}");
 
 	/** How far past the asset's end a cue may start (a probed duration can be a little short). */
 	private static final long END_SLACK_MS = 1_000;
@@ -364,30 +362,17 @@ public class Captions {
 	}
 
 	private static String language(@Nullable String raw) {
-		String value = raw == null ? "" : raw.strip();
-		if (!LANGUAGE.matcher(value).matches()) {
-			throw new Invalid("\u201C" + value.replaceAll("\\p{Cntrl}", "?")
-					+ "\u201D is not a language tag: use one like en, de, pt-BR or zh-Hant.");
-		}
-		return Locale.forLanguageTag(value).toLanguageTag();
+		return Languages.typed(raw);
 	}
 
 	private static String name(@Nullable String raw, String language, TextTrackKind kind) {
-		String value = raw == null ? "" : raw.replaceAll("[\\p{Cntrl}\"\\u202A-\\u202E]", "").strip();
-		if (value.isEmpty() && language.equals("und")) {
+		String value = Languages.cleanName(raw);
+		if (value.isEmpty() && language.equals(Languages.UNDETERMINED)) {
 			value = kind == TextTrackKind.CAPTIONS ? "Captions" : "Subtitles";
 		}
 		if (value.isEmpty()) {
-			Locale locale = Locale.forLanguageTag(language);
-			String own = locale.getDisplayName(locale);
-			value = own.isEmpty() || own.equals(language) ? language
-					: own.substring(0, 1).toUpperCase(locale) + own.substring(1);
-			if (kind == TextTrackKind.CAPTIONS) {
-				value = value + " (CC)";
-			}
-		}
-		if (value.length() > 100) {
-			throw new Invalid("A track's name is at most 100 characters.");
+			String own = Languages.ownName(language);
+			value = (own == null ? language : own) + (kind == TextTrackKind.CAPTIONS ? " (CC)" : "");
 		}
 		return value;
 	}

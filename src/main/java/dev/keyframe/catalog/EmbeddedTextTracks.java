@@ -4,9 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +21,7 @@ import com.github.kokorin.jaffree.ffmpeg.UrlInput;
 import com.github.kokorin.jaffree.ffmpeg.UrlOutput;
 
 import dev.keyframe.catalog.internal.Assets;
+import dev.keyframe.catalog.internal.Languages;
 import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.MediaProbe;
 import dev.keyframe.platform.MediaTools;
@@ -42,21 +40,6 @@ class EmbeddedTextTracks {
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedTextTracks.class);
 
 	/** ISO 639-2 bibliographic codes, which Java does not map: the terminology code's two letters. */
-	private static final Map<String, String> BIBLIOGRAPHIC = Map.ofEntries(Map.entry("alb", "sq"), Map.entry("arm", "hy"),
-			Map.entry("baq", "eu"), Map.entry("bur", "my"), Map.entry("chi", "zh"), Map.entry("cze", "cs"),
-			Map.entry("dut", "nl"), Map.entry("fre", "fr"), Map.entry("geo", "ka"), Map.entry("ger", "de"),
-			Map.entry("gre", "el"), Map.entry("ice", "is"), Map.entry("mac", "mk"), Map.entry("mao", "mi"),
-			Map.entry("may", "ms"), Map.entry("per", "fa"), Map.entry("rum", "ro"), Map.entry("slo", "sk"),
-			Map.entry("tib", "bo"), Map.entry("wel", "cy"));
-
-	private static final Map<String, String> TWO_LETTERS = new HashMap<>();
-
-	static {
-		for (String language : Locale.getISOLanguages()) {
-			TWO_LETTERS.put(Locale.of(language).getISO3Language(), language);
-		}
-	}
-
 	private final Assets assets;
 
 	private final AssetManagement management;
@@ -117,7 +100,7 @@ class EmbeddedTextTracks {
 			try {
 				byte[] webVtt = extract(url, stream.index());
 				TextTrackKind kind = stream.forHearingImpaired() ? TextTrackKind.CAPTIONS : TextTrackKind.SUBTITLES;
-				captions.addEmbedded(id, language(stream.language()), stream.title(), kind, webVtt)
+				captions.addEmbedded(id, Languages.fromStream(stream.language()), stream.title(), kind, webVtt)
 					.ifPresent(track -> log.info("Asset {}: text stream {} became the track {} ({}, {} cues)", id,
 							stream.index(), track.name(), track.language(), track.cueCount()));
 			}
@@ -184,18 +167,6 @@ class EmbeddedTextTracks {
 				}
 			}
 		}
-	}
-
-	/** A stream's language tag as players match it: {@code eng} and {@code en} as {@code en}; none as {@code und}. */
-	static String language(@Nullable String tag) {
-		if (tag == null || tag.isBlank()) {
-			return "und";
-		}
-		String value = tag.strip().toLowerCase(Locale.ROOT);
-		if (value.length() == 3) {
-			return BIBLIOGRAPHIC.getOrDefault(value, TWO_LETTERS.getOrDefault(value, value));
-		}
-		return value;
 	}
 
 }

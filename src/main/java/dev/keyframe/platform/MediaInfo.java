@@ -1,5 +1,6 @@
 package dev.keyframe.platform;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -14,9 +15,27 @@ import org.jspecify.annotations.Nullable;
  * @param bitrate the overall bitrate in bits per second, 0 if unknown
  * @param video the first video stream, if any
  * @param audio the first audio stream, if any
+ * @param audioTracks every audio stream, in the source's order (the first is {@code audio}); a source with several
+ *        gets one audio rendition per stream
  */
 public record MediaInfo(long durationMillis, String formatName, long bitrate, @Nullable Video video,
-		@Nullable Audio audio) {
+		@Nullable Audio audio, List<AudioTrack> audioTracks) {
+
+	/** The most audio streams of one source that get a rendition each; the rest are left out. */
+	public static final int MAX_AUDIO_TRACKS = 8;
+
+	public MediaInfo {
+		// null too: an event published before audio tracks existed is read back without them
+		audioTracks = audioTracks == null || audioTracks.isEmpty()
+				? audio == null ? List.of() : List.of(new AudioTrack(0, audio.codec(), audio.channels(), null, null, true))
+				: List.copyOf(audioTracks);
+	}
+
+	/** A source with one audio stream as the only one. */
+	public MediaInfo(long durationMillis, String formatName, long bitrate, @Nullable Video video,
+			@Nullable Audio audio) {
+		this(durationMillis, formatName, bitrate, video, audio, List.of());
+	}
 
 	public boolean hasVideo() {
 		return video != null;
@@ -83,6 +102,17 @@ public record MediaInfo(long durationMillis, String formatName, long bitrate, @N
 	}
 
 	public record Audio(String codec, int channels, int sampleRate) {
+	}
+
+	/**
+	 * One audio stream of the source, as its tags describe it.
+	 * @param index its position among the source's audio streams ({@code 0:a:N})
+	 * @param language its {@code language} tag as the file has it ({@code eng}, {@code ger}, {@code de}), or null
+	 * @param title its {@code title} tag, or null
+	 * @param isDefault the file marks it as the one to play ({@code default} disposition)
+	 */
+	public record AudioTrack(int index, String codec, int channels, @Nullable String language, @Nullable String title,
+			boolean isDefault) {
 	}
 
 }

@@ -46,6 +46,14 @@ public class MediaProbe {
 			.findFirst()
 			.map(s -> new MediaInfo.Audio(s.getCodecName(), orZero(s.getChannels()), orZero(s.getSampleRate())))
 			.orElse(null);
+		List<Stream> audioStreams = streams.stream().filter(s -> s.getCodecType() == StreamType.AUDIO).toList();
+		List<MediaInfo.AudioTrack> audioTracks = new java.util.ArrayList<>();
+		for (int i = 0; i < audioStreams.size() && i < MediaInfo.MAX_AUDIO_TRACKS; i++) {
+			Stream s = audioStreams.get(i);
+			audioTracks.add(new MediaInfo.AudioTrack(i, String.valueOf(s.getCodecName()), orZero(s.getChannels()),
+					s.getTag("language"), s.getTag("title"),
+					s.getDisposition() != null && Boolean.TRUE.equals(s.getDisposition().getDefault())));
+		}
 		if (video == null && audio == null) {
 			throw new MediaProbeException("The file has no video or audio stream that Keyframe can play.");
 		}
@@ -56,7 +64,7 @@ public class MediaProbe {
 					"The file's duration cannot be read; it may be truncated or a still image. Upload the complete file.");
 		}
 		long bitrate = format.getBitRate() == null ? 0 : format.getBitRate();
-		return new MediaInfo(Math.round(duration * 1000.0), format.getFormatName(), bitrate, video, audio);
+		return new MediaInfo(Math.round(duration * 1000.0), format.getFormatName(), bitrate, video, audio, audioTracks);
 	}
 
 	/**

@@ -61,6 +61,76 @@ public final class Media {
 		return out;
 	}
 
+	/**
+	 * A {@code seconds} long 426x240 Matroska clip with one AAC audio stream per {@code streams}, each a sine tone of its own
+	 * frequency tagged with its language and title; the one marked {@code isDefault} (or none) gets the default
+	 * disposition.
+	 */
+	public static Path withAudioStreams(Path ffmpeg, Path dir, int seconds, List<AudioStream> streams)
+			throws IOException {
+		Path out = dir.resolve("audio-streams-" + streams.size() + ".mkv"); // Matroska keeps a stream's title
+		List<String> args = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-y",
+				"-f", "lavfi", "-i", "testsrc2=size=426x240:rate=30:duration=" + seconds));
+		for (AudioStream stream : streams) {
+			args.addAll(List.of("-f", "lavfi", "-i",
+					"sine=frequency=" + stream.frequency() + ":sample_rate=48000:duration=" + seconds));
+		}
+		args.addAll(List.of("-map", "0:v"));
+		for (int i = 0; i < streams.size(); i++) {
+			args.addAll(List.of("-map", (i + 1) + ":a"));
+		}
+		args.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a",
+				"96k"));
+		for (int i = 0; i < streams.size(); i++) {
+			AudioStream stream = streams.get(i);
+			args.addAll(List.of("-metadata:s:a:" + i, "language=" + stream.language()));
+			if (stream.title() != null) {
+				args.addAll(List.of("-metadata:s:a:" + i, "title=" + stream.title()));
+			}
+			args.addAll(List.of("-disposition:a:" + i, stream.isDefault() ? "default" : "0"));
+		}
+		args.add(out.toString());
+		run(args);
+		return out;
+	}
+
+	/** An audio stream to make: a tone, its language tag (ISO 639-2, as muxers write it) and title. */
+	public record AudioStream(int frequency, String language, @org.jspecify.annotations.Nullable String title,
+			boolean isDefault) {
+	}
+
+	/**
+	 * The main frequency of the audio in a media file or URL, in Hz, from how often its first channel's decoded
+	 * samples cross zero (a pure tone crosses twice per period).
+	 */
+	public static double toneFrequency(Path ffmpeg, String input) throws IOException {
+		Process process = new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-i", input,
+				"-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le", "-").redirectError(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		byte[] pcm = process.getInputStream().readAllBytes();
+		try {
+			if (process.waitFor() != 0) {
+				throw new IOException("ffmpeg could not decode the audio of " + input);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+		java.nio.ShortBuffer samples = java.nio.ByteBuffer.wrap(pcm).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+		int crossings = 0;
+		short previous = 0;
+		int count = samples.remaining();
+		for (int i = 0; i < count; i++) {
+			short sample = samples.get(i);
+			if (i > 0 && (previous < 0) != (sample < 0)) {
+				crossings++;
+			}
+			previous = sample;
+		}
+		return count == 0 ? 0 : crossings / 2.0 / (count / 48_000.0);
+	}
+
 	/** A SubRip file to embed, with its language tag. */
 	public record TextStream(Path srt, String language, boolean hearingImpaired) {
 	}
@@ -203,7 +273,7 @@ public final class Media {
 			.get(0);
 	}
 
-	static List<String> run(List<String> command) throws IOException {
+	public static List<String> run(List<String> command) throws IOException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		List<String> lines = process.inputReader().lines().toList();
 		try {

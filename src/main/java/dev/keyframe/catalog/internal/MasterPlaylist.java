@@ -38,18 +38,29 @@ public final class MasterPlaylist {
 		if (video.isEmpty()) {
 			return videoSource ? List.of() : completeOrGrowing(audio);
 		}
-		Map<String, RenditionSpec> audioByProfile = audio.stream()
-			.collect(Collectors.toMap(RenditionSpec::profile, Function.identity()));
+		java.util.Set<String> audioProfiles = audio.stream().map(RenditionSpec::profile).collect(Collectors.toSet());
+		// a video rendition plays once its group's first rendition (the one named as the group) is there
 		List<RenditionSpec> shown = completeOrGrowing(video).stream()
-			.filter(r -> r.audioGroup() == null || audioByProfile.containsKey(r.audioGroup()))
+			.filter(r -> r.audioGroup() == null || audioProfiles.contains(r.audioGroup()))
 			.toList();
 		List<RenditionSpec> listed = new ArrayList<>(shown);
 		shown.stream()
 			.map(RenditionSpec::audioGroup)
 			.filter(java.util.Objects::nonNull)
 			.distinct()
-			.forEach(group -> listed.add(audioByProfile.get(group)));
+			.forEach(group -> audio.stream()
+				.filter(a -> group.equals(group(a)))
+				.sorted(Comparator.comparing(RenditionSpec::profile))
+				.forEach(listed::add));
 		return listed;
+	}
+
+	/**
+	 * The audio group an audio rendition of a video asset belongs to: the one it names, or, for one published before
+	 * groups had more than one rendition, its own profile (which its video renditions name).
+	 */
+	private static String group(RenditionSpec audio) {
+		return audio.audioGroup() != null ? audio.audioGroup() : audio.profile();
 	}
 
 	private static List<RenditionSpec> completeOrGrowing(List<RenditionSpec> renditions) {
@@ -71,9 +82,24 @@ public final class MasterPlaylist {
 	public record Text(String language, String name, TextTrackKind kind, boolean isDefault, String uri) {
 	}
 
+	/**
+	 * What an audio rendition of a video asset is called in its group; a rendition without one is the group's
+	 * {@code Main}.
+	 * @param profile the rendition's profile
+	 * @param language a BCP 47 tag, {@code und} when not known (then not listed)
+	 * @param isDefault the one a player chooses unless the viewer's language matches another
+	 */
+	public record Audio(String profile, String language, String name, boolean isDefault) {
+	}
+
 	/** The master playlist of {@link #listed} renditions. */
 	public static String write(List<RenditionSpec> renditions) {
-		return write(renditions, List.of());
+		return write(renditions, List.of(), List.of());
+	}
+
+	/** The master playlist of {@link #listed} renditions and the asset's text tracks. */
+	public static String write(List<RenditionSpec> renditions, List<Text> texts) {
+		return write(renditions, List.of(), texts);
 	}
 
 	/**
@@ -81,19 +107,44 @@ public final class MasterPlaylist {
 	 * every variant names. Names are unique in the group (players list them by name): a repeated one gains its
 	 * language.
 	 */
-	public static String write(List<RenditionSpec> renditions, List<Text> texts) {
+	public static String write(List<RenditionSpec> renditions, List<Audio> audios, List<Text> texts) {
 		boolean hasVideo = renditions.stream().anyMatch(r -> r.kind() == RenditionKind.VIDEO);
-		Map<String, RenditionSpec> groups = hasVideo ? renditions.stream()
-			.filter(r -> r.kind() == RenditionKind.AUDIO)
-			.collect(Collectors.toMap(RenditionSpec::profile, Function.identity())) : Map.of();
+		Map<String, Audio> labels = audios.stream().collect(Collectors.toMap(Audio::profile, Function.identity(), (a, b) -> a));
+		// each group's renditions, the one players take by default first
+		Map<String, List<RenditionSpec>> groups = new java.util.TreeMap<>();
+		if (hasVideo) {
+			renditions.stream()
+				.filter(r -> r.kind() == RenditionKind.AUDIO)
+				.sorted(Comparator.comparing(RenditionSpec::profile))
+				.forEach(a -> groups.computeIfAbsent(group(a), g -> new ArrayList<>()).add(a));
+			groups.values().forEach(members -> members.stream()
+				.filter(a -> labels.containsKey(a.profile()) && labels.get(a.profile()).isDefault())
+				.findFirst()
+				.ifPresent(chosen -> {
+					members.remove(chosen);
+					members.addFirst(chosen);
+				}));
+		}
 		StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:")
 			.append(groups.isEmpty() && texts.isEmpty() ? 3 : 4)
 			.append("\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-		groups.values().stream().sorted(Comparator.comparing(RenditionSpec::profile)).forEach(a -> out
-			.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(a.profile())
-			.append("\",NAME=\"Main\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"2\",URI=\"")
-			.append(a.profile())
-			.append("/index.m3u8\"\n"));
+		groups.forEach((group, members) -> {
+			java.util.Set<String> audioNames = new java.util.HashSet<>();
+			for (RenditionSpec a : members) {
+				Audio label = labels.get(a.profile());
+				out.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(group).append('"');
+				if (label != null && !"und".equals(label.language())) {
+					out.append(",LANGUAGE=\"").append(quotable(label.language())).append('"');
+				}
+				String name = label == null ? members.size() == 1 ? "Main" : a.profile() : quotable(label.name());
+				if (!audioNames.add(name)) {
+					name = name + " (" + a.profile() + ")";
+					audioNames.add(name);
+				}
+				out.append(",NAME=\"").append(name).append("\",DEFAULT=").append(a == members.getFirst() ? "YES" : "NO")
+					.append(",AUTOSELECT=YES,CHANNELS=\"2\",URI=\"").append(a.profile()).append("/index.m3u8\"\n");
+			}
+		});
 		java.util.Set<String> names = new java.util.HashSet<>();
 		for (Text text : texts) {
 			String name = quotable(text.name());
@@ -114,8 +165,10 @@ public final class MasterPlaylist {
 			.filter(r -> !hasVideo || r.kind() == RenditionKind.VIDEO)
 			.sorted(Comparator.comparingLong(RenditionSpec::bandwidth))
 			.forEach(r -> {
-				RenditionSpec audio = r.audioGroup() == null ? null : groups.get(r.audioGroup());
-				long peak = r.bandwidth() + (audio == null ? 0 : audio.bandwidth());
+				List<RenditionSpec> group = r.audioGroup() == null ? null : groups.get(r.audioGroup());
+				RenditionSpec audio = group == null ? null : group.getFirst();
+				// the peak with the group's most demanding rendition (RFC 8216bis 4.4.6.2), the average with its default
+				long peak = r.bandwidth() + (group == null ? 0 : group.stream().mapToLong(RenditionSpec::bandwidth).max().orElse(0));
 				long average = r.averageBandwidth() + (audio == null ? 0 : audio.averageBandwidth());
 				out.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(peak);
 				out.append(",AVERAGE-BANDWIDTH=").append(average);
@@ -127,7 +180,7 @@ public final class MasterPlaylist {
 				}
 				out.append(",CODECS=\"").append(r.codecs());
 				if (audio != null) {
-					out.append(',').append(audio.codecs()).append("\",AUDIO=\"").append(audio.profile());
+					out.append(',').append(audio.codecs()).append("\",AUDIO=\"").append(r.audioGroup());
 				}
 				out.append('"');
 				if (!texts.isEmpty()) {

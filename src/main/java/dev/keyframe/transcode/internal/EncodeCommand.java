@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.keyframe.catalog.AudioGroup;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
@@ -119,7 +120,9 @@ public final class EncodeCommand {
 		else {
 			args.add("-vn");
 			if (media.hasAudio() && job.audioKbps() > 0) {
-				args.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", job.audioKbps() + "k", "-ac", "2", "-ar",
+				// a video source's audio streams are a rendition each; an audio-only source's ladder is of its first
+				int stream = media.video() == null ? 0 : Math.max(0, AudioGroup.stream(job.profile()));
+				args.addAll(List.of("-map", "0:a:" + stream, "-c:a", "aac", "-b:a", job.audioKbps() + "k", "-ac", "2", "-ar",
 						"48000"));
 			}
 		}

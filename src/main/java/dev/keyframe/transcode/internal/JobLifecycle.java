@@ -22,6 +22,7 @@ import dev.keyframe.catalog.AssetLookup;
 import dev.keyframe.catalog.AssetUploaded;
 import dev.keyframe.catalog.PosterStored;
 import dev.keyframe.catalog.RenditionPublished;
+import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
 import dev.keyframe.catalog.TranscodeProgressed;
 import dev.keyframe.catalog.TranscodeWork;
@@ -269,10 +270,13 @@ public class JobLifecycle implements TranscodeWork {
 				meta.audioGroup());
 		// every publication of the asset's renditions holds the asset's lock (claim, progress, finish): the check
 		// sees every earlier one, whichever process made it
-		Optional<String> misaligned = Alignment.compare(profile, boundaries, complete,
+		// an audio group's renditions (one per language) are not switched between mid-play: they need not line up
+		boolean inAudioGroup = spec.kind() == RenditionKind.AUDIO && spec.audioGroup() != null;
+		Optional<String> misaligned = inAudioGroup ? Optional.empty() : Alignment.compare(profile, boundaries, complete,
 				assets.renditions(asset)
 					.stream()
-					.filter(r -> r.kind() == spec.kind() && !r.profile().equals(profile))
+					.filter(r -> r.kind() == spec.kind() && !r.profile().equals(profile)
+							&& (r.kind() == RenditionKind.VIDEO || r.audioGroup() == null))
 					.collect(java.util.stream.Collectors.toMap(RenditionSpec::profile,
 							r -> new Alignment.Published(r.boundaries(), r.complete()))),
 				tolerance);

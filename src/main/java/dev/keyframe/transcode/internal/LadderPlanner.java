@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import dev.keyframe.catalog.AudioGroup;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.platform.MediaInfo;
 import dev.keyframe.transcode.TranscodeSettings;
@@ -15,9 +16,10 @@ import dev.keyframe.platform.Rung;
  * <li>the configured rungs that do not upscale it (by the short side, so portrait and landscape are treated
  * alike), at least one rung at the source's own size when it is smaller than every rung, and audio rungs for
  * audio-only sources;</li>
- * <li>a source with video and audio gets one audio rendition ({@value #AUDIO}, at the ladder's highest audio bit
- * rate), encoded once for the whole asset so its timeline has no seams (its own job, first; for a source of one
- * chunk, with the lowest rung); the video renditions carry no audio;</li>
+ * <li>a source with video and audio gets one audio rendition per audio stream ({@value #AUDIO} for the first,
+ * {@code audio-1} and on for the others, up to {@link MediaInfo#MAX_AUDIO_TRACKS}; at the ladder's highest audio bit
+ * rate), each encoded once for the whole asset so its timeline has no seams (one decode for all of them, first; for
+ * a source of one chunk, with the lowest rung); the video renditions carry no audio;</li>
  * <li>the timeline is cut into chunks of {@code chunkSeconds} on segment boundaries (a source up to one and a half
  * chunks long is one chunk, and a last piece shorter than half a chunk joins the one before), and each
  * (profile, chunk) is a job;</li>
@@ -28,8 +30,8 @@ import dev.keyframe.platform.Rung;
  */
 public final class LadderPlanner {
 
-	/** The profile of a video asset's one audio rendition. */
-	public static final String AUDIO = "audio";
+	/** The profile of a video asset's (first) audio rendition, and the audio group its video renditions name. */
+	public static final String AUDIO = AudioGroup.ID;
 
 	private LadderPlanner() {
 	}
@@ -56,7 +58,10 @@ public final class LadderPlanner {
 		if (media.hasAudio()) {
 			// one chunk: the audio comes from the lowest rung's decode, one read of the source fewer
 			int kbps = rungs.stream().mapToInt(Rung::audioKbps).max().orElse(128);
-			jobs.add(new PlannedJob(AUDIO, RenditionKind.AUDIO, 0, 0, kbps, chunks.size() == 1 ? 1 : 0));
+			for (MediaInfo.AudioTrack track : media.audioTracks()) {
+				jobs.add(new PlannedJob(AudioGroup.profile(track.index()), RenditionKind.AUDIO, 0, 0, kbps,
+						chunks.size() == 1 ? 1 : 0));
+			}
 		}
 		boolean split = settings.firstRungAlone() && rungs.size() > 1;
 		for (int c = 0; c < chunks.size(); c++) {

@@ -414,7 +414,8 @@ class Encoder {
 				: "mp4a.40.2";
 		return new RenditionSpec(job.profile(), job.kind(), probe.width(), probe.height(), 0, 0, codecs,
 				video ? KeyframeContract.outputFrameRate(media.video()) : null, "", 0, 0, List.of(), false,
-				video && media.hasAudio() && !muxed ? LadderPlanner.AUDIO : null);
+				// a video source's audio renditions are one group, which its video renditions name
+				media.hasAudio() && !muxed && media.hasVideo() ? LadderPlanner.AUDIO : null);
 	}
 
 	private static String explain(@Nullable Throwable failure) {

@@ -86,4 +86,41 @@ class MasterPlaylistTests {
 			.as("no text tracks, no group").doesNotContain("SUBTITLES");
 	}
 
+	/**
+	 * A source with several audio streams: one group every variant names, the editor's default first, each with its
+	 * language; a rendition not published yet is not listed, and the variant's peak counts the group's largest.
+	 */
+	@Test
+	void everyAudioStreamIsARenditionOfOneGroupWithItsLanguageAndTheDefaultFirst() {
+		RenditionSpec low = new RenditionSpec("360p", RenditionKind.VIDEO, 640, 360, 900_000, 800_000, "avc1.64001e",
+				"30", "k", 2, 100, List.of(0.0, 4.0), true, "audio");
+		RenditionSpec english = new RenditionSpec("audio", RenditionKind.AUDIO, 0, 0, 130_000, 128_000, "mp4a.40.2",
+				null, "k", 2, 100, List.of(0.0, 4.0), true, "audio");
+		RenditionSpec german = new RenditionSpec("audio-1", RenditionKind.AUDIO, 0, 0, 140_000, 127_000, "mp4a.40.2",
+				null, "k", 2, 100, List.of(0.0, 4.0), true, "audio");
+		RenditionSpec french = new RenditionSpec("audio-2", RenditionKind.AUDIO, 0, 0, 135_000, 127_000, "mp4a.40.2",
+				null, "k", 2, 100, List.of(0.0, 4.0), false, "audio");
+		List<MasterPlaylist.Audio> labels = List.of(new MasterPlaylist.Audio("audio", "en", "English", false),
+				new MasterPlaylist.Audio("audio-1", "de", "Deutsch", true),
+				new MasterPlaylist.Audio("audio-2", "und", "Deutsch", false));
+
+		assertThat(MasterPlaylist.listed(List.of(low, german), true)).as("the group's first stream is not there yet")
+			.isEmpty();
+		List<RenditionSpec> listed = MasterPlaylist.listed(List.of(low, german, english, french), true);
+		assertThat(listed).containsExactly(low, english, german, french);
+		assertThat(MasterPlaylist.write(listed, labels, List.of())).isEqualTo("""
+				#EXTM3U
+				#EXT-X-VERSION:4
+				#EXT-X-INDEPENDENT-SEGMENTS
+				#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="de",NAME="Deutsch",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio-1/index.m3u8"
+				#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English",DEFAULT=NO,AUTOSELECT=YES,CHANNELS="2",URI="audio/index.m3u8"
+				#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Deutsch (audio-2)",DEFAULT=NO,AUTOSELECT=YES,CHANNELS="2",URI="audio-2/index.m3u8"
+				#EXT-X-STREAM-INF:BANDWIDTH=1040000,AVERAGE-BANDWIDTH=927000,RESOLUTION=640x360,FRAME-RATE=30.000,CODECS="avc1.64001e,mp4a.40.2",AUDIO="audio"
+				360p/index.m3u8
+				""");
+		// no editor's default: the first stream's rendition is the group's
+		assertThat(MasterPlaylist.write(listed, List.of(new MasterPlaylist.Audio("audio-1", "de", "Deutsch", false)),
+				List.of())).contains("NAME=\"audio\",DEFAULT=YES", "NAME=\"Deutsch\",DEFAULT=NO", "NAME=\"audio-2\",DEFAULT=NO");
+	}
+
 }

@@ -48,6 +48,32 @@ class LadderPlannerTests {
 	}
 
 	@Test
+	void everyAudioStreamOfAVideoSourceIsARenditionEncodedInOneDecodeAndTheAudioOnlyLadderStaysOfTheFirst() {
+		MediaInfo dubbed = new MediaInfo(200_000, "mp4", 8_000_000,
+				new MediaInfo.Video(1280, 720, "h264", "30/1", 30, "progressive"), new MediaInfo.Audio("aac", 2, 48_000),
+				List.of(new MediaInfo.AudioTrack(0, "aac", 2, "eng", null, true),
+						new MediaInfo.AudioTrack(1, "ac3", 6, "ger", "Deutsch", false)));
+		List<PlannedJob> jobs = LadderPlanner.plan(dubbed, settings(true));
+		List<PlannedJob> audio = jobs.stream().filter(j -> j.kind() == RenditionKind.AUDIO).toList();
+		assertThat(audio).extracting(PlannedJob::profile).containsExactly("audio", "audio-1");
+		assertThat(audio).as("several chunks: both streams in one decode of their own, the whole length, urgent")
+			.allMatch(j -> j.group() == 0 && j.chunk() == 0 && j.last() && j.urgent() && j.audioKbps() == 128);
+		List<String> args = EncodeCommand.outputArguments(dubbed, audio.get(1), 0, "veryfast", 4, 2, "seg_%05d.ts");
+		assertThat(String.join(" ", args)).contains("-vn -map 0:a:1 -c:a aac");
+		assertThat(String.join(" ", EncodeCommand.outputArguments(dubbed, audio.get(0), 0, "veryfast", 4, 2, "s")))
+			.contains("-map 0:a:0 ");
+
+		MediaInfo album = new MediaInfo(60_000, "mp4", 128_000, null, new MediaInfo.Audio("aac", 2, 48_000),
+				List.of(new MediaInfo.AudioTrack(0, "aac", 2, "eng", null, true),
+						new MediaInfo.AudioTrack(1, "aac", 2, "ger", null, false)));
+		assertThat(LadderPlanner.plan(album, settings(true))).as("an audio-only source: its ladder, of the first stream")
+			.extracting(PlannedJob::profile)
+			.containsExactly("audio-128k", "audio-64k");
+		assertThat(String.join(" ", EncodeCommand.outputArguments(album,
+				LadderPlanner.plan(album, settings(true)).get(0), 0, "veryfast", 4, 2, "s"))).contains("-map 0:a:0 ");
+	}
+
+	@Test
 	void aLongSourceIsCutIntoChunksOnSegmentBoundariesEachAJobPerRung() {
 		// 200 s in 60 s chunks: 0-60, 60-120, then 80 s left, under one and a half chunks: one last chunk
 		List<PlannedJob> jobs = LadderPlanner.plan(video(1280, 720, true, 200_000), settings(true));
