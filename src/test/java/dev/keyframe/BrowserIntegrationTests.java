@@ -770,6 +770,60 @@ class BrowserIntegrationTests {
 	}
 
 	@Test
+	void anEditorNamesTheAudioTracksOfADubbedFileAndTheViewerSwitchesLanguageWhilePlaying() throws Exception {
+		Path clip = renamed(Media.withAudioStreams(tools.ffmpegPath(), dir, 12,
+				List.of(new Media.AudioStream(440, "eng", null, false),
+						new Media.AudioStream(880, "ger", "Deutsch (Originalton)", true))),
+				"browser-dubbed.mkv");
+		Page page = context.newPage();
+		signIn(page, ADMIN, ADMIN_PASSWORD);
+		String assetId = uploadUntilReady(page, clip);
+		Locator rows = page.locator("#audio-track-list tbody tr");
+		assertThat(rows).hasCount(2);
+		assertThat(rows.nth(0).locator("[data-field=name]")).hasValue("English");
+		assertThat(rows.nth(1).locator("[data-field=name]")).hasValue("Deutsch (Originalton)");
+		assertThat(rows.nth(1).locator("[data-field=isDefault]")).isChecked();
+
+		// a bad language tag is refused on the page; a new name is kept
+		rows.nth(0).locator("[data-field=language]").fill("english please");
+		rows.nth(0).locator("[data-action=save-audio]").click();
+		assertThat(page.locator("#audio-problem")).hasText(java.util.regex.Pattern.compile("is not a language tag"));
+		rows.nth(0).locator("[data-field=language]").fill("en");
+		rows.nth(0).locator("[data-field=name]").fill("English (dubbed)");
+		page.waitForNavigation(() -> rows.nth(0).locator("[data-action=save-audio]").click());
+		assertThat(rows.nth(0).locator("[data-field=name]")).hasValue("English (dubbed)");
+		page.locator("#audio-tracks").scrollIntoViewIfNeeded();
+		screenshot(page, "asset-audio-tracks");
+
+		// the viewer's audio menu: the file's default first, then the other; switched while playing
+		List<String> audioSegments = java.util.Collections.synchronizedList(new ArrayList<>());
+		page.onRequest(request -> {
+			if (request.url().contains("/media/" + assetId + "/audio/seg_")) {
+				audioSegments.add(request.url());
+			}
+		});
+		page.navigate("/watch/" + assetId);
+		startMuted(page);
+		Locator audio = page.locator("#audio");
+		assertThat(audio).isVisible();
+		assertThat(audio.locator("option")).hasText(new String[] { "Deutsch (Originalton)", "English (dubbed)" });
+		assertThat(audio).hasValue("0");
+		page.waitForFunction("() => document.getElementById('player').currentTime > 1", null,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		assertThat(audioSegments).as("the German rendition plays first, not the English one").isEmpty();
+		audio.selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("English (dubbed)"));
+		page.waitForFunction("() => window.keyframeHls.audioTracks[window.keyframeHls.audioTrack].lang === 'en'", null,
+				new Page.WaitForFunctionOptions().setTimeout(30_000));
+		double switchedAt = ((Number) page.evaluate("document.getElementById('player').currentTime")).doubleValue();
+		page.waitForFunction("(at) => document.getElementById('player').currentTime > at + 2", switchedAt,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		assertThat(audioSegments).as("the English rendition's segments, fetched after the switch").isNotEmpty();
+		assertThat(page.locator("#audio")).hasValue("1");
+		screenshot(page, "watch-audio");
+		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+	}
+
+	@Test
 	void anAnonymousVisitorWatchesAPublicVideoThroughTheSignedEdge() throws Exception {
 		Path clip = renamed(Media.clip(tools.ffmpegPath(), dir, 640, 360, 12, true), "browser-public.mp4");
 		Page editor = context.newPage();
