@@ -8,15 +8,13 @@ import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
-import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 import dev.keyframe.catalog.AssetStatus;
 import dev.keyframe.catalog.Visibility;
-import jakarta.persistence.LockModeType;
 
-public interface Assets extends JpaRepository<Asset, UUID>, JpaSpecificationExecutor<Asset> {
+public interface Assets extends JpaRepository<Asset, UUID>, JpaSpecificationExecutor<Asset>, AssetLocking {
 
 	Page<Asset> findByStatusInAndVisibilityInOrderByCreatedAtDesc(java.util.Collection<AssetStatus> statuses,
 			java.util.Collection<Visibility> visibilities, Pageable page);
@@ -24,11 +22,6 @@ public interface Assets extends JpaRepository<Asset, UUID>, JpaSpecificationExec
 	/** A page of assets in id order after {@code after}, leaving out removed assets whose files are gone. */
 	@Query("select a from Asset a where a.id > :after and (a.purgedAt is null) order by a.id")
 	List<Asset> retentionPage(UUID after, Pageable page);
-
-	/** Serialises writers of one asset's renditions and master playlist. */
-	@Lock(LockModeType.PESSIMISTIC_WRITE)
-	@Query("select a from Asset a where a.id = :id")
-	Optional<Asset> lockById(UUID id);
 
 	/** Records a play, unless one was recorded since {@code since}: one write an hour, however many viewers. */
 	@Modifying
