@@ -27,6 +27,7 @@ import dev.keyframe.platform.MediaProbe;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.ObjectStorage;
 import dev.keyframe.platform.Problem;
+import dev.keyframe.platform.ScratchDirectory;
 
 /**
  * Text streams the source file carries (an MP4's mov_text, a Matroska file's SubRip or WebVTT) become text tracks
@@ -125,11 +126,7 @@ class EmbeddedTextTracks {
 
 	/** The stream as WebVTT, on the source's timeline from its start, as the renditions are. */
 	private byte[] extract(String url, int index) {
-		Path dir = null;
-		try {
-			Path scratch = instance.scratch("captions");
-			Files.createDirectories(scratch);
-			dir = Files.createTempDirectory(scratch, "text-");
+		try (ScratchDirectory dir = ScratchDirectory.in(instance, "captions")) {
 			Path out = dir.resolve("track.vtt");
 			FFmpegResultFuture future = tools.ffmpegInBackground()
 				.addInput(UrlInput.fromUrl(url)
@@ -156,16 +153,6 @@ class EmbeddedTextTracks {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted", ex);
-		}
-		finally {
-			if (dir != null) {
-				try (var files = Files.walk(dir)) {
-					files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-				}
-				catch (java.io.IOException ex) {
-					log.debug("Could not remove {}: {}", dir, ex.getMessage());
-				}
-			}
 		}
 	}
 

@@ -49,6 +49,7 @@ import dev.keyframe.platform.MediaSettings;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.ScratchDirectory;
 import dev.keyframe.transcode.TranscodeSettings;
 import dev.keyframe.transcode.internal.Alignment;
 import dev.keyframe.transcode.internal.EncodeCommand;
@@ -150,7 +151,7 @@ class Encoder {
 		}
 		finally {
 			if (dir != null) {
-				deleteRecursively(dir);
+				ScratchDirectory.deleteRecursively(dir);
 			}
 		}
 	}
@@ -199,7 +200,7 @@ class Encoder {
 		}
 		finally {
 			if (dir != null) {
-				deleteRecursively(dir);
+				ScratchDirectory.deleteRecursively(dir);
 			}
 		}
 	}
@@ -652,15 +653,6 @@ class Encoder {
 			executor.shutdownNow();
 		}
 
-	}
-
-	private static void deleteRecursively(Path dir) {
-		try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-			paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-		}
-		catch (IOException ex) {
-			log.warn("Could not remove scratch directory {}: {}", dir, ex.getMessage());
-		}
 	}
 
 }
