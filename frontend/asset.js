@@ -94,3 +94,33 @@ if (audioTracks) {
     });
   }
 }
+
+// Downloads: on or off; the page shows how the file stands, and looks again while it is being made.
+const downloadCard = document.getElementById('download-card');
+if (downloadCard) {
+  const toggle = document.getElementById('downloads-enabled');
+  const problem = document.getElementById('download-problem');
+  toggle.addEventListener('change', async () => {
+    problem.hidden = true;
+    try {
+      await api('PUT', `/api/assets/${main.dataset.asset}/download`, { enabled: toggle.checked });
+      window.location.reload();
+    } catch (error) {
+      toggle.checked = !toggle.checked;
+      problem.textContent = error.message;
+      problem.hidden = false;
+    }
+  });
+  const state = downloadCard.querySelector('[data-field="download-state"]');
+  if (/Making/.test(state.textContent)) {
+    const poll = setInterval(async () => {
+      try {
+        const view = await api('GET', `/api/assets/${main.dataset.asset}/download`);
+        if (view.state !== 'MAKING') {
+          clearInterval(poll);
+          window.location.reload();
+        }
+      } catch { /* try again */ }
+    }, 2000);
+  }
+}

@@ -27,6 +27,7 @@ class Player {
     this.quality = bar?.querySelector('#quality');
     this.captions = bar?.querySelector('#captions');
     this.audio = bar?.querySelector('#audio');
+    this.download = bar?.querySelector('#download');
     this.status = bar?.querySelector('.player-status');
     this.hls = null;
   }
@@ -83,6 +84,7 @@ class Player {
     try {
       this.grant = await fetchGrant(this.url);
       window.keyframeGrant = this.grant;
+      this.showDownload();
       this.renewDue = Date.now() + this.grant.renewInMs;
       this.timer = setTimeout(() => this.renew().catch(() => {}), this.grant.renewInMs);
       if (this.stalled) {
@@ -130,6 +132,15 @@ class Player {
     } else if (data.fatal) {
       this.say('This video cannot be played here.');
     }
+  }
+
+  // The download link, when the asset has one: signed like the playlists, renewed with them.
+  showDownload() {
+    if (!this.download) return;
+    const url = this.grant && this.grant.downloadUrl;
+    this.download.hidden = !url;
+    if (url) this.download.href = url;
+    else this.download.removeAttribute('href');
   }
 
   // The audio menu, when the master lists more than one language: hls.js starts with the default one.

@@ -189,8 +189,14 @@ public class AssetManagement implements AssetLookup {
 	/** Recomputes the asset's status from its jobs. */
 	@EventListener
 	void on(TranscodeProgressed event) {
-		assets.lockById(event.asset().value())
-			.ifPresent(asset -> asset.transcodeProgressed(event.jobs(), playable(asset), clock.instant()));
+		assets.lockById(event.asset().value()).ifPresent(asset -> {
+			AssetStatus before = asset.status();
+			asset.transcodeProgressed(event.jobs(), playable(asset), clock.instant());
+			if (before != AssetStatus.READY && asset.wantsDownload()) {
+				// made at transcode time: the asset's downloads were turned on before it was ready
+				events.publishEvent(new DownloadWanted(event.asset()));
+			}
+		});
 	}
 
 	/** Whether the asset's master playlist lists anything: a player can start. */
@@ -464,7 +470,7 @@ public class AssetManagement implements AssetLookup {
 						blocker(asset).orElse(null)),
 				withDetails ? texts.findByAssetIdOrderByLanguageAscKindAsc(asset.id()).stream().map(TextTrack::view).toList()
 						: List.of(),
-				withDetails ? alternateAudio.views(asset.id()) : List.of());
+				withDetails ? alternateAudio.views(asset.id()) : List.of(), DownloadView.of(asset), asset.downloadKey());
 	}
 
 	private static final TranscodeWork NO_WORK = new TranscodeWork() {

@@ -252,6 +252,7 @@ public class AssetRetention {
 			}
 			List<Listed> objects = allObjects(id);
 			locked.get().removed(reason, clock.instant());
+			locked.get().downloads(false, clock.instant()); // its file goes with the rest of its objects
 			renditions.deleteAll(renditions.findByAssetId(id.value()));
 			texts.deleteAll(texts.findByAssetIdOrderByLanguageAscKindAsc(id.value()));
 			alternateAudio.forget(id);

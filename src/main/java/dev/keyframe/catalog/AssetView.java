@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param keeping what retention knows and did to it
  * @param textTracks its captions and subtitles, by language
  * @param audioTracks the audio streams of its source, one audio rendition each (none for an audio-only asset)
+ * @param download whether it can be downloaded as a file, and how that stands
+ * @param downloadKey the stored download's object key, for signing its URL; null when there is none
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
 		long size, AssetStatus status, @Nullable String statusReason, @Nullable Long durationMs,
@@ -23,7 +25,8 @@ public record AssetView(String id, String title, @Nullable String description, S
 		@Nullable String videoCodec, @Nullable String frameRate, @Nullable String audioCodec,
 		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, @Nullable Instant lastPlayedAt, Instant createdAt, Instant updatedAt,
 		@Nullable Instant firstPlayableAt, List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping,
-		List<TextTrackView> textTracks, List<AudioTrackView> audioTracks) {
+		List<TextTrackView> textTracks, List<AudioTrackView> audioTracks, DownloadView download,
+		@com.fasterxml.jackson.annotation.JsonIgnore @Nullable String downloadKey) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */
 	public @Nullable String fps() {

@@ -152,20 +152,35 @@ public class ObjectStorage {
 	 * over 2.5 TB, S3 allows 10,000 parts) above it.
 	 */
 	public void putLarge(String key, Path file, String contentType, String cacheControl) throws java.io.IOException {
-		putLarge(key, file, contentType, cacheControl, 1L << 30, 256L << 20);
+		putLarge(key, file, contentType, cacheControl, null, 1L << 30, 256L << 20);
+	}
+
+	/**
+	 * As {@link #putLarge(String, Path, String, String)}, with the {@code Content-Disposition} the object is served
+	 * with ({@code attachment; filename="..."}: a browser saves it rather than shows it).
+	 */
+	public void putLarge(String key, Path file, String contentType, String cacheControl,
+			@Nullable String contentDisposition) throws java.io.IOException {
+		putLarge(key, file, contentType, cacheControl, contentDisposition, 1L << 30, 256L << 20);
 	}
 
 	/** As {@link #putLarge(String, Path, String, String)}, one PUT up to {@code single} bytes, parts of {@code partSize}. */
 	public void putLarge(String key, Path file, String contentType, String cacheControl, long single, long partSize)
 			throws java.io.IOException {
+		putLarge(key, file, contentType, cacheControl, null, single, partSize);
+	}
+
+	private void putLarge(String key, Path file, String contentType, String cacheControl,
+			@Nullable String contentDisposition, long single, long partSize) throws java.io.IOException {
 		long size = java.nio.file.Files.size(file);
 		if (size <= single) {
-			put(key, file, contentType, cacheControl);
+			s3.putObject(b -> b.bucket(bucket()).key(key).contentType(contentType).cacheControl(cacheControl)
+				.contentDisposition(contentDisposition), RequestBody.fromFile(file));
 			return;
 		}
 		long part = Math.max(Math.max(partSize, 5L << 20), (size + 9_999) / 10_000);
 		String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket()).key(key).contentType(contentType)
-			.cacheControl(cacheControl)).uploadId();
+			.cacheControl(cacheControl).contentDisposition(contentDisposition)).uploadId();
 		try {
 			List<CompletedPart> parts = new ArrayList<>();
 			int number = 1;

@@ -13,7 +13,9 @@ import java.util.Map;
  * @param cookiePath the path the cookies are scoped to: the asset's prefix on the CDN
  * @param expiresAt when the policy stops being accepted
  * @param renewAt when the player should ask for a fresh grant
+ * @param downloadUrl the signed URL of the asset's download (an MP4, or an M4A for audio), under the same policy;
+ *        null when the asset has none
  */
 public record Grant(String asset, String masterUrl, Map<String, String> cookies, String cookiePath,
-		Instant expiresAt, Instant renewAt) {
+		Instant expiresAt, Instant renewAt, @org.jspecify.annotations.Nullable String downloadUrl) {
 }

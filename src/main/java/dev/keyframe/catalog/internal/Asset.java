@@ -106,6 +106,18 @@ public class Asset {
 
 	private @Nullable Instant textScannedAt;
 
+	private boolean downloadsEnabled;
+
+	private @Nullable String downloadKey;
+
+	private @Nullable Long downloadBytes;
+
+	private @Nullable Instant downloadMadeAt;
+
+	private @Nullable String downloadError;
+
+	private @Nullable Instant downloadClaimedAt;
+
 	private boolean onAir;
 
 	private Instant createdAt;
@@ -257,6 +269,104 @@ public class Asset {
 
 	public @Nullable Instant textScannedAt() {
 		return textScannedAt;
+	}
+
+	/**
+	 * Turns downloads on or off.
+	 * @return the stored download that no longer belongs to the asset (turned off), to delete after the commit
+	 */
+	public @Nullable String downloads(boolean enabled, Instant now) {
+		String dropped = null;
+		if (!enabled && downloadKey != null) {
+			dropped = downloadKey;
+			downloadKey = null;
+			downloadBytes = null;
+			downloadMadeAt = null;
+		}
+		if (enabled != downloadsEnabled) {
+			downloadsEnabled = enabled;
+			downloadError = null;
+			downloadClaimedAt = null;
+			updatedAt = now;
+		}
+		return dropped;
+	}
+
+	/**
+	 * Records a made download, if downloads are still on.
+	 * @return the object to delete after the commit: the one it replaces, or the new one when downloads were turned off
+	 */
+	public @Nullable String downloadMade(String key, long bytes, Instant now) {
+		if (!downloadsEnabled || status == AssetStatus.REMOVED) {
+			return key;
+		}
+		String replaced = key.equals(downloadKey) ? null : downloadKey;
+		downloadKey = key;
+		downloadBytes = bytes;
+		downloadMadeAt = now;
+		downloadError = null;
+		downloadClaimedAt = null;
+		updatedAt = now;
+		return replaced;
+	}
+
+	public void downloadFailed(String reason, Instant now) {
+		downloadError = reason;
+		downloadClaimedAt = null;
+		updatedAt = now;
+	}
+
+	/**
+	 * Claims the making of the download for one instance, unless another holds a claim renewed within
+	 * {@code lease} (a remux renews its claim as it goes, so a crashed one's claim lapses and another instance
+	 * makes it).
+	 * @return whether the caller is now the one making it
+	 */
+	public boolean claimDownload(Instant now, java.time.Duration lease) {
+		if (!wantsDownload() || (downloadClaimedAt != null && now.isBefore(downloadClaimedAt.plus(lease)))) {
+			return false;
+		}
+		downloadClaimedAt = now;
+		return true;
+	}
+
+	/** Renews the making instance's claim; false when it is no longer wanted (turned off, or made meanwhile). */
+	public boolean renewDownloadClaim(Instant now) {
+		if (!wantsDownload()) {
+			return false;
+		}
+		downloadClaimedAt = now;
+		return true;
+	}
+
+	/** Whether an instance claimed the making of the download within {@code lease}. */
+	public boolean downloadClaimed(Instant now, java.time.Duration lease) {
+		return downloadClaimedAt != null && now.isBefore(downloadClaimedAt.plus(lease));
+	}
+
+	/** Downloads are on and none is stored (nor did the last try fail): one is to be made once the asset is ready. */
+	public boolean wantsDownload() {
+		return downloadsEnabled && downloadKey == null && downloadError == null && status == AssetStatus.READY;
+	}
+
+	public boolean downloadsEnabled() {
+		return downloadsEnabled;
+	}
+
+	public @Nullable String downloadKey() {
+		return downloadKey;
+	}
+
+	public @Nullable Long downloadBytes() {
+		return downloadBytes;
+	}
+
+	public @Nullable Instant downloadMadeAt() {
+		return downloadMadeAt;
+	}
+
+	public @Nullable String downloadError() {
+		return downloadError;
 	}
 
 	public void purged(Instant now) {

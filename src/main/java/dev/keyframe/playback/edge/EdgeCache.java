@@ -53,7 +53,14 @@ final class EdgeCache {
 	 * the socket without copying it first.
 	 */
 	record Entry(ByteBuffer body, @Nullable String contentType, @Nullable String cacheControl, @Nullable String etag,
-			@Nullable String lastModified, long storedAt, long freshUntil) {
+			@Nullable String lastModified, long storedAt, long freshUntil, @Nullable String contentDisposition) {
+
+		/** An object served inline (no {@code Content-Disposition}). */
+		Entry(ByteBuffer body, @Nullable String contentType, @Nullable String cacheControl, @Nullable String etag,
+				@Nullable String lastModified, long storedAt, long freshUntil) {
+			this(body, contentType, cacheControl, etag, lastModified, storedAt, freshUntil, null);
+		}
+
 	}
 
 	/**
@@ -224,7 +231,7 @@ final class EdgeCache {
 		if (read.unchanged() && stale != null) {
 			count("not_modified");
 			Entry refreshed = new Entry(stale.body(), stale.contentType(), stale.cacheControl(), stale.etag(),
-					stale.lastModified(), now, now + ttlMillis(stale.cacheControl()));
+					stale.lastModified(), now, now + ttlMillis(stale.cacheControl()), stale.contentDisposition());
 			store(key, refreshed);
 			return new Lookup(refreshed, false, Source.REFRESH_HIT);
 		}
@@ -246,7 +253,7 @@ final class EdgeCache {
 			String cacheControl = meta.cacheControl();
 			Entry entry = new Entry(body, meta.contentType(), cacheControl, meta.eTag(),
 					meta.lastModified() == null ? null : HTTP_DATE.format(meta.lastModified()), now,
-					now + ttlMillis(cacheControl));
+					now + ttlMillis(cacheControl), meta.contentDisposition());
 			if (storable(cacheControl)) {
 				store(key, entry);
 			}

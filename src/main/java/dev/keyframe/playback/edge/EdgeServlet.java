@@ -380,6 +380,9 @@ final class EdgeServlet extends HttpServlet {
 		if (entry.cacheControl() != null) {
 			response.setHeader("Cache-Control", entry.cacheControl());
 		}
+		if (entry.contentDisposition() != null) {
+			response.setHeader("Content-Disposition", entry.contentDisposition());
+		}
 		if (entry.etag() != null) {
 			response.setHeader("ETag", entry.etag());
 		}
@@ -443,6 +446,9 @@ final class EdgeServlet extends HttpServlet {
 		response.setContentType(meta.contentType());
 		if (meta.cacheControl() != null) {
 			response.setHeader("Cache-Control", meta.cacheControl());
+		}
+		if (meta.contentDisposition() != null) {
+			response.setHeader("Content-Disposition", meta.contentDisposition());
 		}
 		if (meta.eTag() != null) {
 			response.setHeader("ETag", meta.eTag());

@@ -17,6 +17,34 @@ class AssetTests {
 	private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
 	@Test
+	void oneInstanceAtATimeMakesTheDownloadAndACrashedOnesClaimLapses() {
+		java.time.Duration lease = java.time.Duration.ofMinutes(2);
+		Asset asset = asset();
+		asset.downloads(true, NOW);
+		assertThat(asset.claimDownload(NOW, lease)).as("not ready: nothing to make yet").isFalse();
+		asset.failed("x", NOW);
+		asset.transcodeProgressed(new JobCounts(1, 1, 0, null), true, NOW);
+		assertThat(asset.wantsDownload()).isTrue();
+		assertThat(asset.claimDownload(NOW, lease)).isTrue();
+		assertThat(asset.claimDownload(NOW.plusSeconds(60), lease)).as("held by the first").isFalse();
+		assertThat(asset.renewDownloadClaim(NOW.plusSeconds(90))).isTrue();
+		assertThat(asset.claimDownload(NOW.plusSeconds(150), lease)).as("renewed at 90 s").isFalse();
+		assertThat(asset.claimDownload(NOW.plusSeconds(211), lease)).as("lapsed: its maker stopped renewing").isTrue();
+
+		assertThat(asset.downloadMade("media/a/download/720p-1.mp4", 10, NOW.plusSeconds(300))).isNull();
+		assertThat(asset.wantsDownload()).isFalse();
+		assertThat(asset.renewDownloadClaim(NOW.plusSeconds(301))).as("made: the other stops").isFalse();
+		assertThat(asset.downloadMade("media/a/download/720p-2.mp4", 10, NOW.plusSeconds(302)))
+			.as("a later copy replaces the first, which is to be deleted")
+			.isEqualTo("media/a/download/720p-1.mp4");
+		assertThat(asset.downloads(false, NOW.plusSeconds(400))).isEqualTo("media/a/download/720p-2.mp4");
+		assertThat(asset.downloadMade("media/a/download/720p-3.mp4", 10, NOW.plusSeconds(401)))
+			.as("turned off meanwhile: the new file is to be deleted")
+			.isEqualTo("media/a/download/720p-3.mp4");
+		assertThat(asset.downloadKey()).isNull();
+	}
+
+	@Test
 	void anOpenUploadCannotBeExpired() {
 		Asset upload = asset();
 		assertThatThrownBy(() -> upload.removed("expired", NOW)).isInstanceOf(IllegalStateException.class)
