@@ -795,6 +795,14 @@ class BrowserIntegrationTests {
 		page.locator("#audio-tracks").scrollIntoViewIfNeeded();
 		screenshot(page, "asset-audio-tracks");
 
+		// downloads on: the page follows the file being made, and the player offers it
+		assertThat(page.locator("[data-field=download-state]")).hasText("Off.");
+		page.waitForNavigation(() -> page.locator("#downloads-enabled").check());
+		assertThat(page.locator("[data-field=download-state]"))
+			.hasText(java.util.regex.Pattern.compile("Ready: [0-9.]+ MiB, made \\d{4}-\\d{2}-\\d{2}"), timeout(TRANSCODE));
+		page.locator("#download-card").scrollIntoViewIfNeeded();
+		screenshot(page, "asset-download");
+
 		// the viewer's audio menu: the file's default first, then the other; switched while playing
 		List<String> audioSegments = java.util.Collections.synchronizedList(new ArrayList<>());
 		page.onRequest(request -> {
@@ -819,6 +827,9 @@ class BrowserIntegrationTests {
 				new Page.WaitForFunctionOptions().setTimeout(60_000));
 		assertThat(audioSegments).as("the English rendition's segments, fetched after the switch").isNotEmpty();
 		assertThat(page.locator("#audio")).hasValue("1");
+		assertThat(page.locator("#download")).isVisible();
+		assertThat(page.locator("#download")).hasAttribute("href",
+				java.util.regex.Pattern.compile("/media/" + assetId + "/download/240p-\\d+\\.mp4\\?Policy="));
 		screenshot(page, "watch-audio");
 		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
 	}
