@@ -93,8 +93,13 @@ public final class LiveCommand {
 			prepare += "fps=" + FRAME_RATE + ",select='if(isnan(prev_selected_t),lt(mod(t+0.001," + segment
 					+ "),0.002),1)',";
 		}
+		else if (!passthrough) {
+			// the frame rate made in the graph, not by -r: the fps filter carries the feed's CEA-608/708 captions over
+			// to the frames it keeps (ffmpeg's ccfifo), where -r drops or repeats their bytes with the frames
+			prepare += "fps=" + FRAME_RATE + ",";
+		}
 		return ladder(ffmpeg, input, prepare, "0:a:0", rungs, feed, settings, listSize, out, lowLatency, passthrough,
-				aligned);
+				aligned, !passthrough);
 	}
 
 	/**
@@ -120,7 +125,8 @@ public final class LiveCommand {
 		int height = video == null ? 720 : video.height() - video.height() % 2;
 		String fit = "scale=" + width + ":" + height + ":force_original_aspect_ratio=decrease,pad=" + width + ":" + height
 				+ ":(ow-iw)/2:(oh-ih)/2:color=0x111827,setsar=1,";
-		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out, lowLatency, false, false);
+		return ladder(ffmpeg, input, fit, "1:a:0", rungs, feed, settings, listSize, out, lowLatency, false, false,
+				false);
 	}
 
 	/**
@@ -132,10 +138,13 @@ public final class LiveCommand {
 	 *
 	 * <p>With {@code passthrough} rung 0 is the feed's video stream copied, and every encoder option is given per
 	 * encoded stream ({@code -g:v:1}): a copied stream refuses encoder options.
+	 *
+	 * <p>With {@code rateInGraph} the {@code prepare} filters made the 30 fps already, and the encoder takes the
+	 * frames as they come.
 	 */
 	private static List<String> ladder(Path ffmpeg, List<String> input, String prepare, String audioSource,
 			List<Rung> rungs, MediaInfo feed, LiveSettings settings, int listSize, Path out,
-			@Nullable LowLatency lowLatency, boolean passthrough, boolean aligned) {
+			@Nullable LowLatency lowLatency, boolean passthrough, boolean aligned, boolean rateInGraph) {
 		boolean portrait = feed.video() != null && feed.video().portrait();
 		boolean audio = feed.hasAudio();
 		int segment = settings.segmentSeconds();
@@ -172,8 +181,9 @@ public final class LiveCommand {
 		if (passthrough && video != null) {
 			encoder.addAll(KeyframeContract.sourceKeyframeArguments(video.fps(), segment));
 		}
-		else if (aligned) {
-			// the fps filter made the frame rate, on the feed's clock: the encoder takes the frames as they are
+		else if (rateInGraph) {
+			// the fps filter made the frame rate (on the feed's clock when aligned): the encoder takes the frames as
+			// they are
 			List<String> contract = new ArrayList<>(KeyframeContract.videoArguments(FRAME_RATE, segment, 0));
 			int rate = contract.indexOf("-r");
 			contract.subList(rate, rate + 2).clear();

@@ -100,10 +100,16 @@ class LiveCommandTests {
 		List<String> command = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings,
 				6, Path.of("/w"));
 
+		assertThat(command.get(command.indexOf("-filter_complex") + 1)).as("30 fps made in the graph, captions and all")
+			.startsWith("[0:v]fps=30,split=2");
 		assertThat(String.join(" ", command)).contains("-c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p "
-				+ "-r 30 -fps_mode cfr -g 60 -keyint_min 60 -sc_threshold 0 -x264-params scenecut=0:open-gop=0 "
-				+ "-force_key_frames expr:gte(t,n_forced*2) -level:v:0 3.1");
-		assertThat(command).containsSubsequence(KeyframeContract.videoArguments("30", 2, 0));
+				+ "-fps_mode passthrough -g 60 -keyint_min 60 -sc_threshold 0 -x264-params scenecut=0:open-gop=0 "
+				+ "-force_key_frames expr:gte(t,n_forced*2) -level:v:0 3.1")
+			.doesNotContain("-r 30");
+		List<String> contract = new java.util.ArrayList<>(KeyframeContract.videoArguments("30", 2, 0));
+		contract.subList(contract.indexOf("-r"), contract.indexOf("-r") + 2).clear();
+		contract.set(contract.indexOf("-fps_mode") + 1, "passthrough");
+		assertThat(command).containsSubsequence(contract);
 	}
 
 	/**
@@ -126,7 +132,8 @@ class LiveCommandTests {
 			.containsSubsequence("-hls_list_size", "36");
 		List<String> single = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1280, 720), settings, 6,
 				Path.of("/w"), null, false, false);
-		assertThat(single).doesNotContain("-copyts").containsSubsequence("-r", "30", "-fps_mode", "cfr");
+		assertThat(single).doesNotContain("-copyts", "-r").containsSubsequence("-fps_mode", "passthrough");
+		assertThat(single.get(single.indexOf("-filter_complex") + 1)).startsWith("[0:v]fps=30,split=2");
 	}
 
 	@Test
@@ -138,12 +145,12 @@ class LiveCommandTests {
 				Path.of("/w"));
 
 		assertThat(command.get(command.indexOf("-filter_complex") + 1))
-			.isEqualTo("[0:v]bwdif=mode=send_frame:parity=tff:deint=all,split=2[s0][s1];"
+			.isEqualTo("[0:v]bwdif=mode=send_frame:parity=tff:deint=all,fps=30,split=2[s0][s1];"
 					+ "[s0]scale=w=-2:h=720[v0];[s1]scale=w=-2:h=360[v1]");
 		List<String> progressive = LiveCommand.command(Path.of("/ffmpeg"), settings.ladder(), video(1920, 1080),
 				settings, 6, Path.of("/w"));
 		assertThat(progressive.get(progressive.indexOf("-filter_complex") + 1)).as("progressive: no deinterlacer")
-			.isEqualTo("[0:v]split=2[s0][s1];[s0]scale=w=-2:h=720[v0];[s1]scale=w=-2:h=360[v1]");
+			.isEqualTo("[0:v]fps=30,split=2[s0][s1];[s0]scale=w=-2:h=720[v0];[s1]scale=w=-2:h=360[v1]");
 	}
 
 	private static LiveSettings settings() {

@@ -231,7 +231,7 @@ class PassthroughTests {
 		return out.toByteArray();
 	}
 
-	private static LiveSettings settings() {
+	static LiveSettings settings() {
 		return new LiveSettings(19350, "http://localhost:19350",
 				new LiveSettings.Rtmp(false, "/usr/sbin/nginx", "/m.so", 19351, "rtmp://localhost:19351/live"),
 				new LiveSettings.Srt(false, "libsrt.so.1.5", 19352, "srt://localhost:19352"), LADDER, "ultrafast", 2, 6,
@@ -258,7 +258,7 @@ class PassthroughTests {
 		return Files.readAllBytes(file);
 	}
 
-	private static void run(List<String> command, byte[] feed, Path out) throws Exception {
+	static void run(List<String> command, byte[] feed, Path out) throws Exception {
 		Process ffmpeg = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(out.resolve("ffmpeg.log").toFile())
 			.start();
@@ -269,7 +269,7 @@ class PassthroughTests {
 		assertThat(ffmpeg.exitValue()).as(Files.readString(out.resolve("ffmpeg.log"))).isZero();
 	}
 
-	private static List<String> files(Path playlist) throws IOException {
+	static List<String> files(Path playlist) throws IOException {
 		return Files.readAllLines(playlist).stream().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
 	}
 
