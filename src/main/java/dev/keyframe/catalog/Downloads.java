@@ -247,9 +247,9 @@ public class Downloads {
 		int input = 0;
 		Double videoStart = null;
 		if (plan.video() != null) {
-			Path playlist = presigned(id, plan.video(), dir);
-			videoStart = start(id, plan.video());
-			ffmpeg.addInput(hls(playlist));
+			Source video = source(id, plan.video(), dir);
+			videoStart = start(video);
+			ffmpeg.addInput(hls(video.playlist()));
 			output.addArguments("-map", input + ":v:0");
 			if (plan.audio() == null) {
 				output.addArguments("-map", input + ":a:0?"); // segments that carry their own audio
@@ -257,10 +257,10 @@ public class Downloads {
 			input++;
 		}
 		if (plan.audio() != null) {
-			Path playlist = presigned(id, plan.audio(), dir);
-			UrlInput audio = hls(playlist);
+			Source sound = source(id, plan.audio(), dir);
+			UrlInput audio = hls(sound.playlist());
 			if (videoStart != null) {
-				audio.addArguments("-itsoffset", String.format(Locale.ROOT, "%.6f", start(id, plan.audio()) - videoStart));
+				audio.addArguments("-itsoffset", String.format(Locale.ROOT, "%.6f", start(sound) - videoStart));
 			}
 			ffmpeg.addInput(audio);
 			output.addArguments("-map", input + ":a:0");
@@ -307,8 +307,20 @@ public class Downloads {
 			.addArguments("-rw_timeout", "30000000");
 	}
 
-	/** The rendition's playlist with each segment as a presigned URL of the origin, in {@code dir}. */
-	private Path presigned(AssetId id, RenditionSpec rendition, ScratchDirectory dir) throws IOException {
+	/** A rendition as ffmpeg reads it: a local playlist of presigned segment URLs, and its first segment's key. */
+	private record Source(Path playlist, String firstSegment) {
+	}
+
+	/** Where the rendition's first segment starts on the segments' shared clock, in seconds. */
+	private double start(Source source) throws IOException {
+		return probe.startSeconds(storage.presignGet(source.firstSegment(), Duration.ofMinutes(10)));
+	}
+
+	/**
+	 * The rendition's playlist, read once from the origin and written to {@code dir} with each segment as a presigned
+	 * URL.
+	 */
+	private Source source(AssetId id, RenditionSpec rendition, ScratchDirectory dir) throws IOException {
 		String prefix = AssetKeys.renditionPrefix(id, rendition.profile());
 		String playlist;
 		try (var in = storage.open(prefix + "index.m3u8", null)
@@ -316,29 +328,21 @@ public class Downloads {
 			playlist = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		StringBuilder local = new StringBuilder();
+		String first = null;
 		for (String line : playlist.split("\n")) {
 			String l = line.strip();
-			local.append(!l.isEmpty() && !l.startsWith("#") ? storage.presignGet(prefix + l, LIMIT.plusMinutes(10)) : l)
-				.append('\n');
+			boolean segment = !l.isEmpty() && !l.startsWith("#");
+			if (segment && first == null) {
+				first = l;
+			}
+			local.append(segment ? storage.presignGet(prefix + l, LIMIT.plusMinutes(10)) : l).append('\n');
+		}
+		if (first == null) {
+			throw new IOException(rendition.profile() + " lists no segment");
 		}
 		Path file = dir.resolve(rendition.profile() + ".m3u8");
 		Files.writeString(file, local, StandardCharsets.UTF_8);
-		return file;
-	}
-
-	/** Where the rendition's first segment starts on the segments' shared clock, in seconds. */
-	private double start(AssetId id, RenditionSpec rendition) throws IOException {
-		String prefix = AssetKeys.renditionPrefix(id, rendition.profile());
-		String first;
-		try (var in = storage.open(prefix + "index.m3u8", null)
-			.orElseThrow(() -> new IOException("the playlist of " + rendition.profile() + " is missing"))) {
-			first = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-				.map(String::strip)
-				.filter(l -> !l.isEmpty() && !l.startsWith("#"))
-				.findFirst()
-				.orElseThrow(() -> new IOException(rendition.profile() + " lists no segment"));
-		}
-		return probe.startSeconds(storage.presignGet(prefix + first, Duration.ofMinutes(10)));
+		return new Source(file, prefix + first);
 	}
 
 	/**
