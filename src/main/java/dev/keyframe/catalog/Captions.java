@@ -385,7 +385,8 @@ public class Captions {
 		return new NotFound("No text track " + track + " on this asset.");
 	}
 
-	private static void afterCommit(Runnable action) {
+	/** Runs {@code action} once the current transaction commits (at once outside one): storage follows the rows. */
+	static void afterCommit(Runnable action) {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override

@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.github.kokorin.jaffree.ffmpeg.FFmpegResultFuture;
@@ -120,7 +118,7 @@ public class Downloads {
 			}
 			String dropped = asset.downloads(enabled, clock.instant());
 			if (dropped != null) {
-				afterCommit(() -> storage.delete(dropped));
+				Captions.afterCommit(() -> storage.delete(dropped));
 			}
 			if (asset.wantsDownload()) {
 				events.publishEvent(new DownloadWanted(id));
@@ -366,15 +364,6 @@ public class Downloads {
 		tx.executeWithoutResult(status -> assets.lockById(id.value())
 			.ifPresent(asset -> asset.downloadFailed(reason.length() > 1000 ? reason.substring(0, 1000) : reason,
 					clock.instant())));
-	}
-
-	private static void afterCommit(Runnable action) {
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCommit() {
-				action.run();
-			}
-		});
 	}
 
 }
