@@ -929,7 +929,9 @@ class BrowserIntegrationTests {
 				.allMatch(failure -> failure.endsWith("net::ERR_ABORTED"));
 			assertThat(edgeRequests).as("every edge request answered or cancelled")
 				.allMatch(url -> edgeStatuses.containsKey(url) || edgeFailures.stream().anyMatch(f -> f.startsWith(url + " ")));
-			List<String> segments = edgeStatuses.keySet().stream().filter(url -> url.endsWith(".ts")).toList();
+			List<String> segments = edgeStatuses.keySet().stream().filter(url -> url.endsWith(".m4s")).toList();
+			assertThat(edgeStatuses.keySet()).as("hls.js fetched the CMAF init segment")
+				.anyMatch(url -> url.endsWith("/init.mp4"));
 			assertThat(segments).as("segments fetched from the edge: " + edgeRequests).isNotEmpty();
 			assertThat(segments).as("segments ride on the cookies, not on signed URLs")
 				.allMatch(url -> url.startsWith(edge + prefix) && !url.contains("?"));
@@ -966,7 +968,7 @@ class BrowserIntegrationTests {
 			HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(segment).header("Cookie", cookieHeader).build(),
 					HttpResponse.BodyHandlers.ofByteArray());
 			assertThat(served.statusCode()).as("with the grant's cookies").isEqualTo(200);
-			assertThat(served.headers().firstValue("Content-Type")).hasValue("video/mp2t");
+			assertThat(served.headers().firstValue("Content-Type")).hasValue("video/iso.segment");
 			assertThat(served.body()).isNotEmpty();
 
 			// the page renews the grant at half its life (5 of 10 minutes), before it lapses: new signatures,

@@ -64,7 +64,7 @@ class RestartIntegrationTests {
 			KeyframeClient.Response playlist = client.edge(masterUrl, "");
 			assertThat(playlist.status()).isEqualTo(200);
 			assertThat(playlist.body()).isEqualTo(master);
-			String segment = masterUrl.substring(0, masterUrl.indexOf("master.m3u8")) + "240p/seg_00000.ts";
+			String segment = masterUrl.substring(0, masterUrl.indexOf("master.m3u8")) + "240p/seg_00000.m4s";
 			assertThat(client.edge(segment, KeyframeClient.cookies(grant)).status()).isEqualTo(200);
 		}
 	}

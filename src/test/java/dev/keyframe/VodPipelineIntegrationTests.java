@@ -107,11 +107,17 @@ class VodPipelineIntegrationTests {
 			assertThat(high.get(i)).isCloseTo(i * 2.0, org.assertj.core.data.Offset.offset(0.017));
 		}
 
-		KeyframeClient.Response segment = client.edge(prefix + "240p/seg_00000.ts", cookie);
+		assertThat(client.edge(prefix + "240p/index.m3u8", cookie).body()).as("CMAF: fragmented MP4 after an init segment")
+			.contains("#EXT-X-VERSION:7", "#EXT-X-MAP:URI=\"init.mp4\"", "seg_00000.m4s").doesNotContain(".ts");
+		KeyframeClient.Response init = client.edge(prefix + "240p/init.mp4", cookie);
+		assertThat(init.status()).isEqualTo(200);
+		assertThat(init.header("Content-Type")).isEqualTo("video/mp4");
+		assertThat(init.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+		KeyframeClient.Response segment = client.edge(prefix + "240p/seg_00000.m4s", cookie);
 		assertThat(segment.status()).isEqualTo(200);
-		assertThat(segment.header("Content-Type")).isEqualTo("video/mp2t");
+		assertThat(segment.header("Content-Type")).isEqualTo("video/iso.segment");
 		assertThat(segment.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
-		assertThat(client.edge(prefix + "240p/seg_00000.ts", "").status()).as("no cookies, no segment").isEqualTo(403);
+		assertThat(client.edge(prefix + "240p/seg_00000.m4s", "").status()).as("no cookies, no segment").isEqualTo(403);
 		JsonNode withPoster = client.awaitAsset(id, Duration.ofSeconds(20), a -> !a.get("posterUrl").isNull());
 		KeyframeClient.Response poster = client.edge(withPoster.get("posterUrl").asString(), "");
 		assertThat(poster.status()).as("the poster's own signed URL opens it").isEqualTo(200);
@@ -159,7 +165,7 @@ class VodPipelineIntegrationTests {
 			String playlist = prefix + profile + "/index.m3u8";
 			assertThat(Media.frameCount(tools.ffprobePath(), playlist, cookie)).as(profile + ": the source's frames")
 				.isEqualTo(21 * 30);
-			Path joined = Media.joined(playlist, cookie, dir.resolve(profile + ".ts"));
+			Path joined = Media.joined(playlist, cookie, dir.resolve(profile + ".mp4"));
 			List<Double> frames = Media.packetTimes(tools.ffprobePath(), joined.toString(), "", "v");
 			for (int i = 1; i < frames.size(); i++) {
 				assertThat(frames.get(i) - frames.get(i - 1)).as(profile + ": frame " + i + " follows the one before")
@@ -171,7 +177,7 @@ class VodPipelineIntegrationTests {
 				assertThat(keyframes.get(i)).isCloseTo(i * 2.0, org.assertj.core.data.Offset.offset(0.017));
 			}
 		}
-		Path joinedAudio = Media.joined(prefix + "audio/index.m3u8", cookie, dir.resolve("audio.ts"));
+		Path joinedAudio = Media.joined(prefix + "audio/index.m3u8", cookie, dir.resolve("audio.mp4"));
 		List<Double> audio = Media.packetTimes(tools.ffprobePath(), joinedAudio.toString(), "", "a");
 		double frame = 1024 / 48_000.0;
 		for (int i = 1; i < audio.size(); i++) {
@@ -180,7 +186,7 @@ class VodPipelineIntegrationTests {
 		}
 		assertThat(audio.getLast() + frame - audio.getFirst()).as("the audio lasts as long as the source")
 			.isCloseTo(21.0, org.assertj.core.data.Offset.offset(0.05));
-		double videoStart = Media.packetTimes(tools.ffprobePath(), dir.resolve("360p.ts").toString(), "", "v").getFirst();
+		double videoStart = Media.packetTimes(tools.ffprobePath(), dir.resolve("360p.mp4").toString(), "", "v").getFirst();
 		assertThat(videoStart - audio.getFirst()).as("picture and sound start together (after the AAC priming)")
 			.isCloseTo(frame, org.assertj.core.data.Offset.offset(0.002));
 	}

@@ -39,6 +39,7 @@ import dev.keyframe.platform.MediaProbeException;
 import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.NotFound;
 import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.Packaging;
 
 /**
  * Captions and subtitles: text tracks editors add to an asset, replace or remove, without touching its video. A
@@ -333,21 +334,26 @@ public class Captions {
 			.findFirst()
 			.orElseThrow();
 		String playlistKey = first.playlistKey();
-		String segment;
+		String playlist;
 		try (InputStream in = storage.open(playlistKey, null).orElseThrow(
 				() -> new IllegalStateException("The playlist " + playlistKey + " is not in storage"))) {
-			segment = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-				.map(String::strip)
-				.filter(line -> !line.isEmpty() && !line.startsWith("#"))
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("The playlist " + playlistKey + " lists no segment"));
+			playlist = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Reading " + playlistKey + " failed: " + ex.getMessage(), ex);
 		}
-		String key = playlistKey.substring(0, playlistKey.lastIndexOf('/') + 1) + segment;
+		String segment = playlist.lines()
+			.map(String::strip)
+			.filter(line -> !line.isEmpty() && !line.startsWith("#"))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("The playlist " + playlistKey + " lists no segment"));
+		String folder = playlistKey.substring(0, playlistKey.lastIndexOf('/') + 1);
+		String init = Packaging.initUri(playlist);
+		String key = folder + segment;
 		try {
-			return Math.round(probe.startSeconds(storage.presignGet(key, Duration.ofMinutes(5))) * 90_000);
+			// a CMAF segment is read after its init segment; its timestamps are on the same 90 kHz-mappable clock
+			return Math.round(probe.startSeconds(Packaging.readable(storage.presignGet(key, Duration.ofMinutes(5)),
+					init == null ? null : storage.presignGet(folder + init, Duration.ofMinutes(5)))) * 90_000);
 		}
 		catch (MediaProbeException ex) {
 			throw new IllegalStateException("The first segment " + key + " could not be read: " + ex.getMessage(), ex);

@@ -36,7 +36,9 @@ import dev.keyframe.platform.Conflict;
 import dev.keyframe.platform.Instance;
 import dev.keyframe.platform.MediaProbe;
 import dev.keyframe.platform.MediaTools;
+import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.Packaging;
 import dev.keyframe.platform.ScratchDirectory;
 
 /**
@@ -171,7 +173,7 @@ public class Downloads {
 			Path out = dir.resolve("download." + extension);
 			remux(id, plan, dir, out);
 			long bytes = Files.size(out);
-			storage.putLarge(key, out, plan.audioOnly() ? "audio/mp4" : "video/mp4", ObjectStorage.IMMUTABLE,
+			storage.putLarge(key, out, plan.audioOnly() ? MediaTypes.MP4_AUDIO : MediaTypes.MP4_VIDEO, ObjectStorage.IMMUTABLE,
 					disposition(plan.title(), extension));
 			// the object no longer wanted: the one this replaces, or this one if the asset went meanwhile
 			String drop = tx.execute(status -> {
@@ -305,18 +307,23 @@ public class Downloads {
 			.addArguments("-rw_timeout", "30000000");
 	}
 
-	/** A rendition as ffmpeg reads it: a local playlist of presigned segment URLs, and its first segment's key. */
-	private record Source(Path playlist, String firstSegment) {
+	/**
+	 * A rendition as ffmpeg reads it: a local playlist of presigned segment URLs, its first segment's key and its
+	 * init segment's (CMAF), or null.
+	 */
+	private record Source(Path playlist, String firstSegment, @Nullable String init) {
 	}
 
 	/** Where the rendition's first segment starts on the segments' shared clock, in seconds. */
 	private double start(Source source) throws IOException {
-		return probe.startSeconds(storage.presignGet(source.firstSegment(), Duration.ofMinutes(10)));
+		Duration valid = Duration.ofMinutes(10);
+		return probe.startSeconds(Packaging.readable(storage.presignGet(source.firstSegment(), valid),
+				source.init() == null ? null : storage.presignGet(source.init(), valid)));
 	}
 
 	/**
-	 * The rendition's playlist, read once from the origin and written to {@code dir} with each segment as a presigned
-	 * URL.
+	 * The rendition's playlist, read once from the origin and written to {@code dir} with each segment, and its init
+	 * segment, as a presigned URL.
 	 */
 	private Source source(AssetId id, RenditionSpec rendition, ScratchDirectory dir) throws IOException {
 		String prefix = AssetKeys.renditionPrefix(id, rendition.profile());
@@ -325,6 +332,7 @@ public class Downloads {
 			.orElseThrow(() -> new IOException("the playlist of " + rendition.profile() + " is missing"))) {
 			playlist = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
+		String init = Packaging.initUri(playlist);
 		StringBuilder local = new StringBuilder();
 		String first = null;
 		for (String line : playlist.split("\n")) {
@@ -333,6 +341,9 @@ public class Downloads {
 			if (segment && first == null) {
 				first = l;
 			}
+			if (init != null && l.startsWith("#EXT-X-MAP:")) {
+				l = "#EXT-X-MAP:URI=\"" + storage.presignGet(prefix + init, LIMIT.plusMinutes(10)) + "\"";
+			}
 			local.append(segment ? storage.presignGet(prefix + l, LIMIT.plusMinutes(10)) : l).append('\n');
 		}
 		if (first == null) {
@@ -340,7 +351,7 @@ public class Downloads {
 		}
 		Path file = dir.resolve(rendition.profile() + ".m3u8");
 		Files.writeString(file, local, StandardCharsets.UTF_8);
-		return new Source(file, prefix + first);
+		return new Source(file, prefix + first, init == null ? null : prefix + init);
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 
 import com.github.kokorin.jaffree.Rational;
 import com.github.kokorin.jaffree.StreamType;
+import com.github.kokorin.jaffree.ffprobe.FFprobe;
 import com.github.kokorin.jaffree.ffprobe.FFprobeResult;
 import com.github.kokorin.jaffree.ffprobe.Stream;
 
@@ -69,11 +70,13 @@ public class MediaProbe {
 
 	/**
 	 * Where the object's first stream of picture (or else of sound) starts on its own clock, in seconds: for a
-	 * segment of a rendition, the timestamp its media time 0 has, which text tracks map their cue times onto.
+	 * segment of a rendition, the timestamp its media time 0 has, which text tracks map their cue times onto. The
+	 * URL may be a {@linkplain Packaging#readable(String, String) CMAF segment after its init segment}, joined by the
+	 * {@code concat} protocol over HTTP(S): Keyframe's own objects, never an upload.
 	 * @throws MediaProbeException when the object is not readable media
 	 */
 	public double startSeconds(String url) {
-		FFprobeResult result = run(url);
+		FFprobeResult result = run(url, "-protocol_whitelist", "concat,http,https,tcp,tls,file");
 		List<Stream> streams = result.getStreams() == null ? List.of() : result.getStreams();
 		return streams.stream()
 			.sorted(java.util.Comparator.comparing(s -> s.getCodecType() == StreamType.VIDEO ? 0 : 1))
@@ -111,13 +114,15 @@ public class MediaProbe {
 			.toList();
 	}
 
-	private FFprobeResult run(String url) {
-		Future<FFprobeResult> future = tools.ffprobe()
+	private FFprobeResult run(String url, String... arguments) {
+		FFprobe ffprobe = tools.ffprobe()
 			.setShowStreams(true)
 			.setShowFormat(true)
-			.addArguments("-format_whitelist", MediaTools.INPUT_FORMATS)
-			.setInput(url)
-			.executeAsync();
+			.addArguments("-format_whitelist", MediaTools.INPUT_FORMATS);
+		for (String argument : arguments) {
+			ffprobe.addArgument(argument);
+		}
+		Future<FFprobeResult> future = ffprobe.setInput(url).executeAsync();
 		try {
 			return future.get(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}

@@ -14,6 +14,15 @@ public final class MediaTypes {
 	/** An MPEG transport stream segment. */
 	public static final String MPEG_TS = "video/mp2t";
 
+	/** A CMAF (fragmented MP4) media segment (RFC 8216, ISO/IEC 23000-19). */
+	public static final String CMAF_SEGMENT = "video/iso.segment";
+
+	/** An MP4 file or init segment with a picture. */
+	public static final String MP4_VIDEO = "video/mp4";
+
+	/** An MP4 file or init segment of sound only. */
+	public static final String MP4_AUDIO = "audio/mp4";
+
 	/** A WebVTT file or segment (captions and subtitles). */
 	public static final String WEBVTT = "text/vtt; charset=utf-8";
 

@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.keyframe.platform.Packaging;
 import dev.keyframe.platform.Rung;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -31,6 +32,8 @@ import jakarta.validation.constraints.NotEmpty;
  * @param pollWait the SQS long-poll wait
  * @param chunkSeconds how much of the source's timeline one job encodes (a multiple of the segment length; see
  * docs/adr/0015): longer sources are spread over this many seconds per job, so any worker takes any chunk
+ * @param packaging how new assets' segments are packaged: CMAF (fragmented MP4, the default) or TS (MPEG-TS, for
+ * players that read nothing else); see docs/adr/0024. Assets made before keep theirs.
  */
 @Validated
 @ConfigurationProperties("keyframe.transcode")
@@ -43,7 +46,7 @@ public record TranscodeSettings(@DefaultValue({ "1080p:1080:5000:128", "720p:720
 		@DefaultValue("20s") Duration heartbeat, @DefaultValue("3") @Min(1) int maxAttempts,
 		@DefaultValue("30s") Duration retryBackoff, @DefaultValue("3m") Duration redispatchAfter,
 		@DefaultValue("5m") Duration stallTimeout, @DefaultValue("10s") Duration pollWait,
-		@DefaultValue("60") @Min(1) int chunkSeconds) {
+		@DefaultValue("60") @Min(1) int chunkSeconds, @DefaultValue("CMAF") Packaging packaging) {
 
 	public TranscodeSettings {
 		if (segmentSeconds % gopSeconds != 0) {

@@ -101,7 +101,7 @@ class AlternateAudioIntegrationTests {
 				.mapToDouble(l -> Double.parseDouble(l.substring(8, l.indexOf(','))))
 				.sum();
 			assertThat(seconds).as(expected.getKey() + " lasts as long as the source").isBetween(5.8, 6.3);
-			Path joined = Media.joined(playlistUrl, cookie, dir.resolve(expected.getKey() + ".ts"));
+			Path joined = Media.joined(playlistUrl, cookie, dir.resolve(expected.getKey() + ".mp4"));
 			assertThat(Media.toneFrequency(tools.ffmpegPath(), joined.toString())).as(expected.getKey() + "'s tone")
 				.isCloseTo(expected.getValue(), org.assertj.core.data.Offset.offset(15.0));
 			assertThat(Media.run(List.of(tools.ffprobePath().toString(), "-v", "error", "-select_streams", "a:0",

@@ -168,7 +168,8 @@ class CaptionsIntegrationTests {
 		// the cue clock's origin is where the lowest video rendition's first segment starts on its 90 kHz clock
 		Matcher map = Pattern.compile("X-TIMESTAMP-MAP=MPEGTS:(\\d+),LOCAL:00:00:00.000").matcher(segment.body());
 		assertThat(map.find()).as(segment.body()).isTrue();
-		double firstPicture = Media.packetTimes(tools.ffprobePath(), media + "240p/seg_00000.ts", cookie, "v")
+		Path picture = Media.joined(media + "240p/index.m3u8", cookie, dir.resolve("240p.mp4"));
+		double firstPicture = Media.packetTimes(tools.ffprobePath(), picture.toString(), "", "v")
 			.stream()
 			.mapToDouble(Double::doubleValue)
 			.min()

@@ -198,14 +198,19 @@ public final class Media {
 	}
 
 	/**
-	 * A rendition's segments, fetched with a Cookie header as a player fetches them and joined into one MPEG-TS file
-	 * (the timeline a player plays, without ffmpeg's HLS reader in between).
+	 * A rendition's segments, fetched with a Cookie header as a player fetches them and joined into one file, after
+	 * the init segment for CMAF (an MPEG-TS or a fragmented MP4 file: the timeline a player plays, without ffmpeg's
+	 * HLS reader in between).
 	 */
 	public static Path joined(String playlistUrl, String cookie, Path out) throws IOException {
 		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 		String base = playlistUrl.substring(0, playlistUrl.lastIndexOf('/') + 1);
 		try (var file = Files.newOutputStream(out)) {
 			for (String line : fetch(http, playlistUrl, cookie).lines().toList()) {
+				java.util.regex.Matcher map = java.util.regex.Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"").matcher(line);
+				if (map.find()) {
+					file.write(fetchBytes(http, base + map.group(1), cookie));
+				}
 				if (!line.isBlank() && !line.startsWith("#")) {
 					file.write(fetchBytes(http, base + line.strip(), cookie));
 				}

@@ -10,6 +10,7 @@ import dev.keyframe.catalog.AudioGroup;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.Packaging;
 
 /**
  * The ffmpeg arguments that make a group of HLS renditions of one chunk from one decode of the source. The
@@ -64,7 +65,7 @@ public final class EncodeCommand {
 	 * them
 	 * @param tsOffset where the output's timestamps start ({@code -output_ts_offset}): {@code start}, and for video
 	 * that plays with a separately encoded audio rendition also the AAC encoder's priming (1024 samples), by which an
-	 * encoder of both shifts the video
+	 * encoder of both shifts the video, and the packaging's {@linkplain Packaging#timelineOrigin() timeline origin}
 	 */
 	public record Timing(double start, double keyframeOffset, long frames, int firstSegment, double tsOffset) {
 	}
@@ -75,21 +76,25 @@ public final class EncodeCommand {
 	public static Timing timing(MediaInfo media, PlannedJob job, int segmentSeconds) {
 		double nominal = job.startMillis() / 1000.0;
 		int firstSegment = (int) (job.startMillis() / (segmentSeconds * 1000L));
+		double origin = job.packaging().timelineOrigin();
 		if (job.kind() != RenditionKind.VIDEO || media.video() == null) {
-			return new Timing(nominal, 0, 0, firstSegment, nominal);
+			// the priming packet starts where the chunk does; its first sample plays with the first picture
+			double priming = job.packaging().shiftsNegativeStart() || !media.hasAudio() ? 0 : AUDIO_PRIMING;
+			return new Timing(nominal, 0, 0, firstSegment, origin + nominal + priming);
 		}
 		double fps = MediaInfo.Video.fps(KeyframeContract.outputFrameRate(media.video()));
 		long first = (long) Math.ceil(nominal * fps - 1e-6);
 		double start = first / fps;
 		long frames = job.last() ? 0 : (long) Math.ceil(job.endMillis() / 1000.0 * fps - 1e-6) - first;
 		double priming = media.hasAudio() && !muxesAudio(media, job) ? AUDIO_PRIMING : 0;
-		return new Timing(start, nominal - start, frames, firstSegment, start + priming);
+		return new Timing(start, nominal - start, frames, firstSegment, origin + start + priming);
 	}
 
 	/**
 	 * The output options for one job (everything after the inputs and the filter graph, before the playlist
-	 * path). {@code videoIndex} is the job's position among the group's video jobs. Video renditions carry no
-	 * audio: a source's audio is its own rendition, encoded once ({@link LadderPlanner#AUDIO}).
+	 * path); {@code segmentPattern} is where the job's {@linkplain Packaging#segmentPattern() segments} go.
+	 * {@code videoIndex} is the job's position among the group's video jobs. Video renditions carry no audio: a
+	 * source's audio is its own rendition, encoded once ({@link LadderPlanner#AUDIO}).
 	 */
 	public static List<String> outputArguments(MediaInfo media, PlannedJob job, int videoIndex, String preset,
 			int segmentSeconds, int gopSeconds, String segmentPattern) {
@@ -131,8 +136,9 @@ public final class EncodeCommand {
 		}
 		args.addAll(List.of("-sn", "-dn", "-f", "hls", "-hls_time", String.format(Locale.ROOT, "%.6f", hlsTime),
 				"-hls_playlist_type", "event", "-hls_list_size", "0", "-hls_flags", "independent_segments+temp_file",
-				"-start_number", String.valueOf(timing.firstSegment()), "-hls_segment_type", "mpegts",
-				"-hls_segment_filename", segmentPattern));
+				"-start_number", String.valueOf(timing.firstSegment())));
+		args.addAll(job.packaging().hlsMuxerArguments());
+		args.addAll(List.of("-hls_segment_filename", segmentPattern));
 		return args;
 	}
 

@@ -3,6 +3,8 @@ package dev.keyframe.transcode.internal;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.keyframe.platform.Packaging;
+
 /**
  * The segments of a media playlist: read from ffmpeg's, and written for a rendition from the segments its chunks
  * have stored.
@@ -48,29 +50,27 @@ public record HlsPlaylist(List<Segment> segments) {
 		return segments.stream().mapToDouble(Segment::duration).sum();
 	}
 
-	/** A segment's object name in its rendition: {@code seg_00042.ts}. */
-	public static String segmentName(int number) {
-		return String.format(java.util.Locale.ROOT, "seg_%05d.ts", number);
-	}
-
 	/**
 	 * A rendition's playlist of segments 0..n-1: while it grows an {@code EVENT} playlist that starts players at its
 	 * beginning (they reload it and never run past its end), once complete a {@code VOD} playlist with
 	 * {@code ENDLIST}. The target duration is the segment length unless a segment rounds above it, so it does not
-	 * change while the playlist grows.
+	 * change while the playlist grows. The segments' names and the init segment are the packaging's.
 	 */
-	public static String write(List<Double> durations, int segmentSeconds, boolean complete) {
+	public static String write(List<Double> durations, int segmentSeconds, boolean complete, Packaging packaging) {
 		long target = Math.max(segmentSeconds, durations.stream().mapToLong(Math::round).max().orElse(0));
-		StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:").append(target)
+		StringBuilder out = new StringBuilder("#EXTM3U\n").append(packaging.versionLine())
+			.append("#EXT-X-TARGETDURATION:")
+			.append(target)
 			.append("\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:")
 			.append(complete ? "VOD" : "EVENT")
 			.append("\n#EXT-X-INDEPENDENT-SEGMENTS\n");
 		if (!complete) {
 			out.append("#EXT-X-START:TIME-OFFSET=0\n");
 		}
+		out.append(packaging.mapLine());
 		for (int i = 0; i < durations.size(); i++) {
 			out.append(String.format(java.util.Locale.ROOT, "#EXTINF:%.6f,%n", durations.get(i)).replace("\r", ""))
-				.append(segmentName(i))
+				.append(packaging.segmentName(i))
 				.append('\n');
 		}
 		if (complete) {

@@ -175,7 +175,7 @@ public class JobLifecycle implements TranscodeWork {
 				if (!store.finish(job.id(), owner, now, result.stored())) {
 					continue; // another worker took it over and will publish it
 				}
-				Optional<String> rejected = publish(asset, job.profile(), result.rendition(), tolerance);
+				Optional<String> rejected = publish(asset, job.plan(), result.rendition(), tolerance);
 				if (rejected.isEmpty()) {
 					meters.timer("keyframe.transcode.job.duration", "profile", job.profile()).record(took);
 					continue;
@@ -211,7 +211,7 @@ public class JobLifecycle implements TranscodeWork {
 		store.lockAsset(asset.value());
 		if (store.storeSegments(job.id(), owner, stored) && job.plan().urgent()) {
 			// the catalog makes the asset playable the first time its master lists something (video and its audio)
-			publish(asset, job.profile(), meta, tolerance).ifPresent(problem -> log
+			publish(asset, job.plan(), meta, tolerance).ifPresent(problem -> log
 				.warn("Not publishing {} of {} while it is encoded: {}", job.profile(), asset, problem));
 		}
 	}
@@ -230,9 +230,10 @@ public class JobLifecycle implements TranscodeWork {
 	 * Writes the rendition's playlist from the segments its chunks have stored, from segment 0 up to the first
 	 * chunk that is missing or still encoding, and publishes it: complete once every chunk is DONE, growing before.
 	 * A rendition of background groups is published only once complete: nobody waits on it, and a player must not
-	 * be offered a rung that stops short.
+	 * be offered a rung that stops short. Its chunks are packaged alike, as the job is.
 	 */
-	private Optional<String> publish(AssetId asset, String profile, RenditionSpec meta, double tolerance) {
+	private Optional<String> publish(AssetId asset, PlannedJob job, RenditionSpec meta, double tolerance) {
+		String profile = job.profile();
 		List<JobStore.ChunkRow> chunks = store.chunks(asset.value(), profile);
 		List<Double> durations = new java.util.ArrayList<>();
 		long bytes = 0;
@@ -284,7 +285,7 @@ public class JobLifecycle implements TranscodeWork {
 			// its objects stay: the chunks that were right are kept for a retry, and go with the asset
 			return misaligned;
 		}
-		storage.put(key, HlsPlaylist.write(durations, settings.segmentSeconds(), complete)
+		storage.put(key, HlsPlaylist.write(durations, settings.segmentSeconds(), complete, job.packaging())
 			.getBytes(java.nio.charset.StandardCharsets.UTF_8), MediaTypes.HLS_PLAYLIST, ObjectStorage.SHORT_LIVED);
 		events.publishEvent(new RenditionPublished(asset, spec));
 		return Optional.empty();

@@ -36,7 +36,12 @@ public final class LadderPlanner {
 	private LadderPlanner() {
 	}
 
+	/** The jobs that make an asset's renditions, their segments packaged as the settings say. */
 	public static List<PlannedJob> plan(MediaInfo media, TranscodeSettings settings) {
+		return ladder(media, settings).stream().map(job -> job.packagedAs(settings.packaging())).toList();
+	}
+
+	private static List<PlannedJob> ladder(MediaInfo media, TranscodeSettings settings) {
 		if (media.video() == null) {
 			return settings.audioLadder()
 				.stream()

@@ -1,6 +1,7 @@
 package dev.keyframe.transcode.internal;
 
 import dev.keyframe.catalog.RenditionKind;
+import dev.keyframe.platform.Packaging;
 
 /**
  * One chunk of one rendition to make. {@code group} says which jobs of an asset share one ffmpeg process (one
@@ -10,16 +11,29 @@ import dev.keyframe.catalog.RenditionKind;
  * @param chunk the chunk's number, from 0
  * @param startMillis where the chunk starts in the source: a segment boundary
  * @param endMillis where it ends (the next chunk's start), or 0 for the source's end
+ * @param packaging how its segments are packaged: every chunk of a rendition alike
  */
 public record PlannedJob(String profile, RenditionKind kind, int shortSide, int videoKbps, int audioKbps,
-		int group, int chunk, long startMillis, long endMillis) {
+		int group, int chunk, long startMillis, long endMillis, Packaging packaging) {
 
 	/** Encode groups from this number on are encoded in the background, and published once complete. */
 	public static final int BACKGROUND = 1000;
 
-	/** The whole of a rendition as one chunk. */
+	/** A chunk in MPEG-TS segments. */
+	public PlannedJob(String profile, RenditionKind kind, int shortSide, int videoKbps, int audioKbps, int group,
+			int chunk, long startMillis, long endMillis) {
+		this(profile, kind, shortSide, videoKbps, audioKbps, group, chunk, startMillis, endMillis, Packaging.TS);
+	}
+
+	/** The whole of a rendition as one chunk, in MPEG-TS segments. */
 	public PlannedJob(String profile, RenditionKind kind, int shortSide, int videoKbps, int audioKbps, int group) {
 		this(profile, kind, shortSide, videoKbps, audioKbps, group, 0, 0, 0);
+	}
+
+	/** The same job, its segments packaged as {@code packaging}. */
+	public PlannedJob packagedAs(Packaging packaging) {
+		return new PlannedJob(profile, kind, shortSide, videoKbps, audioKbps, group, chunk, startMillis, endMillis,
+				packaging);
 	}
 
 	/** Encoded at normal priority and published as its segments are stored. */

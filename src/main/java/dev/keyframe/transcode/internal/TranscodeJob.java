@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 import dev.keyframe.catalog.RenditionKind;
+import dev.keyframe.platform.Packaging;
 import dev.keyframe.transcode.JobState;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -47,6 +48,9 @@ public class TranscodeJob {
 	private @Nullable Long endMs;
 
 	@Enumerated(EnumType.STRING)
+	private Packaging packaging = Packaging.TS;
+
+	@Enumerated(EnumType.STRING)
 	private JobState state;
 
 	private int attempts;
@@ -79,6 +83,7 @@ public class TranscodeJob {
 		this.chunk = plan.chunk();
 		this.startMs = plan.startMillis();
 		this.endMs = plan.last() ? null : plan.endMillis();
+		this.packaging = plan.packaging();
 		this.state = JobState.PENDING;
 		this.createdAt = now;
 		this.dispatchedAt = now;
@@ -86,7 +91,7 @@ public class TranscodeJob {
 
 	public PlannedJob plan() {
 		return new PlannedJob(profile, kind, shortSide, videoKbps, audioKbps, encodeGroup, chunk, startMs,
-				endMs == null ? 0 : endMs);
+				endMs == null ? 0 : endMs, packaging);
 	}
 
 	public UUID id() {

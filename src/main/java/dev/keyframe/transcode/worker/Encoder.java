@@ -49,6 +49,7 @@ import dev.keyframe.platform.MediaSettings;
 import dev.keyframe.platform.MediaTools;
 import dev.keyframe.platform.MediaTypes;
 import dev.keyframe.platform.ObjectStorage;
+import dev.keyframe.platform.Packaging;
 import dev.keyframe.platform.ScratchDirectory;
 import dev.keyframe.transcode.TranscodeSettings;
 import dev.keyframe.transcode.internal.Alignment;
@@ -232,7 +233,8 @@ class Encoder {
 			outputs.add(new Output(job, out, AssetKeys.renditionPrefix(asset, plan.profile())));
 			UrlOutput output = UrlOutput.toPath(out.resolve("index.m3u8"));
 			EncodeCommand.outputArguments(media, plan, videoIndex, settings.preset(), settings.segmentSeconds(),
-					settings.gopSeconds(), out.resolve("seg_%05d.ts").toString()).forEach(output::addArgument);
+					settings.gopSeconds(), out.resolve(plan.packaging().segmentPattern()).toString())
+				.forEach(output::addArgument);
 			ffmpeg.addOutput(output);
 			if (plan.kind() == RenditionKind.VIDEO) {
 				videoIndex++;
@@ -260,7 +262,8 @@ class Encoder {
 					for (Output output : outputs) {
 						// the last chunk's newest segment waits for the end, and so do those near the end: one of
 						// them may be a sliver, or the segment that takes one in
-						uploads.completedSegments(output.dir(), output.prefix(), output.job().plan().last(),
+						uploads.completedSegments(output.dir(), output.prefix(), output.job().plan(),
+								output.job().plan().last(),
 								output.job().plan().last() ? sliverTakers(media) : Integer.MAX_VALUE);
 						if (urgent) {
 							reportStored(media, output, timing, uploads, partial);
@@ -376,7 +379,8 @@ class Encoder {
 			HlsPlaylist playlist = HlsPlaylist.parse(Files.readString(playlistFile));
 			List<HlsPlaylist.Segment> stored = new ArrayList<>();
 			for (HlsPlaylist.Segment segment : playlist.segments()) {
-				if (!uploads.stored(output.dir().resolve(segment.uri()))) {
+				if (!uploads.stored(output.dir().resolve(segment.uri())) || !uploads.initStored(output.dir(),
+						output.job().plan())) {
 					break;
 				}
 				stored.add(segment);
@@ -393,8 +397,10 @@ class Encoder {
 				peak = Math.max(peak, (long) (size * 8 / Math.max(0.5, segment.duration())));
 			}
 			if (output.probe == null) {
-				output.probe = probe(output.dir().resolve(stored.get(0).uri()), output.job().kind() == RenditionKind.VIDEO,
-						false);
+				String init = output.job().plan().packaging().init();
+				output.probe = probe(Packaging.readable(output.dir().resolve(stored.get(0).uri()).toString(),
+						init == null ? null : output.dir().resolve(init).toString()),
+						output.job().kind() == RenditionKind.VIDEO, false);
 			}
 			OutputProbe probe = output.probe;
 			partial.stored(output.job(),
@@ -452,14 +458,14 @@ class Encoder {
 					&& !uploads.claimed(out.resolve(segments.get(segments.size() - 2).uri()))) {
 				HlsPlaylist.Segment sliver = segments.removeLast();
 				HlsPlaylist.Segment before = segments.removeLast();
-				// MPEG-TS concatenates: the sliver's packets follow the segment's, timestamps and counters continuous
-				Files.write(out.resolve(before.uri()), Files.readAllBytes(out.resolve(sliver.uri())),
-						java.nio.file.StandardOpenOption.APPEND);
+				// the sliver's packets (MPEG-TS) or fragments (CMAF) follow the segment's, timestamps continuous
+				byte[] tail = plan.packaging().continuation(Files.readAllBytes(out.resolve(sliver.uri())));
+				Files.write(out.resolve(before.uri()), tail, java.nio.file.StandardOpenOption.APPEND);
 				Files.delete(out.resolve(sliver.uri()));
 				segments.add(new HlsPlaylist.Segment(before.uri(), before.duration() + sliver.duration()));
 			}
 			boolean video = job.kind() == RenditionKind.VIDEO;
-			OutputProbe probe = probe(playlistFile, video, video);
+			OutputProbe probe = probe(playlistFile.toString(), video, video);
 			HlsPlaylist playlist = new HlsPlaylist(List.copyOf(segments));
 			List<Double> boundaries = playlist.boundaries();
 			double tolerance = EncodeCommand.tolerance(media);
@@ -489,7 +495,7 @@ class Encoder {
 					peak = Math.max(peak, (long) (size * 8 / segment.duration()));
 				}
 			}
-			uploads.completedSegments(out, prefix, false, Integer.MAX_VALUE);
+			uploads.completedSegments(out, prefix, plan, false, Integer.MAX_VALUE);
 			uploads.awaitAll();
 			if (cancelled.getAsBoolean()) {
 				return JobResult.failed(job, "The worker lost the job while storing it.", true);
@@ -523,11 +529,11 @@ class Encoder {
 	 * until ffprobe ends: its parent-death signal (see {@link dev.keyframe.platform.ChildProcesses}) must not fire
 	 * when the carrier thread that happened to start it is retired.
 	 */
-	private OutputProbe probe(Path playlist, boolean video, boolean withPackets) {
+	private OutputProbe probe(String playlist, boolean video, boolean withPackets) {
 		FFprobeResult result;
 		try {
 			result = tools.ffprobe()
-				.setInput(playlist.toString())
+				.setInput(playlist)
 				.setShowEntries((withPackets ? "packet=stream_index,pts_time,flags:" : "")
 						+ (video ? "stream=index,codec_type,width,height,profile,level" : "stream=index,codec_type"))
 				.executeAsync()
@@ -590,36 +596,60 @@ class Encoder {
 		}
 
 		/**
-		 * Starts uploading the segments ffmpeg has finished in {@code dir} (renamed from their .tmp name). Safe to
-		 * call from several threads: each file is claimed once.
+		 * Starts uploading the segments ffmpeg has finished in {@code dir} (renamed from their .tmp name) and, for a
+		 * rendition's first chunk in CMAF, its init segment: every chunk writes the same one, and the first chunk's is
+		 * stored. Safe to call from several threads: each file is claimed once.
 		 */
-		void completedSegments(Path dir, String prefix, boolean holdNewest, int holdFrom) {
+		void completedSegments(Path dir, String prefix, PlannedJob plan, boolean holdNewest, int holdFrom) {
 			if (cancelled.getAsBoolean()) {
 				return;
 			}
+			Packaging packaging = plan.packaging();
 			try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-				List<Path> complete = files.filter(f -> f.getFileName().toString().endsWith(".ts")).sorted().toList();
+				List<Path> complete = files.filter(f -> packaging.isSegment(f.getFileName().toString())).sorted().toList();
+				Path init = initFile(dir, plan);
+				// ffmpeg opens the init file at the start and fills it when the first segment ends, before it lists
+				// that segment in its playlist
+				if (init != null && !complete.isEmpty() && Files.exists(dir.resolve("index.m3u8")) && started.add(init)) {
+					String type = packaging.initType(plan.kind() == RenditionKind.VIDEO);
+					pending.add(executor.submit(() -> upload(prefix + init.getFileName(), init, type)));
+				}
 				complete.stream()
 					.limit(holdNewest ? Math.max(0, complete.size() - 1) : complete.size())
 					.filter(file -> segmentNumber(file) < holdFrom)
 					.filter(started::add)
-					.forEach(file -> pending.add(executor.submit(() -> {
-						slots.acquire();
-						try {
-							if (!cancelled.getAsBoolean()) {
-								storage.put(prefix + file.getFileName(), file, MediaTypes.MPEG_TS, ObjectStorage.IMMUTABLE);
-								stored.add(file);
-							}
-						}
-						finally {
-							slots.release();
-						}
-						return null;
-					})));
+					.forEach(file -> pending
+						.add(executor.submit(() -> upload(prefix + file.getFileName(), file, packaging.segmentType()))));
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		}
+
+		private @Nullable Void upload(String key, Path file, String type) throws InterruptedException {
+			slots.acquire();
+			try {
+				if (!cancelled.getAsBoolean()) {
+					storage.put(key, file, type, ObjectStorage.IMMUTABLE);
+					stored.add(file);
+				}
+			}
+			finally {
+				slots.release();
+			}
+			return null;
+		}
+
+		/** The init segment this job stores, or null: none in its packaging, or another chunk's job stores it. */
+		private static @Nullable Path initFile(Path dir, PlannedJob plan) {
+			String init = plan.packaging().init();
+			return init == null || plan.chunk() != 0 ? null : dir.resolve(init);
+		}
+
+		/** Whether the job's segments may be listed: the init segment they need, if the job stores it, is stored. */
+		boolean initStored(Path dir, PlannedJob plan) {
+			Path init = initFile(dir, plan);
+			return init == null || stored.contains(init);
 		}
 
 		/** Whether the segment file is in storage. */

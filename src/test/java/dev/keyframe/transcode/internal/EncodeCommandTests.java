@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.platform.KeyframeContract;
 import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.Packaging;
 
 class EncodeCommandTests {
 
@@ -58,6 +59,32 @@ class EncodeCommandTests {
 					"-output_ts_offset 60.026633");
 		assertThat(EncodeCommand.segmentStart(ntsc, 16, 4)).isCloseTo(1919 * 1001 / 30000.0,
 				org.assertj.core.data.Offset.offset(1e-9));
+	}
+
+	@Test
+	void aCmafChunkIsFragmentedMp4OnTheSameGridItsTimelineTenSecondsOn() {
+		MediaInfo source = LadderPlannerTests.video(1920, 1080, true);
+		PlannedJob chunk = new PlannedJob("720p", RenditionKind.VIDEO, 720, 2800, 0, 1001, 1, 60_000, 120_000)
+			.packagedAs(Packaging.CMAF);
+
+		EncodeCommand.Timing timing = EncodeCommand.timing(source, chunk, 4);
+		String args = String.join(" ", EncodeCommand.outputArguments(source, chunk, 0, "fast", 4, 2, "/tmp/seg_%05d.m4s"));
+
+		assertThat(timing.tsOffset()).as("origin, start and the AAC priming")
+			.isCloseTo(10 + 60 + 1024 / 48_000.0, org.assertj.core.data.Offset.offset(1e-9));
+		assertThat(args).contains("-output_ts_offset 70.021333", "-start_number 15",
+				"-hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 -hls_segment_options movflags=+frag_discont",
+				"-hls_segment_filename /tmp/seg_%05d.m4s", "-force_key_frames expr:gte(t,n_forced*2)")
+			.doesNotContain("mpegts");
+		assertThat(String.join(" ", EncodeCommand.outputArguments(source, HD_VIDEO_ONLY, 0, "fast", 4, 2, "/tmp/s")))
+			.as("a job planned before CMAF keeps MPEG-TS").contains("-hls_segment_type mpegts")
+			.doesNotContain("fmp4");
+		PlannedJob audio = new PlannedJob("audio", RenditionKind.AUDIO, 0, 0, 128, 1).packagedAs(Packaging.CMAF);
+		assertThat(EncodeCommand.timing(source, audio, 4).tsOffset())
+			.as("no muxer moves CMAF's priming packet: it starts at the origin, its first sample with the first picture")
+			.isCloseTo(10 + 1024 / 48_000.0, org.assertj.core.data.Offset.offset(1e-9));
+		assertThat(EncodeCommand.timing(source, new PlannedJob("audio", RenditionKind.AUDIO, 0, 0, 128, 1), 4).tsOffset())
+			.as("MPEG-TS: the muxer moves it").isZero();
 	}
 
 	@Test

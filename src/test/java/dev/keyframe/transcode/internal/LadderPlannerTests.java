@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.platform.MediaInfo;
+import dev.keyframe.platform.Packaging;
 import dev.keyframe.platform.Rung;
 import dev.keyframe.transcode.TranscodeSettings;
 
@@ -20,7 +21,7 @@ class LadderPlannerTests {
 						Rung.parse("480p:480:1400:96"), Rung.parse("360p:360:800:96")),
 				List.of(Rung.parse("audio-128k:0:0:128"), Rung.parse("audio-64k:0:0:64")), 4, 2, "veryfast", 2,
 				firstRungAlone, Duration.ofSeconds(60), Duration.ofSeconds(20), 3, Duration.ofSeconds(30),
-				Duration.ofMinutes(3), Duration.ofMinutes(5), Duration.ofSeconds(10), 60);
+				Duration.ofMinutes(3), Duration.ofMinutes(5), Duration.ofSeconds(10), 60, Packaging.CMAF);
 	}
 
 	static MediaInfo video(int width, int height, boolean audio) {
@@ -40,6 +41,7 @@ class LadderPlannerTests {
 		assertThat(jobs).extracting(PlannedJob::profile).containsExactly("audio", "1080p", "720p", "480p", "360p");
 		assertThat(jobs).extracting(PlannedJob::group).as("one chunk: the audio with the lowest rung")
 			.containsExactly(1, 1000, 1000, 1000, 1);
+		assertThat(jobs).extracting(PlannedJob::packaging).as("the setting's packaging").containsOnly(Packaging.CMAF);
 		assertThat(jobs.get(0).kind()).isEqualTo(RenditionKind.AUDIO);
 		assertThat(jobs.get(0).audioKbps()).as("the ladder's highest audio bit rate").isEqualTo(128);
 		assertThat(jobs.subList(1, 5)).allMatch(j -> j.kind() == RenditionKind.VIDEO && j.audioKbps() == 0);
