@@ -12,7 +12,8 @@
 #      PORT (app HTTP port, default 18080), JAVA_HOME (default temurin 25), KEEP_WORK=1 (keep the temp dir),
 #      RAW_AFTER (1: run the best raw way again after Keyframe and take the mean, default; 0: once, for long
 #      sources), RAW_PER_RUNG (1: also time one raw process per rung, default; 0: skip), STARTUP_TIMEOUT (s, default 300), READY_TIMEOUT (s, default max(600, 40*DURATION)),
-#      STOP_GRACE (s the app gets to stop after SIGTERM before SIGKILL, default 45).
+#      STOP_GRACE (s the app gets to stop after SIGTERM before SIGKILL, default 45), PACKAGING (cmaf, the default,
+#      or ts: the segments both sides make, docs/adr/0024).
 # See bench/README.md.
 set -euo pipefail
 
@@ -21,6 +22,14 @@ cd "$ROOT"
 
 DURATION="${DURATION:-60}"
 PRESET="${PRESET:-fast}" # x264 preset for both sides; Keyframe's default is fast
+PACKAGING="${PACKAGING:-cmaf}" # the segments both sides make: CMAF (fragmented MP4, Keyframe's default) or MPEG-TS
+case "$PACKAGING" in
+	cmaf) SEGMENT_ARGS=(-hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 -hls_segment_options movflags=+frag_discont)
+		SEGMENT_EXT=m4s ;;
+	ts) SEGMENT_ARGS=(-hls_segment_type mpegts); SEGMENT_EXT=ts ;;
+	*) echo "PACKAGING must be cmaf or ts" >&2; exit 2 ;;
+esac
+KEYFRAME_ARGS="${KEYFRAME_ARGS:-} --keyframe.transcode.packaging=${PACKAGING^^}"
 # the bench's own instance gets a throwaway admin password; the script signs in like a person and makes a token
 ADMIN_PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export ADMIN_PASSWORD
@@ -112,7 +121,7 @@ output_args() {
 		-r "$FPS/1" -fps_mode cfr -g $((FPS * 2)) -keyint_min $((FPS * 2)) -sc_threshold 0
 		-x264-params scenecut=0:open-gop=0 -force_key_frames 'expr:gte(t,n_forced*2)' -an
 		-sn -dn -f hls -hls_time 4 -hls_playlist_type vod -hls_list_size 0 -hls_flags independent_segments
-		-hls_segment_type mpegts -hls_segment_filename "$dir/seg_%05d.ts" "$dir/index.m3u8")
+		"${SEGMENT_ARGS[@]}" -hls_segment_filename "$dir/seg_%05d.$SEGMENT_EXT" "$dir/index.m3u8")
 }
 
 # audio_args DIR AUDIO_KBPS: the one audio rendition
@@ -121,7 +130,7 @@ audio_args() {
 	mkdir -p "$dir"
 	OUT_ARGS=(-vn -map 0:a:0 -c:a aac -b:a "${ak}k" -ac 2 -ar 48000
 		-sn -dn -f hls -hls_time 4 -hls_playlist_type vod -hls_list_size 0 -hls_flags independent_segments
-		-hls_segment_type mpegts -hls_segment_filename "$dir/seg_%05d.ts" "$dir/index.m3u8")
+		"${SEGMENT_ARGS[@]}" -hls_segment_filename "$dir/seg_%05d.$SEGMENT_EXT" "$dir/index.m3u8")
 }
 
 check_hls() {
