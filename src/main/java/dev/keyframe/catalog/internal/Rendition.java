@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.keyframe.catalog.RenditionKind;
 import dev.keyframe.catalog.RenditionSpec;
+import dev.keyframe.platform.Packaging;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -57,6 +58,11 @@ public class Rendition {
 
 	private @Nullable String audioGroup;
 
+	@Enumerated(EnumType.STRING)
+	private Packaging packaging;
+
+	private @Nullable Double durationSeconds;
+
 	protected Rendition() {
 		// JPA
 	}
@@ -86,6 +92,8 @@ public class Rendition {
 		this.publishedAt = now;
 		this.complete = spec.complete();
 		this.audioGroup = spec.audioGroup();
+		this.packaging = spec.packaging();
+		this.durationSeconds = spec.duration() > 0 ? spec.duration() : null;
 	}
 
 	public UUID assetId() {
@@ -100,7 +108,8 @@ public class Rendition {
 		List<Double> boundaries = segmentBoundaries.isEmpty() ? List.of()
 				: Arrays.stream(segmentBoundaries.split(",")).map(Double::valueOf).toList();
 		return new RenditionSpec(profile, kind, width == null ? 0 : width, height == null ? 0 : height, bandwidth,
-				averageBandwidth, codecs, frameRate, playlistKey, segmentCount, totalBytes, boundaries, complete, audioGroup);
+				averageBandwidth, codecs, frameRate, playlistKey, segmentCount, totalBytes, boundaries, complete, audioGroup,
+				packaging, durationSeconds == null ? 0 : durationSeconds);
 	}
 
 }

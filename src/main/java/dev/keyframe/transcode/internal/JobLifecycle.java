@@ -268,7 +268,7 @@ public class JobLifecycle implements TranscodeWork {
 		}
 		RenditionSpec spec = new RenditionSpec(profile, meta.kind(), meta.width(), meta.height(), Math.max(peak, average),
 				average, meta.codecs(), meta.frameRate(), key, durations.size(), bytes, boundaries, complete,
-				meta.audioGroup());
+				meta.audioGroup(), job.packaging(), total);
 		// every publication of the asset's renditions holds the asset's lock (claim, progress, finish): the check
 		// sees every earlier one, whichever process made it
 		// an audio group's renditions (one per language) are not switched between mid-play: they need not line up
