@@ -21,6 +21,11 @@ public final class AssetKeys {
 		return mediaPrefix(asset) + "master.m3u8";
 	}
 
+	/** The asset's DASH manifest, beside its master playlist: both list the same renditions by relative URI. */
+	public static String dash(AssetId asset) {
+		return mediaPrefix(asset) + "manifest.mpd";
+	}
+
 	public static String poster(AssetId asset) {
 		return mediaPrefix(asset) + "poster.jpg";
 	}

@@ -11,6 +11,9 @@ public final class MediaTypes {
 	/** An HLS playlist, master or media (RFC 8216). */
 	public static final String HLS_PLAYLIST = "application/vnd.apple.mpegurl";
 
+	/** A DASH media presentation description (ISO/IEC 23009-1). */
+	public static final String DASH_MANIFEST = "application/dash+xml";
+
 	/** An MPEG transport stream segment. */
 	public static final String MPEG_TS = "video/mp2t";
 

@@ -64,6 +64,11 @@ public enum Packaging {
 		return "seg_%05d." + extension;
 	}
 
+	/** The segments' names as a DASH {@code SegmentTemplate} gives them: {@code seg_$Number%05d$.m4s}. */
+	public String segmentTemplate() {
+		return "seg_$Number%05d$." + extension;
+	}
+
 	/** Whether the file is a finished segment of this packaging (ffmpeg writes them under a temporary name first). */
 	public boolean isSegment(String fileName) {
 		return fileName.endsWith("." + extension) && SEGMENT.matcher(fileName).matches();

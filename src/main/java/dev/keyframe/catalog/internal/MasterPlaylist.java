@@ -76,10 +76,11 @@ public final class MasterPlaylist {
 			+ "public.accessibility.describes-music-and-sound";
 
 	/**
-	 * A text track as the master lists it.
+	 * A text track as the manifests list it.
 	 * @param uri its playlist, relative to the master
+	 * @param file its whole WebVTT file, relative to the master (what DASH lists)
 	 */
-	public record Text(String language, String name, TextTrackKind kind, boolean isDefault, String uri) {
+	public record Text(String language, String name, TextTrackKind kind, boolean isDefault, String uri, String file) {
 	}
 
 	/**
@@ -145,13 +146,10 @@ public final class MasterPlaylist {
 					.append(",AUTOSELECT=YES,CHANNELS=\"2\",URI=\"").append(a.profile()).append("/index.m3u8\"\n");
 			}
 		});
-		java.util.Set<String> names = new java.util.HashSet<>();
-		for (Text text : texts) {
-			String name = quotable(text.name());
-			if (!names.add(name)) {
-				name = name + " (" + text.language() + (text.kind() == TextTrackKind.CAPTIONS ? ", CC" : "") + ")";
-				names.add(name);
-			}
+		List<String> names = names(texts);
+		for (int i = 0; i < texts.size(); i++) {
+			Text text = texts.get(i);
+			String name = names.get(i);
 			out.append("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"").append(SUBTITLES_GROUP).append("\",NAME=\"")
 				.append(name).append("\",LANGUAGE=\"").append(quotable(text.language()))
 				.append("\",DEFAULT=").append(text.isDefault() ? "YES" : "NO")
@@ -190,6 +188,24 @@ public final class MasterPlaylist {
 				out.append(r.profile()).append("/index.m3u8\n");
 			});
 		return out.toString();
+	}
+
+	/**
+	 * The text tracks' names as players list them, unique (a repeated one gains its language), and quotable, in
+	 * the tracks' order: the same in every manifest.
+	 */
+	static List<String> names(List<Text> texts) {
+		java.util.Set<String> seen = new java.util.HashSet<>();
+		List<String> names = new ArrayList<>(texts.size());
+		for (Text text : texts) {
+			String name = quotable(text.name());
+			if (!seen.add(name)) {
+				name = name + " (" + text.language() + (text.kind() == TextTrackKind.CAPTIONS ? ", CC" : "") + ")";
+				seen.add(name);
+			}
+			names.add(name);
+		}
+		return names;
 	}
 
 	/** A quoted-string attribute value: no double quote, no line break (RFC 8216 4.2). */

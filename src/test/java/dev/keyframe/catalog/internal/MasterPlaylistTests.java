@@ -71,10 +71,12 @@ class MasterPlaylistTests {
 	@Test
 	void textTracksAreOneSubtitlesGroupEveryVariantNamesWithUniqueNames() {
 		String master = MasterPlaylist.write(List.of(video("360p", 640, 360, 900_000)), List.of(
-				new MasterPlaylist.Text("en", "English", dev.keyframe.catalog.TextTrackKind.SUBTITLES, true, "text/a-r1/index.m3u8"),
-				new MasterPlaylist.Text("en", "English", dev.keyframe.catalog.TextTrackKind.CAPTIONS, false, "text/b-r2/index.m3u8"),
+				new MasterPlaylist.Text("en", "English", dev.keyframe.catalog.TextTrackKind.SUBTITLES, true, "text/a-r1/index.m3u8",
+						"text/a-r1/captions.vtt"),
+				new MasterPlaylist.Text("en", "English", dev.keyframe.catalog.TextTrackKind.CAPTIONS, false, "text/b-r2/index.m3u8",
+						"text/b-r2/captions.vtt"),
 				new MasterPlaylist.Text("fr", "Fran\u00e7ais \"VF\"", dev.keyframe.catalog.TextTrackKind.SUBTITLES, false,
-						"text/c-r1/index.m3u8")));
+						"text/c-r1/index.m3u8", "text/c-r1/captions.vtt")));
 
 		assertThat(master).startsWith("#EXTM3U\n#EXT-X-VERSION:4\n")
 			.contains("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"text\",NAME=\"English\",LANGUAGE=\"en\",DEFAULT=YES,"
