@@ -129,7 +129,7 @@ class VodPipelineIntegrationTests {
 	 * which join into exactly what one encode would make.
 	 */
 	@Test
-	void aLongSourceIsEncodedInChunksThatJoinFrameAccuratelyWithTheAudioInOnePiece() throws IOException {
+	void aLongSourceIsEncodedInChunksThatJoinFrameAccuratelyWithTheAudioInOnePiece() throws Exception {
 		Path clip = Media.clip(tools.ffmpegPath(), dir, 640, 360, 21, true);
 		String id = client.upload(clip, "video/mp4", "Chunked").get("assetId").asString();
 
@@ -189,6 +189,48 @@ class VodPipelineIntegrationTests {
 		double videoStart = Media.packetTimes(tools.ffprobePath(), dir.resolve("360p.mp4").toString(), "", "v").getFirst();
 		assertThat(videoStart - audio.getFirst()).as("picture and sound start together (after the AAC priming)")
 			.isCloseTo(frame, org.assertj.core.data.Offset.offset(0.002));
+
+		// DASH: an MPD of the same segments, signed like the master, that ffmpeg's DASH reader plays through
+		String dashUrl = grant.get("dashUrl").asString();
+		assertThat(dashUrl).contains("/media/" + id + "/manifest.mpd?Policy=");
+		KeyframeClient.Response mpd = client.edge(dashUrl, "");
+		assertThat(mpd.status()).as("the signed URL alone opens the MPD").isEqualTo(200);
+		assertThat(mpd.header("Content-Type")).isEqualTo("application/dash+xml");
+		assertThat(mpd.header("Cache-Control")).isEqualTo("public, max-age=2");
+		org.w3c.dom.Document document = javax.xml.parsers.DocumentBuilderFactory.newInstance()
+			.newDocumentBuilder()
+			.parse(new java.io.ByteArrayInputStream(mpd.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		assertThat(document.getDocumentElement().getAttribute("mediaPresentationDuration")).isEqualTo("PT21.000S");
+		org.w3c.dom.NodeList representations = document.getElementsByTagName("Representation");
+		Map<String, String> codecs = new java.util.TreeMap<>();
+		for (int i = 0; i < representations.getLength(); i++) {
+			org.w3c.dom.Element representation = (org.w3c.dom.Element) representations.item(i);
+			codecs.put(representation.getAttribute("id"), representation.getAttribute("codecs"));
+			long segments = 0;
+			org.w3c.dom.NodeList entries = representation.getElementsByTagName("S");
+			for (int e = 0; e < entries.getLength(); e++) {
+				String repeat = ((org.w3c.dom.Element) entries.item(e)).getAttribute("r");
+				segments += 1 + (repeat.isEmpty() ? 0 : Long.parseLong(repeat));
+			}
+			assertThat(segments).as(representation.getAttribute("id") + ": every stored segment")
+				.isEqualTo(durations.get(representation.getAttribute("id")).size());
+		}
+		assertThat(codecs.keySet()).containsExactly("240p", "360p", "audio");
+		assertThat(client.edge(masterUrl, "").body()).as("the codecs the master gives")
+			.contains("CODECS=\"" + codecs.get("360p") + "," + codecs.get("audio") + "\"")
+			.contains("CODECS=\"" + codecs.get("240p") + "," + codecs.get("audio") + "\"");
+		List<String> streams = Media.run(List.of(tools.ffprobePath().toString(), "-v", "error", "-headers",
+				"Cookie: " + cookie + "\r\n", "-count_packets", "-show_entries",
+				"stream=codec_name,width,height,nb_read_packets", "-of", "csv=p=0", dashUrl))
+			.stream()
+			.filter(line -> !line.isBlank())
+			.distinct() // each stream is listed in its program and on its own
+			.toList();
+		assertThat(streams).as("ffprobe reads every representation through the MPD, each whole").hasSize(3)
+			.contains("h264,426,240,630", "h264,640,360,630");
+		String sound = streams.stream().filter(line -> line.startsWith("aac,")).findFirst().orElseThrow();
+		assertThat(Integer.parseInt(sound.substring(4))).as("the AAC frames (the priming one may be skipped)")
+			.isBetween(audio.size() - 1, audio.size());
 	}
 
 	@Test

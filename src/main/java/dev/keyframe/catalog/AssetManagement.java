@@ -18,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.keyframe.catalog.internal.Asset;
 import dev.keyframe.catalog.internal.Assets;
+import dev.keyframe.catalog.internal.DashManifest;
 import dev.keyframe.catalog.internal.MasterPlaylist;
 import dev.keyframe.catalog.internal.Masters;
 import dev.keyframe.catalog.internal.Rendition;
@@ -457,11 +458,12 @@ public class AssetManagement implements AssetLookup {
 			.toList();
 		List<TranscodeWork.JobView> jobs = withDetails
 				? work.getIfAvailable(() -> NO_WORK).jobsFor(id) : List.of();
+		List<RenditionSpec> listed = MasterPlaylist.listed(published, videoSource(asset));
 		return new AssetView(id.toString(), asset.title(), asset.description(), asset.originalFilename(),
 				asset.declaredSize(), asset.status(), asset.statusReason(), asset.durationMs(), asset.formatName(),
 				asset.bitrate(), asset.width(), asset.height(), asset.videoCodec(), asset.frameRate(),
 				asset.audioCodec(), asset.visibility(),
-				MasterPlaylist.listed(published, videoSource(asset)).isEmpty() ? null : "/api/playback/" + id,
+				listed.isEmpty() ? null : "/api/playback/" + id,
 				asset.posterKey() == null ? null : links.objectUrl(asset.posterKey()), asset.lastPlayedAt(),
 				asset.createdAt(),
 				asset.updatedAt(), asset.firstPlayableAt(), published.stream().map(AssetView.RenditionView::of).toList(), jobs,
@@ -470,7 +472,8 @@ public class AssetManagement implements AssetLookup {
 						blocker(asset).orElse(null)),
 				withDetails ? texts.findByAssetIdOrderByLanguageAscKindAsc(asset.id()).stream().map(TextTrack::view).toList()
 						: List.of(),
-				withDetails ? alternateAudio.views(asset.id()) : List.of(), DownloadView.of(asset), asset.downloadKey());
+				withDetails ? alternateAudio.views(asset.id()) : List.of(), DownloadView.of(asset), asset.downloadKey(),
+				DashManifest.offers(listed) ? AssetKeys.dash(id) : null);
 	}
 
 	private static final TranscodeWork NO_WORK = new TranscodeWork() {

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param audioTracks the audio streams of its source, one audio rendition each (none for an audio-only asset)
  * @param download whether it can be downloaded as a file, and how that stands
  * @param downloadKey the stored download's object key, for signing its URL; null when there is none
+ * @param dashKey its DASH manifest's object key, for signing its URL; null when it has none
  */
 public record AssetView(String id, String title, @Nullable String description, String originalFilename,
 		long size, AssetStatus status, @Nullable String statusReason, @Nullable Long durationMs,
@@ -26,7 +27,8 @@ public record AssetView(String id, String title, @Nullable String description, S
 		Visibility visibility, @Nullable String playbackUrl, @Nullable String posterUrl, @Nullable Instant lastPlayedAt, Instant createdAt, Instant updatedAt,
 		@Nullable Instant firstPlayableAt, List<RenditionView> renditions, List<TranscodeWork.JobView> jobs, Keeping keeping,
 		List<TextTrackView> textTracks, List<AudioTrackView> audioTracks, DownloadView download,
-		@com.fasterxml.jackson.annotation.JsonIgnore @Nullable String downloadKey) {
+		@com.fasterxml.jackson.annotation.JsonIgnore @Nullable String downloadKey,
+		@com.fasterxml.jackson.annotation.JsonIgnore @Nullable String dashKey) {
 
 	/** Frames per second for people: {@code 29.97} rather than {@code 30000/1001}. */
 	public @Nullable String fps() {

@@ -15,7 +15,10 @@ import java.util.Map;
  * @param renewAt when the player should ask for a fresh grant
  * @param downloadUrl the signed URL of the asset's download (an MP4, or an M4A for audio), under the same policy;
  *        null when the asset has none
+ * @param dashUrl the signed URL of the asset's DASH manifest, of the same renditions as the master playlist; null
+ *        when it has none (its segments are MPEG-TS, or it is still being encoded)
  */
 public record Grant(String asset, String masterUrl, Map<String, String> cookies, String cookiePath,
-		Instant expiresAt, Instant renewAt, @org.jspecify.annotations.Nullable String downloadUrl) {
+		Instant expiresAt, Instant renewAt, @org.jspecify.annotations.Nullable String downloadUrl,
+		@org.jspecify.annotations.Nullable String dashUrl) {
 }

@@ -63,14 +63,16 @@ public class CdnSigner implements MediaLinks {
 	 * @param viewer the viewer's address, bound into the policy when {@code keyframe.cdn.bind-client-ip} is set
 	 */
 	public Grant grant(AssetId asset, @Nullable InetAddress viewer) {
-		return grant(asset, viewer, null);
+		return grant(asset, viewer, null, null);
 	}
 
 	/**
-	 * A grant for one asset and its download, if it has one ({@code downloadKey}, an object under the asset's media
-	 * prefix, signed by the same policy); call it only for a viewer entitled to the asset.
+	 * A grant for one asset, its download and its DASH manifest where it has them ({@code downloadKey},
+	 * {@code dashKey}: objects under the asset's media prefix, signed by the same policy); call it only for a viewer
+	 * entitled to the asset.
 	 */
-	public Grant grant(AssetId asset, @Nullable InetAddress viewer, @Nullable String downloadKey) {
+	public Grant grant(AssetId asset, @Nullable InetAddress viewer, @Nullable String downloadKey,
+			@Nullable String dashKey) {
 		Instant now = clock.instant();
 		Instant expires = now.plus(settings.ttl());
 		String prefix = base + "/" + AssetKeys.mediaPrefix(asset);
@@ -95,17 +97,22 @@ public class CdnSigner implements MediaLinks {
 		String master = base + "/" + AssetKeys.master(asset) + "?Policy=" + values.get("CloudFront-Policy")
 				+ "&Signature=" + values.get("CloudFront-Signature") + "&Key-Pair-Id="
 				+ values.get("CloudFront-Key-Pair-Id");
-		String download = null;
-		if (downloadKey != null) {
-			if (!downloadKey.startsWith(AssetKeys.mediaPrefix(asset))) {
-				throw new IllegalArgumentException("Not an object of asset " + asset + ": " + downloadKey);
-			}
-			download = base + "/" + downloadKey + master.substring(master.indexOf('?'));
-		}
+		String query = master.substring(master.indexOf('?'));
 		Duration ttl = settings.ttl();
 		return new Grant(asset.toString(), master, values, settings.url().getPath().replaceAll("/+$", "") + "/"
 				+ AssetKeys.mediaPrefix(asset), expires,
-				now.plus(ttl.dividedBy(2)), download);
+				now.plus(ttl.dividedBy(2)), signed(asset, downloadKey, query), signed(asset, dashKey, query));
+	}
+
+	/** The URL of one of the asset's objects under the grant's policy, or null for none. */
+	private @Nullable String signed(AssetId asset, @Nullable String key, String query) {
+		if (key == null) {
+			return null;
+		}
+		if (!key.startsWith(AssetKeys.mediaPrefix(asset))) {
+			throw new IllegalArgumentException("Not an object of asset " + asset + ": " + key);
+		}
+		return base + "/" + key + query;
 	}
 
 	@Override

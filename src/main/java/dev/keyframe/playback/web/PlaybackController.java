@@ -68,7 +68,8 @@ class PlaybackController {
 		if (found.playbackUrl() == null) {
 			throw new Problem(HttpStatus.CONFLICT, "This video is not ready to watch yet.");
 		}
-		Grant grant = signer.grant(asset, InetAddress.getByName(request.getRemoteAddr()), found.downloadKey());
+		Grant grant = signer.grant(asset, InetAddress.getByName(request.getRemoteAddr()), found.downloadKey(),
+				found.dashKey());
 		assets.played(asset);
 		var response = ResponseEntity.ok().cacheControl(CacheControl.noStore());
 		boolean secure = "https".equals(cdn.url().getScheme());
