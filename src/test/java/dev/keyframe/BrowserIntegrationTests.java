@@ -767,6 +767,51 @@ class BrowserIntegrationTests {
 		captions.selectOption("-1");
 		page.waitForFunction("() => [...document.getElementById('player').textTracks].every((t) => t.mode !== 'showing')");
 		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+
+		// the same through DASH, on request: dash.js, the MPD's renditions and its WebVTT adaptation sets
+		List<String> edgeRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+		page.onRequest(request -> {
+			if (request.url().contains("/media/" + assetId + "/")) {
+				edgeRequests.add(request.url());
+			}
+		});
+		page.navigate("/watch/" + assetId + "?format=dash");
+		page.waitForFunction("() => window.keyframeDash !== undefined");
+		startMuted(page);
+		page.waitForFunction("() => document.getElementById('player').currentTime > 0.5", null,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		assertThat(edgeRequests).as("the MPD and CMAF segments, no HLS playlist")
+			.anyMatch(url -> url.contains("/manifest.mpd?Policy="))
+			.anyMatch(url -> url.contains("/init.mp4"))
+			.anyMatch(url -> url.contains("/seg_00000.m4s"))
+			.noneMatch(url -> url.contains(".m3u8"));
+		assertThat(page.locator("#quality option")).hasCount(3);
+		assertThat(captions.locator("option")).hasText(new String[] { "Off", "Deutsch (CC)", "English" });
+		captions.selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("English"));
+		page.waitForFunction("""
+				() => [...document.getElementById('player').textTracks]
+				  .some((t) => t.mode === 'showing' && t.language === 'en' && t.cues && t.cues.length >= 2)""", null,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> dashCues = (List<Map<String, Object>>) page.evaluate("""
+				() => {
+				  const track = [...document.getElementById('player').textTracks].find((t) => t.mode === 'showing');
+				  return [...track.cues].map((c) => ({ start: c.startTime, text: c.text }));
+				}""");
+		assertThat(dashCues).as("cues as dash.js placed them: %s", dashCues).hasSize(2);
+		assertThat(((Number) dashCues.get(0).get("start")).doubleValue()).as("on the video's clock")
+			.isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.1));
+		assertThat(((Number) dashCues.get(1).get("start")).doubleValue()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(0.1));
+		page.evaluate("() => { document.getElementById('player').currentTime = 1.5; }");
+		page.waitForFunction("""
+				() => {
+				  const video = document.getElementById('player');
+				  const track = [...video.textTracks].find((t) => t.mode === 'showing');
+				  return video.currentTime > 1.5 && video.currentTime < 3.8 && track.activeCues.length === 1
+				    && track.activeCues[0].text === 'Hello from the test pattern';
+				}""", null, new Page.WaitForFunctionOptions().setTimeout(30_000).setPollingInterval(100));
+		screenshot(page, "watch-dash-captions");
+		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
 	}
 
 	@Test
@@ -831,6 +876,25 @@ class BrowserIntegrationTests {
 		assertThat(page.locator("#download")).hasAttribute("href",
 				java.util.regex.Pattern.compile("/media/" + assetId + "/download/240p-\\d+\\.mp4\\?Policy="));
 		screenshot(page, "watch-audio");
+		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
+
+		// the same through DASH: dash.js starts with the default language and switches
+		audioSegments.clear();
+		page.navigate("/watch/" + assetId + "?format=dash");
+		page.waitForFunction("() => window.keyframeDash !== undefined");
+		startMuted(page);
+		assertThat(audio.locator("option")).hasText(new String[] { "Deutsch (Originalton)", "English (dubbed)" });
+		assertThat(audio).hasValue("0");
+		page.waitForFunction("() => document.getElementById('player').currentTime > 1", null,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		assertThat(audioSegments).as("DASH: the German adaptation set plays first").isEmpty();
+		audio.selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("English (dubbed)"));
+		page.waitForFunction("() => window.keyframeDash.getCurrentTrackFor('audio').lang === 'en'", null,
+				new Page.WaitForFunctionOptions().setTimeout(30_000));
+		double dashSwitchedAt = ((Number) page.evaluate("document.getElementById('player').currentTime")).doubleValue();
+		page.waitForFunction("(at) => document.getElementById('player').currentTime > at + 2", dashSwitchedAt,
+				new Page.WaitForFunctionOptions().setTimeout(60_000));
+		assertThat(audioSegments).as("DASH: the English segments, fetched after the switch").isNotEmpty();
 		assertThat(page.evaluate("window.keyframePlayError ?? null")).isNull();
 	}
 
