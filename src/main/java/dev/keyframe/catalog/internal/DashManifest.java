@@ -148,11 +148,13 @@ public class DashManifest implements Manifest {
 			if (label != null && !"und".equals(label.language())) {
 				out.append(" lang=\"").append(attribute(label.language())).append('"');
 			}
-			out.append(">\n      <Role schemeIdUri=\"").append(ROLES).append("\" value=\"")
-				.append(main ? "main" : "alternate").append("\"/>\n");
+			out.append(">\n");
+			// the schema's order: Label (of every representation base) before Role (of an adaptation set)
 			if (label != null) {
 				out.append("      <Label>").append(text(label.name())).append("</Label>\n");
 			}
+			out.append("      <Role schemeIdUri=\"").append(ROLES).append("\" value=\"")
+				.append(main ? "main" : "alternate").append("\"/>\n");
 			for (RenditionSpec r : members) {
 				out.append("      <Representation id=\"").append(attribute(r.profile())).append("\" bandwidth=\"")
 					.append(r.bandwidth()).append("\" codecs=\"").append(attribute(r.codecs()))
@@ -169,13 +171,13 @@ public class DashManifest implements Manifest {
 			MasterPlaylist.Text text = listing.texts().get(track);
 			out.append("    <AdaptationSet id=\"").append(set++)
 				.append("\" contentType=\"text\" mimeType=\"text/vtt\" lang=\"").append(attribute(text.language()))
-				.append("\">\n      <Role schemeIdUri=\"").append(ROLES).append("\" value=\"")
+				.append("\">\n      <Label>").append(text(names.get(track))).append("</Label>\n")
+				.append("      <Role schemeIdUri=\"").append(ROLES).append("\" value=\"")
 				.append(text.kind() == TextTrackKind.CAPTIONS ? "caption" : "subtitle").append("\"/>\n");
 			if (text.isDefault()) {
 				out.append("      <Role schemeIdUri=\"").append(ROLES).append("\" value=\"main\"/>\n");
 			}
-			out.append("      <Label>").append(text(names.get(track))).append("</Label>\n")
-				.append("      <Representation id=\"text-").append(track).append("\" bandwidth=\"256\">\n")
+			out.append("      <Representation id=\"text-").append(track).append("\" bandwidth=\"256\">\n")
 				.append("        <BaseURL>").append(text(text.file())).append("</BaseURL>\n")
 				.append("      </Representation>\n    </AdaptationSet>\n");
 		}
