@@ -55,6 +55,10 @@ class DashEngine {
   }
 }
 
+// dash.js's error codes (MediaPlayer.errors): downloads it gave up on, and media this browser cannot play.
+const DASH_DOWNLOAD_ERRORS = new Set([11, 17, 25, 26, 27, 28]);
+const DASH_FATAL_ERRORS = new Set([23, 35]);
+
 // Loads a classic script once (dash.js is loaded only by a player that plays DASH).
 const scripts = new Map();
 function loadScript(src) {
@@ -184,10 +188,12 @@ class Player {
     window.keyframeDash = player; // for tests and the curious
   }
 
-  // The MPD marks the default text track's adaptation set main: shown from the start, as hls.js does with HLS's.
+  // The MPD marks the default text track's adaptation set main: shown from the start, as hls.js does with HLS's;
+  // after a reconnection, what the viewer had chosen.
   showDefaultCaptions() {
     const tracks = this.dash.getTracksFor('text');
-    const index = tracks.findIndex((t) => (t.roles || []).includes('main'));
+    const index = this.keptText !== undefined ? this.keptText
+      : tracks.findIndex((t) => (t.roles || []).includes('main'));
     if (index >= 0) this.engine.setTextTrack(index);
     this.showCaptions();
   }
@@ -211,31 +217,36 @@ class Player {
     }
   }
 
-  // dash.js retries a failed download itself; a download it gave up on may be a lapsed grant: fresh cookies, then
-  // the same position again; anything else cannot be played here.
+  // dash.js retries a failed download itself; one it gave up on (the MPD, an init segment, a segment) may be a
+  // lapsed grant: fresh cookies, then the same position again, playing if it was, with the viewer's captions kept.
+  // A text track that will not load is not worth stopping for; media this browser cannot decode is.
   async recoverDash(event) {
-    const download = event.error && String(event.error.message || '').match(/download|load/i);
-    if (download && !this.recovering) {
+    const code = event.error && event.error.code;
+    if (this.recovering) return; // one renewal answers a burst of failures (audio and video fail together)
+    if (DASH_DOWNLOAD_ERRORS.has(code)) {
       const now = Date.now();
       this.refusals = (this.refusals || []).filter((at) => now - at < 60000).concat(now);
-      if (this.refusals.length <= 3) {
-        this.recovering = true;
-        this.say('Reconnecting…');
-        try {
-          await this.renew();
-          const at = this.video.currentTime;
-          this.dash.attachSource(this.grant.dashUrl, at);
-          this.say('');
-        } catch (error) {
-          this.say(error.message);
-        } finally {
-          this.recovering = false;
-        }
+      if (this.refusals.length > 3) {
+        this.say('The video cannot be loaded from here right now. Reload the page to try again.');
         return;
       }
+      this.recovering = true;
+      this.stalled = true;
+      this.say('Reconnecting…');
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * (this.refusals.length - 1)));
+        await this.renew();
+        this.wantsPlay = !this.video.paused;
+        this.keptText = this.engine.textTrack();
+        this.dash.attachSource(this.grant.dashUrl, this.video.currentTime);
+      } catch (error) {
+        this.say(error.message);
+      } finally {
+        this.recovering = false;
+      }
+    } else if (DASH_FATAL_ERRORS.has(code)) {
+      this.say('This video cannot be played here.');
     }
-    this.say(download ? 'The video cannot be loaded from here right now. Reload the page to try again.'
-      : 'This video cannot be played here.');
   }
 
   async recover(data) {
